@@ -1,0 +1,118 @@
+import type { z } from 'zod';
+import {
+  CaseDetail,
+  ErrorBody,
+  HealthResponse,
+  LoginResponse,
+  OriginalReportResponse,
+  SessionInfo,
+  WorklistResponse,
+  type LoginRequest,
+} from './contract.ts';
+import { TandemError } from './errors.ts';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ApiClientOptions {
+  /** Base URL of the backend, '' for same origin. */
+  baseUrl: string;
+  fetch: FetchLike;
+  /** Bearer token; omit in browser mode where the session cookie authenticates. */
+  token?: string;
+  workstationId?: string;
+}
+
+/** Typed client of the backend contract. Transport is injected so it runs anywhere. */
+export class ApiClient {
+  private readonly opts: ApiClientOptions;
+
+  constructor(opts: ApiClientOptions) {
+    this.opts = opts;
+  }
+
+  login(body: LoginRequest): Promise<LoginResponse> {
+    return this.request('POST', '/api/session', LoginResponse, body);
+  }
+
+  session(): Promise<SessionInfo> {
+    return this.request('GET', '/api/session', SessionInfo);
+  }
+
+  async logout(): Promise<void> {
+    await this.raw('DELETE', '/api/session');
+  }
+
+  worklist(): Promise<WorklistResponse> {
+    return this.request('GET', '/api/worklist', WorklistResponse);
+  }
+
+  caseDetail(caseId: string): Promise<CaseDetail> {
+    return this.request('GET', `/api/cases/${encodeURIComponent(caseId)}`, CaseDetail);
+  }
+
+  originalReport(caseId: string): Promise<OriginalReportResponse> {
+    return this.request(
+      'GET',
+      `/api/cases/${encodeURIComponent(caseId)}/original-report`,
+      OriginalReportResponse,
+    );
+  }
+
+  health(): Promise<HealthResponse> {
+    return this.request('GET', '/api/health', HealthResponse);
+  }
+
+  private async request<T extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: T,
+    body?: unknown,
+  ): Promise<z.infer<T>> {
+    const res = await this.raw(method, path, body);
+    const json: unknown = await res.json();
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new TandemError(
+        'bad-response',
+        `The server sent a response Tandem does not understand (${path}).`,
+      );
+    }
+    return parsed.data;
+  }
+
+  private async raw(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.opts.token) headers['authorization'] = `Bearer ${this.opts.token}`;
+    if (this.opts.workstationId) headers['x-tandem-workstation'] = this.opts.workstationId;
+    let res: Response;
+    try {
+      res = await this.opts.fetch(this.opts.baseUrl + path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch {
+      throw new TandemError(
+        'offline',
+        'The server cannot be reached. Check the network connection; work cached on this workstation is still available.',
+      );
+    }
+    if (!res.ok) {
+      let message = `The server answered ${res.status}.`;
+      let code = `http-${res.status}`;
+      try {
+        const err = ErrorBody.safeParse(await res.json());
+        if (err.success) {
+          message = err.data.error.message;
+          code = err.data.error.code;
+        }
+      } catch {
+        // body was not JSON: keep the generic message
+      }
+      throw new TandemError(code, message, res.status);
+    }
+    return res;
+  }
+}

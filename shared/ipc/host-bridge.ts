@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * What the renderer may ask of its host. In Electron the preload exposes an implementation
+ * as `window.tandemHost` (contextBridge); in a plain browser the renderer uses its own
+ * BrowserHost. The renderer never talks to Electron any other way.
+ */
+export const AppInfo = z.object({
+  host: z.enum(['electron', 'browser']),
+  version: z.string(),
+  platform: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export interface HostBridge {
+  /** Which host, which version. */
+  appInfo(): Promise<AppInfo>;
+  /**
+   * Base URL the renderer uses for `/api` and `/dicom-web`: '' means same origin
+   * (browser mode, and Electron where main serves the backend under app://tandem).
+   */
+  backendBaseUrl(): Promise<string>;
+}
+
+/** IPC channel names between preload and main; every payload is validated with zod on both sides. */
+export const IpcChannel = {
+  appInfo: 'tandem:app-info',
+  backendBaseUrl: 'tandem:backend-base-url',
+} as const;
