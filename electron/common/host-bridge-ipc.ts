@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { AppInfo, IpcChannel, type HostBridge } from '../../shared/ipc/host-bridge.ts';
+
+/**
+ * The wire contract of each HostBridge method between preload and main: its channel, the schema
+ * of its arguments (as a tuple) and of its result. Main validates arguments and its own result;
+ * the preload validates arguments before sending and the result on receipt. Adding a method to
+ * HostBridge without an entry here fails to compile.
+ */
+export interface IpcMethodContract<K extends keyof HostBridge> {
+  readonly channel: (typeof IpcChannel)[K];
+  readonly args: z.ZodType<Parameters<HostBridge[K]>>;
+  readonly result: z.ZodType<Awaited<ReturnType<HostBridge[K]>>>;
+}
+
+export type HostBridgeIpcContract = { readonly [K in keyof HostBridge]: IpcMethodContract<K> };
+
+export const hostBridgeIpc: HostBridgeIpcContract = {
+  appInfo: {
+    channel: IpcChannel.appInfo,
+    args: z.tuple([]),
+    result: AppInfo,
+  },
+  backendBaseUrl: {
+    channel: IpcChannel.backendBaseUrl,
+    args: z.tuple([]),
+    // '' (same origin) or an absolute http(s) URL; anything else is not a base URL.
+    result: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+  },
+};
+
+export const hostBridgeMethods = Object.keys(hostBridgeIpc) as (keyof HostBridge)[];

@@ -1,0 +1,70 @@
+import type { BrowserWindowConstructorOptions } from 'electron';
+import { APP_ENTRY_URL } from './app-origin.ts';
+import type { Logger } from './logger.ts';
+
+/** The part of a BrowserWindow main uses (a real BrowserWindow satisfies it). */
+export interface WindowHandle {
+  loadURL(url: string): Promise<void>;
+  show(): void;
+  focus(): void;
+  isMinimized(): boolean;
+  restore(): void;
+  once(event: 'ready-to-show', listener: () => void): unknown;
+}
+
+/** The BrowserWindow class as main uses it. */
+export interface WindowFactory {
+  new (options: BrowserWindowConstructorOptions): WindowHandle;
+  getAllWindows(): WindowHandle[];
+}
+
+/**
+ * A reading window: the renderer is isolated from Node and Electron (context isolation, OS
+ * sandbox, no Node in the page, its workers or frames), keeps the same-origin policy, runs no
+ * insecure content, no experimental or extra Blink features, no <webview>, and only our preload.
+ */
+export function readingWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+  return {
+    width: 1600,
+    height: 1000,
+    minWidth: 1024,
+    minHeight: 700,
+    show: false,
+    title: 'Tandem',
+    backgroundColor: '#000000',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+    },
+  };
+}
+
+/**
+ * Opens a reading window on app://tandem. It shows once painted; a failed load is logged, not
+ * thrown: the window stays, and reloading it may succeed.
+ */
+export function openReadingWindow(
+  BrowserWindow: WindowFactory,
+  preloadPath: string,
+  log: Logger,
+): WindowHandle {
+  const window = new BrowserWindow(readingWindowOptions(preloadPath));
+  window.once('ready-to-show', () => window.show());
+  window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
+    log.error(
+      `the reading window did not load: ${error instanceof Error ? error.message : 'unknown error'}`,
+    );
+  });
+  return window;
+}

@@ -1,0 +1,34 @@
+import { TandemError } from '../../shared/api/errors.ts';
+import type { HostBridge } from '../../shared/ipc/host-bridge.ts';
+import { hostBridgeIpc } from '../common/host-bridge-ipc.ts';
+
+/** `ipcRenderer.invoke` as the preload uses it. */
+export type Invoke = (channel: string, ...args: unknown[]) => Promise<unknown>;
+
+async function call<K extends keyof HostBridge>(
+  invoke: Invoke,
+  method: K,
+  ...args: Parameters<HostBridge[K]>
+): Promise<Awaited<ReturnType<HostBridge[K]>>> {
+  const contract = hostBridgeIpc[method];
+  const request = contract.args.safeParse(args);
+  if (!request.success) {
+    throw new TandemError('ipc-bad-request', `Invalid arguments for ${method}.`);
+  }
+  const response = contract.result.safeParse(await invoke(contract.channel, ...request.data));
+  if (!response.success) {
+    throw new TandemError('ipc-bad-response', `Tandem's host sent an invalid answer to ${method}.`);
+  }
+  return response.data;
+}
+
+/**
+ * The HostBridge the preload exposes: each method is one validated `invoke` on its channel.
+ * Plain functions and data only, so contextBridge can copy it into the page.
+ */
+export function createHostBridge(invoke: Invoke): HostBridge {
+  return {
+    appInfo: () => call(invoke, 'appInfo'),
+    backendBaseUrl: () => call(invoke, 'backendBaseUrl'),
+  };
+}
