@@ -1,0 +1,128 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  CaseDetail,
+  CaseIdParams,
+  OriginalReportResponse,
+  WorklistResponse,
+} from '../../../shared/api/contract.ts';
+import type { AppServices } from '../app-services.ts';
+import { requireAuth, workstationOf, type AuthContext } from '../auth/authenticate.ts';
+import {
+  assigneeHasSignedReport,
+  casesOfAssignee,
+  getCase,
+  getReport,
+  type CaseRecord,
+} from '../cases/case-repository.ts';
+import { caseDetail, compareWorklist, worklistItem } from '../cases/case-views.ts';
+import { checkResponse, httpError, parseRequest } from '../http/api-errors.ts';
+
+const NoQuery = z.strictObject({});
+
+/** Worklist, case detail and the (blinded) original report. Every route here needs a session. */
+export function caseRoutes(services: AppServices) {
+  const { db, catalog, audit } = services;
+
+  function record(
+    request: FastifyRequest,
+    auth: AuthContext,
+    action: string,
+    outcome: 'allowed' | 'denied',
+    extra: { caseId?: string; studyUid?: string; detail?: string },
+  ) {
+    audit.append({
+      userId: auth.user.id,
+      username: auth.user.username,
+      action,
+      caseId: extra.caseId ?? null,
+      studyUid: extra.studyUid ?? null,
+      workstation: workstationOf(request),
+      outcome,
+      detail: extra.detail ?? null,
+    });
+  }
+
+  /** Loads a case the caller may open: their own, or any for an administrator (noted in the audit). */
+  function openCase(
+    request: FastifyRequest,
+    auth: AuthContext,
+    action: string,
+  ): { c: CaseRecord; detail: string | undefined } {
+    const { id } = parseRequest(CaseIdParams, request.params, 'case address');
+    const c = getCase(db, id);
+    if (!c) {
+      record(request, auth, action, 'denied', { caseId: id, detail: 'case-not-found' });
+      throw httpError(404, 'case-not-found', 'This case does not exist or has been withdrawn.');
+    }
+    if (c.assigneeId === auth.user.id) return { c, detail: undefined };
+    if (auth.user.role === 'admin') return { c, detail: 'admin-access' };
+    record(request, auth, action, 'denied', {
+      caseId: c.caseId,
+      studyUid: c.studyUid,
+      detail: 'forbidden',
+    });
+    throw httpError(
+      403,
+      'forbidden',
+      'This case is assigned to another reader; you cannot open it.',
+    );
+  }
+
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.get('/worklist', async (request) => {
+      const auth = requireAuth(request);
+      parseRequest(NoQuery, request.query, 'query string');
+      const cases = casesOfAssignee(db, auth.user.id);
+      const items = await Promise.all(cases.map((c) => worklistItem(db, catalog, c)));
+      items.sort(compareWorklist);
+      record(request, auth, 'worklist.read', 'allowed', { detail: `${items.length} cases` });
+      return checkResponse(WorklistResponse, { items });
+    });
+
+    app.get('/cases/:id', async (request) => {
+      const auth = requireAuth(request);
+      parseRequest(NoQuery, request.query, 'query string');
+      const { c, detail } = openCase(request, auth, 'case.read');
+      const body = checkResponse(CaseDetail, await caseDetail(db, catalog, c));
+      record(request, auth, 'case.read', 'allowed', {
+        caseId: c.caseId,
+        studyUid: c.studyUid,
+        ...(detail ? { detail } : {}),
+      });
+      return body;
+    });
+
+    app.get('/cases/:id/original-report', async (request) => {
+      const auth = requireAuth(request);
+      parseRequest(NoQuery, request.query, 'query string');
+      const action = 'case.original-report';
+      const { c, detail } = openCase(request, auth, action);
+      const where = { caseId: c.caseId, studyUid: c.studyUid };
+      if (c.kind === 'first-read') {
+        record(request, auth, action, 'denied', { ...where, detail: 'no-original-report' });
+        throw httpError(404, 'no-original-report', 'A first read has no original report.');
+      }
+      if (
+        c.kind === 'second-opinion' &&
+        auth.user.role !== 'admin' &&
+        !assigneeHasSignedReport(db, c)
+      ) {
+        record(request, auth, action, 'denied', { ...where, detail: 'blinded' });
+        throw httpError(
+          403,
+          'blinded',
+          'The original report stays hidden until you sign your own report.',
+        );
+      }
+      const report = c.originalReportId ? getReport(db, c.originalReportId) : null;
+      if (!report) {
+        record(request, auth, action, 'denied', { ...where, detail: 'no-original-report' });
+        throw httpError(404, 'no-original-report', 'No original report is on file for this case.');
+      }
+      const body = checkResponse(OriginalReportResponse, { report });
+      record(request, auth, action, 'allowed', { ...where, ...(detail ? { detail } : {}) });
+      return body;
+    });
+  };
+}
