@@ -1,0 +1,67 @@
+import { useState, type FormEvent } from 'react';
+import { userMessage } from './user-message.ts';
+import { useServices } from './services.ts';
+import { sessionStore } from './session-store.ts';
+
+export function SignIn({ notice }: { notice?: string | undefined }) {
+  const { api } = useServices();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.login({ username: username.trim(), password });
+      sessionStore.signedIn(res.user);
+    } catch (err) {
+      setError(userMessage(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="sign-in">
+      <form className="sign-in-form" data-testid="login-form" onSubmit={submit} aria-busy={busy}>
+        <h1>Tandem</h1>
+        <p className="sign-in-subtitle">Reading workstation</p>
+        {notice && !error && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <label htmlFor="username">Username</label>
+        <input
+          id="username"
+          name="username"
+          autoComplete="username"
+          autoFocus
+          required
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+        />
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,29 @@
+import { useSyncExternalStore } from 'react';
+
+export type Route = { name: 'worklist' } | { name: 'case'; caseId: string };
+
+/** Routes live in the hash so a reload keeps the open case and app://tandem needs no server routes. */
+export function parseRoute(hash: string): Route {
+  const match = /^#\/cases\/([A-Za-z0-9-]+)$/.exec(hash);
+  if (match?.[1]) return { name: 'case', caseId: match[1] };
+  return { name: 'worklist' };
+}
+
+export function routeHash(route: Route): string {
+  return route.name === 'case' ? `#/cases/${route.caseId}` : '#/worklist';
+}
+
+export function navigate(route: Route): void {
+  const hash = routeHash(route);
+  if (window.location.hash !== hash) window.location.hash = hash;
+}
+
+function subscribe(listener: () => void): () => void {
+  window.addEventListener('hashchange', listener);
+  return () => window.removeEventListener('hashchange', listener);
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseRoute(hash);
+}
