@@ -1,0 +1,137 @@
+import 'fake-indexeddb/auto';
+import { Dexie } from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { buildPart10 } from '../sync/test-support/part10.ts';
+import { SCHEMA_V1, SCHEMA_V2, TandemDb } from './db.ts';
+import type { AssignmentRow, InstanceRowV1, OutboxRow } from './rows.ts';
+
+let dbCount = 0;
+const uniqueName = () => `tandem-db-test-${++dbCount}`;
+
+function assignment(caseId: string, receivedAt: number): AssignmentRow {
+  return {
+    caseId,
+    kind: 'first-read',
+    priority: 'routine',
+    dueAt: '2026-03-02T18:00:00Z',
+    status: 'assigned',
+    subspecialty: 'chest',
+    studyInstanceUid: '1.2.3',
+    accessionNumber: 'A1',
+    studyDate: '2026-02-01',
+    description: 'CT CHEST',
+    modalities: ['CT'],
+    bodyPart: 'CHEST',
+    patientName: 'TEST^PATIENT',
+    patientId: 'TEST-1',
+    numberOfInstances: 2,
+    numberOfPriors: 0,
+    receivedAt,
+  };
+}
+
+function instance(sop: string, study: string, caseIds: string[], storedAt: number): InstanceRowV1 {
+  const bytes = buildPart10({ sopInstanceUid: sop, studyInstanceUid: study });
+  return {
+    sopInstanceUid: sop,
+    studyInstanceUid: study,
+    seriesInstanceUid: `${study}.1`,
+    transferSyntaxUid: '1.2.840.10008.1.2.1',
+    size: bytes.length,
+    blob: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+    caseIds,
+    storedAt,
+  };
+}
+
+describe('TandemDb', () => {
+  it('opens a new database at version 2 with every table of the architecture, and caseUsage', async () => {
+    const db = new TandemDb(uniqueName());
+    await db.open();
+    expect(db.verno).toBe(2);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(Object.keys(SCHEMA_V2).sort());
+    expect(Object.keys(SCHEMA_V1)).toEqual([
+      'assignments',
+      'studies',
+      'series',
+      'instances',
+      'contexts',
+      'priorLinks',
+      'drafts',
+      'signedReports',
+      'outbox',
+      'annotations',
+      'audit',
+      'syncState',
+    ]);
+    db.close();
+  });
+
+  it('upgrades a version 1 database: instance rows gain lastAccessedAt, cases gain usage rows, nothing is lost', async () => {
+    const name = uniqueName();
+    const v1 = new Dexie(name);
+    v1.version(1).stores(SCHEMA_V1);
+    const instances = [
+      instance('1.2.3.1.1', '1.2.3', ['a'], 1_000),
+      instance('1.2.3.1.2', '1.2.3', ['a'], 3_000),
+      instance('1.2.9.1.1', '1.2.9', ['a', 'b'], 2_000), // a prior shared by two cases
+    ];
+    const outbox: OutboxRow = {
+      idempotencyKey: 'k1',
+      caseId: 'a',
+      reportId: 'r1',
+      state: 'pending',
+      attempts: 0,
+      createdAt: 5,
+      payload: { text: 'signed' },
+    };
+    await v1.table('instances').bulkAdd(instances);
+    await v1
+      .table('assignments')
+      .bulkAdd([assignment('a', 500), assignment('b', 600), assignment('c', 700)]);
+    await v1.table('outbox').add(outbox);
+    await v1
+      .table('drafts')
+      .add({ draftId: 'd1', caseId: 'b', updatedAt: 9, content: { findings: '…' } });
+    await v1.table('audit').bulkAdd([
+      { at: 1, type: 'sign-in', detail: {} },
+      { at: 2, type: 'open', detail: {} },
+    ]);
+    v1.close();
+
+    const db = new TandemDb(name);
+    await db.open();
+    expect(db.verno).toBe(2);
+
+    const rows = await db.instances.orderBy('sopInstanceUid').toArray();
+    expect(rows.map((r) => [r.sopInstanceUid, r.lastAccessedAt, r.storedAt])).toEqual([
+      ['1.2.3.1.1', 1_000, 1_000],
+      ['1.2.3.1.2', 3_000, 3_000],
+      ['1.2.9.1.1', 2_000, 2_000],
+    ]);
+    // the Part-10 bytes came through intact
+    for (const [i, row] of rows.entries()) {
+      expect(new Uint8Array(await row.blob.arrayBuffer())).toEqual(
+        new Uint8Array(await instances[i]!.blob.arrayBuffer()),
+      );
+    }
+    // the new index answers
+    expect(await db.instances.where('lastAccessedAt').below(2_500).count()).toBe(2);
+
+    const usage = await db.caseUsage.orderBy('caseId').toArray();
+    const size = (i: number) => instances[i]!.size;
+    expect(usage).toEqual([
+      { caseId: 'a', bytes: size(0) + size(1) + size(2), instances: 3, lastAccessedAt: 3_000 },
+      { caseId: 'b', bytes: size(2), instances: 1, lastAccessedAt: 2_000 },
+      { caseId: 'c', bytes: 0, instances: 0, lastAccessedAt: 700 },
+    ]);
+
+    expect(await db.outbox.where('[caseId+state]').equals(['a', 'pending']).toArray()).toEqual([
+      outbox,
+    ]);
+    expect(await db.assignments.count()).toBe(3);
+    expect(await db.drafts.get('d1')).toMatchObject({ caseId: 'b' });
+    expect((await db.audit.toArray()).map((a) => a.type)).toEqual(['sign-in', 'open']);
+    db.close();
+  });
+});

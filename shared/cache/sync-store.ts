@@ -1,0 +1,428 @@
+import type { CaseDetail, WorklistItem } from '../api/contract.ts';
+import { StudySummary } from '../domain/case.ts';
+import { storageFullError } from '../sync/failure.ts';
+import type { SyncStore } from '../sync/ports.ts';
+import type { CaseProgress, VerifiedInstance } from '../sync/records.ts';
+import {
+  CacheBudget,
+  type CacheSnapshot,
+  type CaseFootprint,
+  type EvictionPlan,
+} from './cache-budget.ts';
+import type { TandemDb } from './db.ts';
+import {
+  UNSENT_OUTBOX_STATES,
+  type CaseUsageRow,
+  type InstanceRow,
+  type StudyRow,
+} from './rows.ts';
+
+export interface DexieSyncStoreOptions {
+  /** bytes of instances the cache may hold (default: no limit but the browser's quota) */
+  budgetBytes?: number;
+  now?: () => number;
+  /** told which cases were evicted to make room */
+  onEvicted?: (caseIds: readonly string[]) => void;
+}
+
+const STUDY_FIELDS = StudySummary.omit({ series: true });
+
+/** The Dexie tables one case's metadata lives in. */
+const CASE_TABLES = [
+  'assignments',
+  'contexts',
+  'studies',
+  'series',
+  'instances',
+  'priorLinks',
+  'syncState',
+  'caseUsage',
+  'drafts',
+  'annotations',
+] as const;
+
+function isQuotaError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    if (
+      typeof e === 'object' &&
+      'name' in e &&
+      (e as { name: unknown }).name === 'QuotaExceededError'
+    )
+      return true;
+    e = typeof e === 'object' && 'inner' in e ? (e as { inner: unknown }).inner : undefined;
+  }
+  return false;
+}
+
+/**
+ * The sync engine's store port over the `tandem` database. Studies, series and instances are
+ * shared between the cases that need them (`caseIds`); they go when their last case goes.
+ * Before storing instances it keeps the cache within its budget, evicting finished cases in LRU
+ * order (`CacheBudget`), and throws `storage-full` when that cannot make room — as it does when
+ * the browser's own quota is exceeded.
+ */
+export class DexieSyncStore implements SyncStore {
+  private readonly db: TandemDb;
+  private readonly now: () => number;
+  private readonly onEvicted: ((caseIds: readonly string[]) => void) | undefined;
+  private budget: CacheBudget | undefined;
+  private openCaseId: string | null = null;
+  /** bytes of all instances, counted once on first need, then kept up to date by this adapter */
+  private usedBytes: number | undefined;
+
+  constructor(db: TandemDb, opts: DexieSyncStoreOptions = {}) {
+    this.db = db;
+    this.now = opts.now ?? (() => Date.now());
+    this.onEvicted = opts.onEvicted;
+    this.setBudget(opts.budgetBytes);
+  }
+
+  /** Changes the budget; `undefined` or `Infinity` removes it. Takes effect at the next store. */
+  setBudget(budgetBytes: number | undefined): void {
+    this.budget =
+      budgetBytes === undefined || budgetBytes === Infinity
+        ? undefined
+        : new CacheBudget(budgetBytes);
+  }
+
+  async presentInstances(uids: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.db.instances.bulkGet([...uids]);
+    const out = new Map<string, number>();
+    for (const row of rows) if (row) out.set(row.sopInstanceUid, row.size);
+    return out;
+  }
+
+  async storedCaseIds(): Promise<string[]> {
+    const keys = await Promise.all([
+      this.db.assignments.toCollection().primaryKeys(),
+      this.db.contexts.toCollection().primaryKeys(),
+      this.db.syncState.toCollection().primaryKeys(),
+      this.db.caseUsage.toCollection().primaryKeys(),
+    ]);
+    return [...new Set(keys.flat())];
+  }
+
+  async putAssignments(items: readonly WorklistItem[]): Promise<void> {
+    const at = this.now();
+    await this.db.transaction('rw', this.db.assignments, this.db.caseUsage, async () => {
+      await this.db.assignments.bulkPut(items.map((i) => ({ ...i, receivedAt: at })));
+      await this.ensureUsage(
+        items.map((i) => i.caseId),
+        at,
+      );
+    });
+  }
+
+  async putCase(detail: CaseDetail): Promise<void> {
+    const db = this.db;
+    const at = this.now();
+    const caseId = detail.caseId;
+    const studies = [detail.study, ...detail.priors];
+    const reports = [undefined, ...detail.priors.map((p) => p.report)];
+    const uids = studies.map((s) => s.studyInstanceUid);
+    await db.transaction(
+      'rw',
+      [db.contexts, db.studies, db.series, db.instances, db.priorLinks, db.caseUsage],
+      async () => {
+        await db.contexts.put({
+          caseId,
+          kind: detail.kind,
+          context: detail.context,
+          hasOriginalReport: detail.hasOriginalReport,
+          storedAt: at,
+        });
+        // priors the case no longer lists are released first
+        const before = await db.studies.where('caseIds').equals(caseId).primaryKeys();
+        await this.releaseStudies(
+          caseId,
+          before.filter((uid) => !uids.includes(uid)),
+        );
+        const existing = await db.studies.bulkGet(uids);
+        const rows: StudyRow[] = studies.map((s, i) => {
+          const summary = STUDY_FIELDS.parse(s); // drops `series` and a prior's `report`
+          const prev = existing[i];
+          return {
+            ...summary,
+            report: reports[i] ?? prev?.report ?? null,
+            caseIds: [...new Set([...(prev?.caseIds ?? []), caseId])],
+          };
+        });
+        await db.studies.bulkPut(rows);
+        // instances already stored for another case (a shared prior) now also belong to this one
+        for (let i = 0; i < studies.length; i++) {
+          if (existing[i] && !existing[i]!.caseIds.includes(caseId)) {
+            await db.instances
+              .where('studyInstanceUid')
+              .equals(uids[i]!)
+              .modify((row) => {
+                if (!row.caseIds.includes(caseId)) row.caseIds.push(caseId);
+              });
+          }
+        }
+        await db.series.bulkPut(
+          studies.flatMap((s) =>
+            s.series.map((series) => ({ ...series, studyInstanceUid: s.studyInstanceUid })),
+          ),
+        );
+        await db.priorLinks.where('caseId').equals(caseId).delete();
+        await db.priorLinks.bulkPut(
+          detail.priors.map((p, order) => ({
+            caseId,
+            studyInstanceUid: p.studyInstanceUid,
+            order,
+          })),
+        );
+        await this.ensureUsage([caseId], at);
+        await this.recountUsage([caseId]);
+      },
+    );
+  }
+
+  async putInstances(instances: readonly VerifiedInstance[]): Promise<void> {
+    if (!instances.length) return;
+    const db = this.db;
+    const incoming = instances.reduce((n, i) => n + i.size, 0);
+    if (this.budget) await this.makeRoom(this.budget, incoming);
+    const at = this.now();
+    let added = 0;
+    try {
+      await db.transaction('rw', [db.instances, db.studies, db.caseUsage], async () => {
+        const studies = await db.studies.bulkGet([
+          ...new Set(instances.map((i) => i.studyInstanceUid)),
+        ]);
+        const owners = new Map(
+          studies.filter((s) => s !== undefined).map((s) => [s.studyInstanceUid, s.caseIds]),
+        );
+        const previous = await db.instances.bulkGet(instances.map((i) => i.sopInstanceUid));
+        const rows: InstanceRow[] = [];
+        const usage = new Map<string, { bytes: number; instances: number }>();
+        instances.forEach((inst, i) => {
+          const caseIds = owners.get(inst.studyInstanceUid);
+          // the case was removed while this was in flight: nothing needs the instance any more
+          if (!caseIds?.length) return;
+          const prev = previous[i];
+          rows.push({ ...inst, caseIds, storedAt: at, lastAccessedAt: prev?.lastAccessedAt ?? at });
+          const delta = inst.size - (prev?.size ?? 0);
+          added += delta;
+          for (const caseId of caseIds) {
+            const u = usage.get(caseId) ?? { bytes: 0, instances: 0 };
+            u.bytes += delta;
+            u.instances += prev ? 0 : 1;
+            usage.set(caseId, u);
+          }
+        });
+        await db.instances.bulkPut(rows);
+        const usageRows = await db.caseUsage.bulkGet([...usage.keys()]);
+        await db.caseUsage.bulkPut(
+          [...usage.entries()].map(([caseId, u], i) => {
+            const row = usageRows[i] ?? { caseId, bytes: 0, instances: 0, lastAccessedAt: at };
+            return { ...row, bytes: row.bytes + u.bytes, instances: row.instances + u.instances };
+          }),
+        );
+      });
+    } catch (err) {
+      if (isQuotaError(err)) {
+        throw storageFullError(incoming, this.budget?.budgetBytes ?? (await this.countUsedBytes()));
+      }
+      throw err;
+    }
+    if (this.usedBytes !== undefined) this.usedBytes += added;
+  }
+
+  async removeCase(caseId: string): Promise<void> {
+    const db = this.db;
+    await db.transaction(
+      'rw',
+      CASE_TABLES.map((t) => db.table(t)),
+      async () => {
+        const studies = await db.studies.where('caseIds').equals(caseId).primaryKeys();
+        await this.releaseStudies(caseId, studies);
+        await Promise.all([
+          db.assignments.delete(caseId),
+          db.contexts.delete(caseId),
+          db.syncState.delete(caseId),
+          db.caseUsage.delete(caseId),
+          db.priorLinks.where('caseId').equals(caseId).delete(),
+          // a case no longer assigned cannot be reported: its drafts and annotations go with it
+          // (signed reports, the outbox and the audit log stay)
+          db.drafts.where('caseId').equals(caseId).delete(),
+          db.annotations.where('caseId').equals(caseId).delete(),
+        ]);
+      },
+    );
+  }
+
+  async holdsUnsentReport(caseId: string): Promise<boolean> {
+    const n = await this.db.outbox
+      .where('[caseId+state]')
+      .anyOf(UNSENT_OUTBOX_STATES.map((state) => [caseId, state]))
+      .count();
+    return n > 0;
+  }
+
+  async saveCaseStatus(statuses: readonly CaseProgress[]): Promise<void> {
+    const at = this.now();
+    await this.db.syncState.bulkPut(statuses.map((s) => ({ ...s, updatedAt: at })));
+  }
+
+  async openCase(caseId: string | null, at: number): Promise<void> {
+    this.openCaseId = caseId;
+    if (caseId === null) return;
+    await this.db.transaction('rw', this.db.caseUsage, async () => {
+      const row = await this.db.caseUsage.get(caseId);
+      await this.db.caseUsage.put({
+        ...(row ?? { caseId, bytes: 0, instances: 0 }),
+        lastAccessedAt: at,
+      });
+    });
+  }
+
+  /** Evicts finished cases until the cache is within budget; for when the budget was lowered. */
+  async evictToBudget(): Promise<EvictionPlan> {
+    if (!this.budget) return { kind: 'fits' };
+    const snapshot = await this.snapshot();
+    const plan = this.budget.plan(snapshot, 0);
+    if (plan.kind === 'evict') await this.evict(plan.caseIds);
+    return plan;
+  }
+
+  /** The cache as `CacheBudget` sees it. */
+  async snapshot(): Promise<CacheSnapshot> {
+    const db = this.db;
+    return db.transaction(
+      'r',
+      [db.instances, db.caseUsage, db.assignments, db.drafts, db.outbox],
+      async () => {
+        let used = 0;
+        const holdings = new Map<string, { caseIds: string[]; bytes: number }>();
+        await db.instances.each((row) => {
+          used += row.size;
+          const caseIds = [...row.caseIds].sort();
+          const key = caseIds.join('\n');
+          const h = holdings.get(key) ?? { caseIds, bytes: 0 };
+          h.bytes += row.size;
+          holdings.set(key, h);
+        });
+        const [usage, assignments, draftCases, unsent] = await Promise.all([
+          db.caseUsage.toArray(),
+          db.assignments.toArray(),
+          db.drafts.orderBy('caseId').uniqueKeys(),
+          db.outbox
+            .where('state')
+            .anyOf([...UNSENT_OUTBOX_STATES])
+            .toArray(),
+        ]);
+        const status = new Map(assignments.map((a) => [a.caseId, a.status]));
+        const drafts = new Set(draftCases.map(String));
+        const unsentCases = new Set(unsent.map((o) => o.caseId));
+        const cases: CaseFootprint[] = usage.map((u) => {
+          const s = status.get(u.caseId);
+          return {
+            caseId: u.caseId,
+            lastAccessedAt: u.lastAccessedAt,
+            finished: s === undefined || s === 'reported' || s === 'cancelled',
+            open: u.caseId === this.openCaseId,
+            hasUnsignedDraft: drafts.has(u.caseId),
+            hasUnsentReport: unsentCases.has(u.caseId),
+          };
+        });
+        this.usedBytes = used;
+        return { usedBytes: used, cases, holdings: [...holdings.values()] };
+      },
+    );
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private async makeRoom(budget: CacheBudget, incoming: number): Promise<void> {
+    const used = this.usedBytes ?? (await this.countUsedBytes());
+    if (used + incoming <= budget.budgetBytes) return;
+    // Over budget by the running count: look at the cache as it is (another tab may have changed it).
+    const plan = budget.plan(await this.snapshot(), incoming);
+    if (plan.kind === 'storage-full') throw storageFullError(plan.shortBytes, budget.budgetBytes);
+    if (plan.kind === 'evict') await this.evict(plan.caseIds);
+  }
+
+  private async countUsedBytes(): Promise<number> {
+    let used = 0;
+    await this.db.instances.each((row) => {
+      used += row.size;
+    });
+    this.usedBytes = used;
+    return used;
+  }
+
+  /** Evicted cases keep their assignment and context (small, shown offline) but lose their images. */
+  private async evict(caseIds: readonly string[]): Promise<void> {
+    const db = this.db;
+    await db.transaction(
+      'rw',
+      [db.studies, db.series, db.instances, db.syncState, db.caseUsage],
+      async () => {
+        for (const caseId of caseIds) {
+          const studies = await db.studies.where('caseIds').equals(caseId).primaryKeys();
+          await this.releaseStudies(caseId, studies);
+          await db.syncState.delete(caseId);
+        }
+        await this.recountUsage(caseIds);
+      },
+    );
+    this.onEvicted?.(caseIds);
+  }
+
+  /** The case no longer needs these studies: drop it from them, and delete what nobody needs. */
+  private async releaseStudies(caseId: string, uids: readonly string[]): Promise<void> {
+    const db = this.db;
+    for (const uid of uids) {
+      const study = await db.studies.get(uid);
+      if (!study) continue;
+      const caseIds = study.caseIds.filter((id) => id !== caseId);
+      if (caseIds.length) {
+        await db.studies.put({ ...study, caseIds });
+        await db.instances
+          .where('studyInstanceUid')
+          .equals(uid)
+          .modify((row) => {
+            row.caseIds = row.caseIds.filter((id) => id !== caseId);
+          });
+        continue;
+      }
+      let freed = 0;
+      await db.instances
+        .where('studyInstanceUid')
+        .equals(uid)
+        .each((row) => {
+          freed += row.size;
+        });
+      await db.instances.where('studyInstanceUid').equals(uid).delete();
+      await db.series.where('studyInstanceUid').equals(uid).delete();
+      await db.studies.delete(uid);
+      if (this.usedBytes !== undefined) this.usedBytes -= freed;
+    }
+  }
+
+  private async ensureUsage(caseIds: readonly string[], at: number): Promise<void> {
+    const rows = await this.db.caseUsage.bulkGet([...caseIds]);
+    const missing: CaseUsageRow[] = caseIds
+      .filter((_, i) => !rows[i])
+      .map((caseId) => ({ caseId, bytes: 0, instances: 0, lastAccessedAt: at }));
+    if (missing.length) await this.db.caseUsage.bulkPut(missing);
+  }
+
+  private async recountUsage(caseIds: readonly string[]): Promise<void> {
+    for (const caseId of caseIds) {
+      const row = await this.db.caseUsage.get(caseId);
+      if (!row) continue;
+      let bytes = 0;
+      let instances = 0;
+      await this.db.instances
+        .where('caseIds')
+        .equals(caseId)
+        .each((i) => {
+          bytes += i.size;
+          instances++;
+        });
+      await this.db.caseUsage.put({ ...row, bytes, instances });
+    }
+  }
+}

@@ -1,0 +1,572 @@
+import { describe, expect, it } from 'vitest';
+import { SyncEngine, type EngineStatus, type SyncEngineOptions } from './engine.ts';
+import type { CaseProgress } from './records.ts';
+import { FakeBackend, Gate, httpError, offline } from './test-support/fake-backend.ts';
+import { FakeClock, sequenceRandom } from './test-support/fake-clock.ts';
+import { instancesOf, type CaseSpec, type StudySpec } from './test-support/fixtures.ts';
+import { MemoryStore } from './test-support/memory-store.ts';
+import { buildPart10 } from './test-support/part10.ts';
+
+function study(uid: string, ...counts: number[]): StudySpec {
+  return { uid, series: counts.map((count, i) => ({ uid: `${uid}.${i + 1}`, count })) };
+}
+
+function ctCase(caseId: string, studyUid: string, extra: Partial<CaseSpec> = {}): CaseSpec {
+  return { caseId, study: study(studyUid, 3), ...extra };
+}
+
+function setup(
+  specs: CaseSpec[],
+  opts: Partial<SyncEngineOptions> = {},
+  store = new MemoryStore(),
+) {
+  const backend = new FakeBackend(specs);
+  const clock = new FakeClock();
+  const engine = new SyncEngine({
+    backend,
+    store,
+    clock,
+    random: sequenceRandom([0.5]),
+    ...opts,
+  });
+  const progress = new Map<string, CaseProgress>();
+  engine.events.on('progress', (p) => progress.set(p.caseId, p));
+  const statuses: EngineStatus[] = [];
+  engine.events.on('status', (s) => statuses.push(s));
+  return { backend, store, clock, engine, progress, statuses };
+}
+
+/** Lets real macrotasks run until the condition holds (for tests that hold answers mid-flight). */
+async function until(condition: () => boolean, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 0));
+  if (!condition()) throw new Error(`timed out waiting for ${what}`);
+}
+
+const sopsOf = (s: StudySpec) => instancesOf(s).map((i) => i.sopInstanceUid);
+const studyOfSop = (sop: string) => sop.split('.').slice(0, -2).join('.');
+
+describe('SyncEngine: bringing cases onto the workstation', () => {
+  it('stores the context, the study and its priors, verified, and reports the case ready', async () => {
+    const prior = study('1.9.1', 2);
+    const { engine, store, progress, backend } = setup([
+      ctCase('case-a', '1.1.1', { study: study('1.1.1', 3, 2), priors: [prior] }),
+    ]);
+    engine.start();
+    await engine.settled();
+
+    expect(store.cases.get('case-a')?.context.reasonForExam).toBe('cough');
+    expect(store.cases.get('case-a')?.priors[0]?.report?.text).toBe('No acute findings.');
+    expect([...store.instances.keys()].sort()).toEqual(
+      [...sopsOf(study('1.1.1', 3, 2)), ...sopsOf(prior)].sort(),
+    );
+    const p = progress.get('case-a')!;
+    expect(p).toMatchObject({ state: 'ready', instancesDone: 7, instancesTotal: 7, errors: [] });
+    expect(p.bytesDone).toBe(store.usedBytes());
+    expect(store.statuses.get('case-a')?.state).toBe('ready');
+    expect(backend.fetched()).toHaveLength(7);
+    // never the original report of a second read: the engine does not ask for it at all
+    expect(backend.calls.some((c) => c.includes('original'))).toBe(false);
+  });
+
+  it('fetches STAT before urgent before routine, then by due time', async () => {
+    const { engine, backend } = setup(
+      [
+        ctCase('routine-late', '1.1.4', { priority: 'routine', dueAt: '2026-03-02T10:00:00Z' }),
+        ctCase('stat', '1.1.1', { priority: 'stat', dueAt: '2026-03-02T18:00:00Z' }),
+        ctCase('urgent', '1.1.2', { priority: 'urgent', dueAt: '2026-03-02T09:00:00Z' }),
+        ctCase('routine-early', '1.1.3', { priority: 'routine', dueAt: '2026-03-02T09:00:00Z' }),
+      ],
+      { maxParallel: 1 },
+    );
+    engine.start();
+    await engine.settled();
+    const studyOrder = [...new Set(backend.fetched().map(studyOfSop))];
+    expect(studyOrder).toEqual(['1.1.1', '1.1.2', '1.1.3', '1.1.4']);
+    // metadata of every case comes before the first image
+    const firstFetch = backend.calls.findIndex((c) => c.startsWith('fetch:'));
+    const lastMeta = backend.calls.findLastIndex(
+      (c) => c.startsWith('list:') || c.startsWith('detail:'),
+    );
+    expect(lastMeta).toBeLessThan(firstFetch);
+  });
+
+  it('puts the opened case first, its priors right behind, then the rest as before', async () => {
+    const gate = new Gate();
+    const prior = study('1.9.2', 2);
+    const { engine, backend } = setup(
+      [
+        ctCase('stat', '1.1.1', { priority: 'stat', study: study('1.1.1', 4) }),
+        ctCase('opened', '1.1.2', { priors: [prior] }),
+        ctCase('other', '1.1.3', { priority: 'urgent' }),
+      ],
+      { maxParallel: 1 },
+    );
+    backend.delay = (call) => (call.startsWith('fetch:') ? gate.delay(call) : Promise.resolve());
+    engine.start();
+    await until(() => gate.held().length === 1, 'the first fetch');
+    engine.focus('opened');
+    backend.delay = () => Promise.resolve();
+    gate.release();
+    await engine.settled();
+
+    const order = backend.fetched().map(studyOfSop);
+    expect(order).toEqual([
+      '1.1.1', // already in flight when the case was opened
+      '1.1.2',
+      '1.1.2',
+      '1.1.2',
+      '1.9.2',
+      '1.9.2',
+      '1.1.1',
+      '1.1.1',
+      '1.1.1',
+      '1.1.3',
+      '1.1.3',
+      '1.1.3',
+    ]);
+  });
+
+  it('fetches the first, middle and last image of every series before the rest', async () => {
+    const { engine, backend } = setup([{ caseId: 'c', study: study('1.1.1', 7, 4) }], {
+      maxParallel: 1,
+    });
+    engine.start();
+    await engine.settled();
+    expect(backend.fetched()).toEqual([
+      '1.1.1.1.1',
+      '1.1.1.1.4',
+      '1.1.1.1.7',
+      '1.1.1.2.1',
+      '1.1.1.2.2',
+      '1.1.1.2.4',
+      '1.1.1.1.2',
+      '1.1.1.1.3',
+      '1.1.1.1.5',
+      '1.1.1.1.6',
+      '1.1.1.2.3',
+    ]);
+  });
+
+  it('keeps at most maxParallel requests in flight', async () => {
+    const { engine, backend, store } = setup([{ caseId: 'c', study: study('1.1.1', 12, 8) }], {
+      maxParallel: 3,
+    });
+    backend.delay = () => new Promise((r) => setTimeout(r, 1));
+    engine.start();
+    await engine.settled();
+    expect(backend.maxInFlight).toBe(3);
+    expect(store.instances.size).toBe(20);
+  });
+
+  it('fetches an instance needed by two cases (a shared prior) once, and counts it for both', async () => {
+    const prior = study('1.9.3', 3);
+    const { engine, backend, progress } = setup([
+      ctCase('a', '1.1.1', { priors: [prior] }),
+      ctCase('b', '1.1.2', { priors: [prior] }),
+    ]);
+    engine.start();
+    await engine.settled();
+    expect(backend.fetched()).toHaveLength(9);
+    expect(new Set(backend.fetched()).size).toBe(9);
+    expect(progress.get('a')).toMatchObject({
+      state: 'ready',
+      instancesDone: 6,
+      instancesTotal: 6,
+    });
+    expect(progress.get('b')).toMatchObject({
+      state: 'ready',
+      instancesDone: 6,
+      instancesTotal: 6,
+    });
+  });
+
+  it('is ready only when the priors are verified too', async () => {
+    const gate = new Gate();
+    const prior = study('1.9.4', 2);
+    const { engine, backend, progress, clock } = setup([ctCase('a', '1.1.1', { priors: [prior] })]);
+    backend.delay = (call) =>
+      call.startsWith('fetch:1.9.4') ? gate.delay(call) : Promise.resolve();
+    engine.start();
+    await until(() => gate.held().length === 2, 'the prior fetches');
+    // the study's images wait a moment for their batch, then are stored although the priors hang
+    clock.advance(250);
+    await until(() => progress.get('a')?.instancesDone === 3, 'the study');
+    expect(progress.get('a')).toMatchObject({
+      state: 'syncing',
+      instancesDone: 3,
+      instancesTotal: 5,
+    });
+    gate.release();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 5 });
+  });
+});
+
+describe('SyncEngine: resuming', () => {
+  it('after a crash, a new engine over the same store fetches only what is missing', async () => {
+    const specs = [ctCase('a', '1.1.1', { study: study('1.1.1', 6) }), ctCase('b', '1.1.2')];
+    const store = new MemoryStore();
+    const first = setup(specs, { maxParallel: 2, batchSize: 1 }, store);
+    let allowed = 4;
+    const gate = new Gate();
+    first.backend.delay = (call) =>
+      call.startsWith('fetch:') && allowed-- <= 0 ? gate.delay(call) : Promise.resolve();
+    first.engine.start();
+    await until(() => store.instances.size === 4, 'four stored instances');
+    // crash: the first engine is simply dropped, with two requests hanging
+
+    const second = setup(specs, {}, store);
+    second.engine.start();
+    await second.engine.settled();
+    const storedBefore = first.backend
+      .fetched()
+      .filter((sop) => !gate.held().includes(`fetch:${sop}`));
+    expect(second.backend.fetched().filter((sop) => storedBefore.includes(sop))).toEqual([]);
+    expect(second.backend.fetched()).toHaveLength(9 - 4);
+    expect(store.instances.size).toBe(9);
+    expect(second.progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 6 });
+  });
+});
+
+describe('SyncEngine: failures', () => {
+  it('waits with capped exponential backoff and jitter while the network is down, then carries on', async () => {
+    const { engine, backend, clock, statuses, progress } = setup([ctCase('a', '1.1.1')], {
+      backoff: { baseMs: 1_000, maxMs: 8_000 },
+    });
+    let down = true;
+    backend.delay = (call) =>
+      down && call.startsWith('fetch:') ? Promise.reject(offline()) : Promise.resolve();
+    engine.start();
+    await engine.settled();
+
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = engine.status();
+      expect(s.state).toBe('offline');
+      waits.push(s.retryAt! - clock.now());
+      const fetchesBefore = backend.fetched().length;
+      clock.advance(s.retryAt! - clock.now() - 1);
+      await engine.settled();
+      expect(backend.fetched().length).toBe(fetchesBefore); // nothing before the time is up
+      clock.advance(1);
+      await engine.settled();
+    }
+    // random 0.5 puts each wait at 3/4 of the nominal delay; the nominal delay stops at 8 s
+    expect(waits).toEqual([750, 1_500, 3_000, 6_000, 6_000]);
+    expect(
+      statuses.some((s) => s.state === 'offline' && s.message?.includes('cannot be reached')),
+    ).toBe(true);
+
+    down = false;
+    clock.advance(engine.status().retryAt! - clock.now());
+    await engine.settled();
+    expect(engine.status().state).toBe('running');
+    expect(progress.get('a')?.state).toBe('ready');
+  });
+
+  it('retries an image the server failed on (5xx) while the rest of the case continues', async () => {
+    const { engine, backend, clock, progress } = setup([ctCase('a', '1.1.1')]);
+    backend.fail('fetch:1.1.1.1.2', httpError(500), httpError(500));
+    engine.start();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'queued', instancesDone: 2 });
+    clock.advance(1_000);
+    await engine.settled();
+    clock.advance(2_000);
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 3 });
+    expect(backend.fetched().filter((s) => s === '1.1.1.1.2')).toHaveLength(3);
+  });
+
+  it('reports an image the server keeps failing on, with a reason a radiologist can read', async () => {
+    const { engine, backend, clock, progress } = setup([ctCase('a', '1.1.1')], {
+      maxServerAttempts: 3,
+    });
+    backend.fail('fetch:1.1.1.1.3', httpError(500), httpError(500), httpError(500));
+    engine.start();
+    for (let i = 0; i < 4; i++) {
+      await engine.settled();
+      clock.advance(10_000);
+    }
+    await engine.settled();
+    const p = progress.get('a')!;
+    expect(p).toMatchObject({ state: 'error', instancesDone: 2, instancesTotal: 3 });
+    expect(p.errors).toHaveLength(1);
+    expect(p.errors[0]).toMatchObject({ subject: 'instance:1.1.1.1.3', code: 'server' });
+    expect(p.errors[0]!.message).toBe(
+      'Image 3 of series 1 (Series 1) of study "CT CHEST" could not be downloaded: the server kept failing (The server answered 500).',
+    );
+  });
+
+  it('retries a corrupt image, and stores it once it arrives whole', async () => {
+    const { engine, backend, clock, progress, store } = setup([ctCase('a', '1.1.1')]);
+    backend.fail('fetch:1.1.1.1.1', 'truncated', 'short-of-content-length');
+    engine.start();
+    for (let i = 0; i < 3; i++) {
+      await engine.settled();
+      clock.advance(10_000);
+    }
+    await engine.settled();
+    expect(progress.get('a')?.state).toBe('ready');
+    expect(store.instances.get('1.1.1.1.1')?.size).toBeGreaterThan(500);
+  });
+
+  it('marks an image that keeps arriving corrupt as an error on its case; the rest of the case is stored', async () => {
+    const { engine, backend, clock, progress, store } = setup([
+      ctCase('a', '1.1.1', { study: study('1.1.1', 4) }),
+      ctCase('b', '1.1.2'),
+    ]);
+    backend.fail('fetch:1.1.1.1.2', 'truncated', 'wrong-instance', 'not-dicom');
+    engine.start();
+    for (let i = 0; i < 4; i++) {
+      await engine.settled();
+      clock.advance(10_000);
+    }
+    await engine.settled();
+    const p = progress.get('a')!;
+    expect(p).toMatchObject({ state: 'error', instancesDone: 3, instancesTotal: 4 });
+    expect(p.errors[0]?.message).toMatch(
+      /^Image 2 of series 1 \(Series 1\) of study "CT CHEST" arrived damaged 3 times: the file is not DICOM Part-10 \(no DICM prefix\)\.$/,
+    );
+    expect(store.instances.has('1.1.1.1.2')).toBe(false);
+    expect(progress.get('b')?.state).toBe('ready');
+  });
+
+  it('does not retry an image the server refuses (404) and says so on the case', async () => {
+    const { engine, backend, progress } = setup([ctCase('a', '1.1.1')]);
+    backend.fail('fetch:1.1.1.1.1', httpError(404));
+    engine.start();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'error', instancesDone: 2 });
+    expect(progress.get('a')?.errors[0]?.code).toBe('rejected');
+    expect(backend.fetched().filter((s) => s === '1.1.1.1.1')).toHaveLength(1);
+  });
+
+  it('lists at most 50 errors on a case and sums up the rest', async () => {
+    const { engine, backend, progress } = setup([{ caseId: 'a', study: study('1.1.1', 53) }]);
+    for (let i = 1; i <= 52; i++) backend.fail(`fetch:1.1.1.1.${i}`, httpError(404));
+    engine.start();
+    await engine.settled();
+    const p = progress.get('a')!;
+    expect(p).toMatchObject({ state: 'error', instancesDone: 1, instancesTotal: 53 });
+    expect(p.errors).toHaveLength(51);
+    expect(p.errors[50]?.message).toBe(
+      '2 more images of this case could not be brought onto this workstation.',
+    );
+  });
+
+  it('marks a case whose details cannot be loaded as an error, and syncs the others', async () => {
+    const { engine, backend, progress } = setup([ctCase('a', '1.1.1'), ctCase('b', '1.1.2')]);
+    backend.fail('detail:a', httpError(403));
+    engine.start();
+    await engine.settled();
+    expect(progress.get('a')?.state).toBe('error');
+    expect(progress.get('a')?.errors[0]?.message).toBe(
+      'The case details could not be downloaded: The server answered 403.',
+    );
+    expect(progress.get('b')?.state).toBe('ready');
+  });
+
+  it('stops with a status the UI can show when the session is refused, and starts again on resume', async () => {
+    const { engine, backend, progress } = setup([ctCase('a', '1.1.1')]);
+    backend.fail('worklist', httpError(401));
+    engine.start();
+    await engine.settled();
+    expect(engine.status()).toMatchObject({ state: 'failed', message: 'The server answered 401.' });
+    expect(backend.fetched()).toEqual([]);
+    engine.resume();
+    await engine.settled();
+    expect(progress.get('a')?.state).toBe('ready');
+  });
+});
+
+describe('SyncEngine: cache limits and control', () => {
+  it('stops gracefully when the cache is full, and finishes after resume once there is room', async () => {
+    const store = new MemoryStore();
+    const { engine, backend, progress } = setup(
+      [ctCase('a', '1.1.1', { study: study('1.1.1', 8) })],
+      { batchSize: 1, maxParallel: 1 },
+      store,
+    );
+    const imageBytes = buildPart10({
+      sopInstanceUid: '1.1.1.1.1',
+      studyInstanceUid: '1.1.1',
+      seriesInstanceUid: '1.1.1.1',
+      rows: 16,
+      columns: 16,
+    }).length;
+    store.capacity = 3.5 * imageBytes;
+    engine.start();
+    await engine.settled();
+    expect(engine.status()).toMatchObject({ state: 'storage-full', code: 'storage-full' });
+    expect(engine.status().message).toMatch(/image cache is full/);
+    expect(store.instances.size).toBe(3);
+    const fetchedWhenFull = backend.fetched().length;
+    const verifiedWhenFull = backend.fetched()[3]!;
+    await engine.settled();
+    expect(backend.fetched().length).toBe(fetchedWhenFull);
+    expect(progress.get('a')?.state).not.toBe('ready');
+
+    store.capacity = Infinity;
+    engine.resume();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 8 });
+    // the image verified when the cache filled up was kept, not fetched again (only the request
+    // in flight at that moment was aborted and made again)
+    expect(backend.fetched().filter((s) => s === verifiedWhenFull)).toHaveLength(1);
+    expect(new Set(backend.fetched()).size).toBe(8);
+  });
+
+  it('pause aborts what is in flight and fetches nothing until resume', async () => {
+    const gate = new Gate();
+    const { engine, backend, progress } = setup(
+      [ctCase('a', '1.1.1', { study: study('1.1.1', 5) })],
+      {
+        maxParallel: 2,
+      },
+    );
+    backend.delay = (call) => (call.startsWith('fetch:') ? gate.delay(call) : Promise.resolve());
+    engine.start();
+    await until(() => gate.held().length === 2, 'two fetches in flight');
+    engine.pause();
+    await engine.settled();
+    expect(engine.status().state).toBe('paused');
+    gate.release();
+    await engine.settled();
+    expect(backend.fetched()).toHaveLength(2);
+
+    backend.delay = () => Promise.resolve();
+    engine.resume();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 5 });
+    expect(backend.fetched()).toHaveLength(7); // the two aborted ones were fetched again
+  });
+
+  it('stop ends all work: no request afterwards, stop resolves', async () => {
+    const gate = new Gate();
+    const { engine, backend, clock } = setup([ctCase('a', '1.1.1', { study: study('1.1.1', 5) })]);
+    backend.delay = (call) => (call.startsWith('fetch:') ? gate.delay(call) : Promise.resolve());
+    engine.start();
+    await until(() => gate.held().length > 0, 'a fetch in flight');
+    await engine.stop();
+    const calls = backend.calls.length;
+    gate.release();
+    clock.advance(10 * 60_000);
+    await engine.settled();
+    expect(backend.calls.length).toBe(calls);
+    expect(engine.status().state).toBe('stopped');
+  });
+
+  it('polls the worklist on its interval and picks up new cases', async () => {
+    const { engine, backend, clock, progress } = setup([ctCase('a', '1.1.1')], {
+      pollIntervalMs: 30_000,
+    });
+    engine.start();
+    await engine.settled();
+    backend.setCase(ctCase('b', '1.1.2', { priority: 'stat' }));
+    clock.advance(29_999);
+    await engine.settled();
+    expect(progress.has('b')).toBe(false);
+    clock.advance(1);
+    await engine.settled();
+    expect(progress.get('b')?.state).toBe('ready');
+  });
+});
+
+describe('SyncEngine: cases that change on the server', () => {
+  it('fetches a prior added to a case, and images added to its study, and nothing it already has', async () => {
+    const { engine, backend, progress } = setup([ctCase('a', '1.1.1')]);
+    engine.start();
+    await engine.settled();
+    expect(backend.fetched()).toHaveLength(3);
+
+    backend.setCase(ctCase('a', '1.1.1', { priors: [study('1.9.6', 2)] }));
+    await engine.pollNow();
+    await engine.settled();
+    expect(backend.fetched().slice(3).map(studyOfSop)).toEqual(['1.9.6', '1.9.6']);
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesTotal: 5 });
+
+    backend.setCase(
+      ctCase('a', '1.1.1', { study: study('1.1.1', 4), priors: [study('1.9.6', 2)] }),
+    );
+    await engine.pollNow();
+    await engine.settled();
+    expect(backend.fetched().slice(5)).toEqual(['1.1.1.1.4']);
+    expect(progress.get('a')).toMatchObject({
+      state: 'ready',
+      instancesDone: 6,
+      instancesTotal: 6,
+    });
+  });
+
+  it('gives an image the server failed on another chance at the next poll', async () => {
+    const { engine, backend, clock, progress } = setup([ctCase('a', '1.1.1')], {
+      maxServerAttempts: 1,
+      pollIntervalMs: 60_000,
+    });
+    backend.fail('fetch:1.1.1.1.1', httpError(500));
+    engine.start();
+    await engine.settled();
+    expect(progress.get('a')?.state).toBe('error');
+    clock.advance(60_000);
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', errors: [] });
+  });
+});
+
+describe('SyncEngine: removing cases', () => {
+  it('removes a case that is no longer assigned, and keeps one that holds an unsent report', async () => {
+    const { engine, backend, store } = setup([ctCase('a', '1.1.1'), ctCase('b', '1.1.2')]);
+    const removed: string[] = [];
+    engine.events.on('removed', ({ caseId }) => removed.push(caseId));
+    engine.start();
+    await engine.settled();
+    store.unsentReports.add('b');
+    backend.removeCase('a');
+    backend.removeCase('b');
+    await engine.pollNow();
+    await engine.settled();
+    expect(removed).toEqual(['a']);
+    expect(store.cases.has('a')).toBe(false);
+    expect([...store.instances.keys()].some((s) => s.startsWith('1.1.1.'))).toBe(false);
+    expect(store.cases.has('b')).toBe(true);
+    expect(store.instances.size).toBe(3);
+  });
+
+  it('removes a cancelled case; a shared prior stays for the case that still needs it', async () => {
+    const prior = study('1.9.5', 2);
+    const { engine, backend, store, progress } = setup([
+      ctCase('a', '1.1.1', { priors: [prior] }),
+      ctCase('b', '1.1.2', { priors: [prior] }),
+    ]);
+    engine.start();
+    await engine.settled();
+    backend.setCase(ctCase('a', '1.1.1', { priors: [prior], status: 'cancelled' }));
+    await engine.pollNow();
+    await engine.settled();
+    expect(store.removed).toEqual(['a']);
+    expect(sopsOf(prior).every((s) => store.instances.has(s))).toBe(true);
+    expect(progress.get('b')?.state).toBe('ready');
+    expect(backend.fetched()).toHaveLength(8);
+  });
+
+  it('stops fetching a case that leaves the worklist mid-sync', async () => {
+    const gate = new Gate();
+    const { engine, backend, store } = setup(
+      [ctCase('a', '1.1.1', { study: study('1.1.1', 10) })],
+      {
+        maxParallel: 1,
+      },
+    );
+    backend.delay = (call) => (call.startsWith('fetch:') ? gate.delay(call) : Promise.resolve());
+    engine.start();
+    await until(() => gate.held().length === 1, 'a fetch in flight');
+    backend.removeCase('a');
+    backend.delay = () => Promise.resolve();
+    await engine.pollNow();
+    gate.release();
+    await engine.settled();
+    expect(backend.fetched()).toHaveLength(1);
+    expect(store.instances.size).toBe(0);
+  });
+});

@@ -1,0 +1,935 @@
+/**
+ * The sync engine: brings each assigned case — clinical context, priors and their reports, study
+ * metadata, then every image of the study and its priors — from the backend into the cache, in
+ * priority order, verified, resumable per instance. Pure logic over ports (`ports.ts`): no Dexie,
+ * no fetch, no timers of its own, so it runs in the renderer's sync worker and in unit tests alike.
+ *
+ * Public API (all of it):
+ *
+ *   const engine = new SyncEngine({ backend, store, clock?, random?, maxParallel?, ... });
+ *   engine.events.on('progress', (p: CaseProgress) => …);   // per case: state, done/total, bytes, errors
+ *   engine.events.on('status', (s: EngineStatus) => …);     // running | paused | offline | storage-full | failed | stopped
+ *   engine.events.on('removed', ({ caseId }) => …);        // a case left the worklist and the cache
+ *   engine.start();             // polls the worklist now and every `pollIntervalMs`
+ *   engine.focus(caseId|null);  // the radiologist opened a case: it jumps the queue, its priors right behind
+ *   engine.pause(); engine.resume(); await engine.stop();
+ *   engine.status(); engine.progress();   // current values, for a late subscriber
+ *   await engine.pollNow();     // e.g. when the network comes back
+ *   await engine.settled();     // nothing left that can run now (work done, or waiting on a timer)
+ *
+ * Behaviour in short (details beside the code): STAT > urgent > routine, then due time
+ * (`schedule.ts`); at most `maxParallel` requests in flight besides the worklist poll; when the
+ * server cannot be reached (or answers 502/503/504/429) all work waits with capped exponential
+ * backoff and jitter, other 5xx and 408 retry the item a few times and again at each poll; every
+ * instance is verified (`verify-instance.ts`) before it is stored, corrupt ones are retried, then
+ * reported on their case while the rest continues; verified instances are stored in batches
+ * (`batchSize`, at most `batchDelayMs` late, at once for the opened case); instances already in
+ * the store are never fetched again, so a restart continues where the last run stopped; cases
+ * that leave the worklist are removed unless they hold an unsent report, reported cases are kept
+ * but not fetched unless opened; a full cache stops syncing with status `storage-full` until
+ * `resume()`.
+ */
+import type { WorklistItem } from '../api/contract.ts';
+import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
+import { Emitter } from './emitter.ts';
+import { classifyFailure, readableMessage } from './failure.ts';
+import {
+  mathRandom,
+  systemClock,
+  type Clock,
+  type Random,
+  type RemoteInstance,
+  type SyncBackend,
+  type SyncStore,
+  type TimerHandle,
+} from './ports.ts';
+import {
+  caseProgress,
+  newJobBase,
+  newStudyPlan,
+  type CasePlan,
+  type DetailJob,
+  type InstanceJob,
+  type Job,
+  type ListingJob,
+  type StudyPlan,
+} from './plan.ts';
+import type { CaseProgress } from './records.ts';
+import { compareKeys, jobKey, seriesOrderOf, studyFetchOrder, type SortKey } from './schedule.ts';
+import { verifyPart10, type InstanceVerifier } from './verify-instance.ts';
+
+export interface SyncEngineOptions {
+  backend: SyncBackend;
+  store: SyncStore;
+  clock?: Clock;
+  random?: Random;
+  /** requests in flight at most, the worklist poll aside (default 6: browsers open six per host) */
+  maxParallel?: number;
+  /** between worklist polls, in ms (default 60 s) */
+  pollIntervalMs?: number;
+  backoff?: BackoffPolicy;
+  /** attempts of an item the server answers with 5xx/408/429 before it is reported (default 5) */
+  maxServerAttempts?: number;
+  /** attempts of an instance that arrives corrupt before it is reported (default 3) */
+  maxCorruptAttempts?: number;
+  /** verified instances stored per transaction (default 10; batches beat one write each) */
+  batchSize?: number;
+  /** a verified instance waits at most this long for its batch to fill, in ms (default 250) */
+  batchDelayMs?: number;
+  verify?: InstanceVerifier;
+}
+
+export type EngineState =
+  'idle' | 'running' | 'paused' | 'offline' | 'storage-full' | 'failed' | 'stopped';
+
+export interface EngineStatus {
+  state: EngineState;
+  /** for `offline`, `storage-full` and `failed`: what happened, for the user */
+  message?: string;
+  code?: string;
+  /** for `offline`: when the next attempt is due (clock time) */
+  retryAt?: number;
+}
+
+export interface SyncEvents extends Record<string, unknown> {
+  progress: CaseProgress;
+  status: EngineStatus;
+  removed: { caseId: string };
+}
+
+/** A failure of the store rather than of the backend. */
+class StoreFailure {
+  readonly cause: unknown;
+  constructor(cause: unknown) {
+    this.cause = cause;
+  }
+}
+
+export class SyncEngine {
+  readonly events = new Emitter<SyncEvents>();
+
+  private readonly backend: SyncBackend;
+  private readonly store: SyncStore;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly verify: InstanceVerifier;
+  private readonly maxParallel: number;
+  private readonly pollIntervalMs: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly maxServerAttempts: number;
+  private readonly maxCorruptAttempts: number;
+  private readonly batchSize: number;
+  private readonly batchDelayMs: number;
+
+  private current: EngineStatus = { state: 'idle' };
+  private focusId: string | null = null;
+  private worklist = new Map<string, WorklistItem>();
+  private readonly plans = new Map<string, CasePlan>();
+  private readonly studies = new Map<string, StudyPlan>();
+
+  private queue: Job[] = [];
+  private queueDirty = false;
+  private readonly running = new Set<Job>();
+  private batch: InstanceJob[] = [];
+  private flushing: Promise<void> | undefined;
+  private flushAgain = false;
+  private batchTimer: TimerHandle | undefined;
+
+  private netEpoch = 0;
+  private netFailures = 0;
+  private offlineUntil = 0;
+  private wakeTimer: TimerHandle | undefined;
+  private wakeAt = Infinity;
+
+  private polling: Promise<void> | undefined;
+  private pollController: AbortController | undefined;
+  private pollTimer: TimerHandle | undefined;
+  private pollFailures = 0;
+
+  private readonly dirtyCases = new Set<string>();
+  private progressScheduled = false;
+  private readonly lastProgress = new Map<string, string>();
+  private writes = 0;
+  private writeChain: Promise<void> = Promise.resolve();
+  private settleWaiters: Array<() => void> = [];
+
+  constructor(opts: SyncEngineOptions) {
+    this.backend = opts.backend;
+    this.store = opts.store;
+    this.clock = opts.clock ?? systemClock;
+    this.random = opts.random ?? mathRandom;
+    this.verify = opts.verify ?? verifyPart10;
+    this.maxParallel = Math.max(1, opts.maxParallel ?? 6);
+    this.pollIntervalMs = opts.pollIntervalMs ?? 60_000;
+    this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.maxServerAttempts = opts.maxServerAttempts ?? 5;
+    this.maxCorruptAttempts = opts.maxCorruptAttempts ?? 3;
+    this.batchSize = Math.max(1, opts.batchSize ?? 10);
+    this.batchDelayMs = opts.batchDelayMs ?? 250;
+  }
+
+  // ---- public API ---------------------------------------------------------------------------
+
+  start(): void {
+    if (this.current.state !== 'idle') return;
+    this.setStatus({ state: 'running' });
+    void this.poll();
+  }
+
+  /** The case the radiologist has open (`null`: none). It and its priors go first. */
+  focus(caseId: string | null): void {
+    if (caseId === this.focusId) return;
+    this.focusId = caseId;
+    if (caseId !== null && !this.plans.has(caseId)) {
+      const item = this.worklist.get(caseId);
+      if (item && item.status !== 'cancelled') this.createPlan(item);
+    }
+    this.queueDirty = true;
+    this.write(() => this.store.openCase(caseId, this.clock.now()));
+    this.pump();
+  }
+
+  pause(): void {
+    if (this.current.state !== 'running' && this.current.state !== 'offline') return;
+    this.setStatus({ state: 'paused' });
+    this.halt('requeue');
+  }
+
+  resume(): void {
+    const s = this.current.state;
+    if (s !== 'paused' && s !== 'storage-full' && s !== 'failed' && s !== 'offline') return;
+    this.offlineUntil = 0;
+    this.netFailures = 0;
+    this.setStatus({ state: 'running' });
+    this.flush();
+    void this.poll();
+  }
+
+  async stop(): Promise<void> {
+    if (this.current.state === 'stopped') return;
+    this.setStatus({ state: 'stopped' });
+    this.halt('drop');
+    await this.settled();
+    // Verified bytes are worth keeping: store them before going.
+    if (this.batch.some((j) => j.state === 'verified')) {
+      this.flush(true);
+      await this.settled();
+    }
+  }
+
+  status(): EngineStatus {
+    return { ...this.current };
+  }
+
+  progress(): CaseProgress[] {
+    return [...this.plans.values()].map((p) => caseProgress(p, this.studies));
+  }
+
+  async pollNow(): Promise<void> {
+    if (this.current.state === 'offline') {
+      this.offlineUntil = 0;
+      this.setStatus({ state: 'running' });
+    }
+    await this.poll();
+  }
+
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      this.settleWaiters.push(resolve);
+      this.checkSettled();
+    });
+  }
+
+  // ---- worklist -----------------------------------------------------------------------------
+
+  private active(): boolean {
+    return this.current.state === 'running' || this.current.state === 'offline';
+  }
+
+  private poll(): Promise<void> {
+    if (this.polling) return this.polling;
+    if (!this.active()) return Promise.resolve();
+    if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    const controller = new AbortController();
+    this.pollController = controller;
+    this.polling = (async () => {
+      let next = this.pollIntervalMs;
+      try {
+        const items = await this.backend.worklist(controller.signal);
+        this.pollFailures = 0;
+        this.backOnline();
+        await this.storeCall(() => this.store.putAssignments(items));
+        this.reconcile(items);
+        this.retryFailed();
+        this.pump();
+        await this.removeUnassigned();
+      } catch (err) {
+        if (err instanceof StoreFailure) {
+          this.storeFailed(err.cause);
+        } else {
+          const kind = classifyFailure(err, controller.signal);
+          if (kind === 'network' || kind === 'server') {
+            this.pollFailures++;
+            next = Math.min(
+              this.pollIntervalMs,
+              backoffDelay(this.pollFailures, this.backoff, this.random),
+            );
+            if (kind === 'network' && this.current.state === 'running') {
+              this.setStatus({
+                state: 'offline',
+                message: readableMessage(err, 'The server cannot be reached.'),
+                retryAt: this.clock.now() + next,
+              });
+            }
+          } else if (kind !== 'cancelled') {
+            // 401/403 and the like: the session needs attention before anything else can work.
+            this.setStatus({
+              state: 'failed',
+              code: 'worklist',
+              message: readableMessage(err, 'The worklist could not be loaded.'),
+            });
+            this.halt('requeue');
+          }
+        }
+      } finally {
+        this.polling = undefined;
+        this.pollController = undefined;
+        if (this.active()) {
+          this.pollTimer = this.clock.setTimeout(() => {
+            this.pollTimer = undefined;
+            void this.poll();
+          }, next);
+        }
+        this.pump();
+        this.checkSettled();
+      }
+    })();
+    return this.polling;
+  }
+
+  private reconcile(items: readonly WorklistItem[]): void {
+    this.worklist = new Map(items.map((i) => [i.caseId, i]));
+    const wanted = (i: WorklistItem) =>
+      i.status === 'assigned' ||
+      i.status === 'in-progress' ||
+      (i.caseId === this.focusId && i.status !== 'cancelled');
+    for (const plan of [...this.plans.values()]) {
+      const item = this.worklist.get(plan.caseId);
+      if (!item || !wanted(item)) this.dropPlan(plan);
+    }
+    for (const item of items) {
+      if (!wanted(item)) continue;
+      const plan = this.plans.get(item.caseId);
+      if (!plan) {
+        this.createPlan(item);
+        continue;
+      }
+      const before = plan.item;
+      plan.item = item;
+      if (before.priority !== item.priority || before.dueAt !== item.dueAt) this.queueDirty = true;
+      // The case changed on the server (a prior added, images added): look at it again.
+      if (
+        before.numberOfPriors !== item.numberOfPriors ||
+        before.studyInstanceUid !== item.studyInstanceUid
+      ) {
+        this.again(plan.detail);
+      } else if (before.numberOfInstances !== item.numberOfInstances) {
+        const study = this.studies.get(item.studyInstanceUid);
+        if (study) this.again(study.listing);
+      }
+    }
+  }
+
+  /**
+   * Each poll gives what the server failed on (5xx) another chance; what arrived corrupt or was
+   * refused (4xx) waits for the next start, so a broken item does not cost a request a minute.
+   */
+  private retryFailed(): void {
+    const retry = (job: Job) => {
+      if (job.state === 'failed' && job.error?.code === 'server') this.again(job);
+    };
+    for (const plan of this.plans.values()) retry(plan.detail);
+    for (const study of this.studies.values()) {
+      retry(study.listing);
+      for (const job of study.instances?.values() ?? []) retry(job);
+    }
+  }
+
+  /** Runs a finished or failed job once more, from a clean slate. */
+  private again(job: Job): void {
+    if (job.state === 'pending' || job.state === 'running' || job.state === 'verified') return;
+    job.attempts = 0;
+    job.notBefore = 0;
+    job.error = undefined;
+    this.enqueue(job);
+    this.markOwners(job);
+  }
+
+  /** Cases the store holds that are no longer assigned go, unless a report still waits to be sent. */
+  private async removeUnassigned(): Promise<void> {
+    const stored = await this.storeCall(() => this.store.storedCaseIds());
+    for (const caseId of stored) {
+      const item = this.worklist.get(caseId);
+      if ((item && item.status !== 'cancelled') || this.plans.has(caseId)) continue;
+      if (await this.storeCall(() => this.store.holdsUnsentReport(caseId))) continue;
+      // let a running batch write land first, so nothing of the case is written after it is removed
+      while (this.flushing) await this.flushing;
+      await this.storeCall(() => this.store.removeCase(caseId));
+      this.lastProgress.delete(caseId);
+      this.events.emit('removed', { caseId });
+    }
+  }
+
+  private createPlan(item: WorklistItem): void {
+    const detail: DetailJob = { ...newJobBase(), kind: 'detail', caseId: item.caseId };
+    const plan: CasePlan = { caseId: item.caseId, item, detail, studies: [] };
+    this.plans.set(item.caseId, plan);
+    this.enqueue(detail);
+    this.dirtyCases.add(item.caseId);
+  }
+
+  private dropPlan(plan: CasePlan): void {
+    this.plans.delete(plan.caseId);
+    this.lastProgress.delete(plan.caseId);
+    this.dropJob(plan.detail);
+    for (const uid of plan.studies) this.releaseStudy(plan.caseId, uid);
+    this.queueDirty = true;
+  }
+
+  /** The case no longer needs the study; its work stops when no other case needs it. */
+  private releaseStudy(caseId: string, uid: string): void {
+    const study = this.studies.get(uid);
+    if (!study) return;
+    study.owners.delete(caseId);
+    if (study.owners.size > 0) return;
+    this.studies.delete(uid);
+    this.dropJob(study.listing);
+    for (const job of study.instances?.values() ?? []) this.dropJob(job);
+    this.batch = this.batch.filter((j) => j.state === 'verified');
+  }
+
+  private dropJob(job: Job): void {
+    if (job.state === 'running') {
+      job.cancel = 'drop';
+      job.controller?.abort();
+    } else if (job.state === 'pending' || job.state === 'verified') {
+      job.state = 'dropped';
+    }
+  }
+
+  // ---- queue --------------------------------------------------------------------------------
+
+  private enqueue(job: Job): void {
+    job.state = 'pending';
+    this.queue.push(job);
+    this.queueDirty = true;
+  }
+
+  private keyOf(job: Job): SortKey {
+    if (job.kind === 'detail') {
+      const plan = this.plans.get(job.caseId);
+      return plan ? jobKey(plan.item, this.focusId, { kind: 'detail' }) : [Infinity];
+    }
+    let best: SortKey | undefined;
+    for (const caseId of job.study.owners) {
+      const plan = this.plans.get(caseId);
+      if (!plan) continue;
+      const studyIndex = Math.max(0, plan.studies.indexOf(job.study.uid));
+      const key =
+        job.kind === 'listing'
+          ? jobKey(plan.item, this.focusId, { kind: 'listing', studyIndex })
+          : jobKey(plan.item, this.focusId, {
+              kind: 'instance',
+              studyIndex,
+              tier: job.tier,
+              seriesIndex: job.seriesIndex,
+              index: job.index,
+            });
+      if (!best || compareKeys(key, best) < 0) best = key;
+    }
+    return best ?? [Infinity];
+  }
+
+  private sortQueue(): void {
+    this.queue = this.queue.filter((j) => j.state === 'pending');
+    for (const job of this.queue) job.key = this.keyOf(job);
+    this.queue.sort((a, b) => compareKeys(a.key, b.key));
+    this.queueDirty = false;
+  }
+
+  /** The best job that may start now, taken off the queue; also arms the timer for later ones. */
+  private take(now: number): Job | undefined {
+    if (this.queueDirty) this.sortQueue();
+    let earliest = Infinity;
+    for (let i = 0; i < this.queue.length;) {
+      const job = this.queue[i]!;
+      if (job.state !== 'pending') {
+        this.queue.splice(i, 1);
+        continue;
+      }
+      if (job.notBefore > now) {
+        earliest = Math.min(earliest, job.notBefore);
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      return job;
+    }
+    if (earliest < Infinity) this.wakeUpAt(earliest);
+    return undefined;
+  }
+
+  private hasRunnable(now: number): boolean {
+    if (now < this.offlineUntil) return false;
+    return this.queue.some((j) => j.state === 'pending' && j.notBefore <= now);
+  }
+
+  private wakeUpAt(at: number): void {
+    if (at >= this.wakeAt && this.wakeTimer !== undefined) return;
+    if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = this.clock.setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.wakeAt = Infinity;
+        this.pump();
+      },
+      Math.max(0, at - this.clock.now()),
+    );
+  }
+
+  private pump(): void {
+    if (this.active()) {
+      const now = this.clock.now();
+      if (now < this.offlineUntil) {
+        this.wakeUpAt(this.offlineUntil);
+      } else {
+        while (this.running.size < this.maxParallel) {
+          const job = this.take(now);
+          if (!job) break;
+          this.run(job);
+        }
+      }
+    }
+    this.scheduleProgress();
+    this.checkSettled();
+  }
+
+  // ---- jobs ---------------------------------------------------------------------------------
+
+  private run(job: Job): void {
+    const controller = new AbortController();
+    job.state = 'running';
+    job.controller = controller;
+    job.cancel = undefined;
+    job.epoch = this.netEpoch;
+    this.running.add(job);
+    this.markOwners(job);
+    const work =
+      job.kind === 'detail'
+        ? this.runDetail(job, controller.signal)
+        : job.kind === 'listing'
+          ? this.runListing(job, controller.signal)
+          : this.runInstance(job, controller.signal);
+    work.then(
+      () => this.settle(job),
+      (err: unknown) => {
+        this.onFailure(job, err, controller.signal);
+        this.settle(job);
+      },
+    );
+  }
+
+  private settle(job: Job): void {
+    this.running.delete(job);
+    job.controller = undefined;
+    this.markOwners(job);
+    this.pump();
+    if (this.batch.length) {
+      // The opened case is being read: its images go to the cache at once.
+      const forFocus =
+        this.focusId !== null && this.batch.some((j) => j.study.owners.has(this.focusId!));
+      if (this.batch.length >= this.batchSize || forFocus || this.running.size === 0) {
+        this.flush();
+      } else if (this.batchTimer === undefined) {
+        this.batchTimer = this.clock.setTimeout(() => {
+          this.batchTimer = undefined;
+          this.flush();
+        }, this.batchDelayMs);
+      }
+    }
+    this.checkSettled();
+  }
+
+  private async runDetail(job: DetailJob, signal: AbortSignal): Promise<void> {
+    const detail = await this.backend.caseDetail(job.caseId, signal);
+    signal.throwIfAborted();
+    await this.storeCall(() => this.store.putCase(detail));
+    signal.throwIfAborted();
+    const plan = this.plans.get(job.caseId);
+    this.succeeded();
+    job.state = 'done';
+    if (!plan) return;
+    const studies = [detail.study, ...detail.priors];
+    const uids = [...new Set(studies.map((s) => s.studyInstanceUid))];
+    // a detail fetched again may list other priors than before
+    for (const uid of plan.studies) if (!uids.includes(uid)) this.releaseStudy(plan.caseId, uid);
+    plan.studies = uids;
+    for (const summary of studies) {
+      let study = this.studies.get(summary.studyInstanceUid);
+      if (!study) {
+        study = newStudyPlan({
+          uid: summary.studyInstanceUid,
+          owners: new Set(),
+          seriesOrder: seriesOrderOf(summary),
+          seriesLabels: new Map(
+            summary.series.map((s) => [
+              s.seriesInstanceUid,
+              `series ${s.seriesNumber === null ? '' : `${s.seriesNumber} `}(${s.description || s.modality})`,
+            ]),
+          ),
+          expected: summary.numberOfInstances,
+          label: `study "${summary.description || summary.modalities.join('/')}"`,
+          instances: undefined,
+        });
+        this.studies.set(study.uid, study);
+        this.enqueue(study.listing);
+      }
+      study.owners.add(plan.caseId);
+    }
+    this.queueDirty = true;
+    this.dirtyCases.add(plan.caseId);
+  }
+
+  private async runListing(job: ListingJob, signal: AbortSignal): Promise<void> {
+    const study = job.study;
+    const listed = await this.backend.listInstances(study.uid, signal);
+    signal.throwIfAborted();
+    const unique = new Map<string, RemoteInstance>();
+    for (const inst of listed) {
+      if (!unique.has(inst.sopInstanceUid)) {
+        unique.set(inst.sopInstanceUid, { ...inst, studyInstanceUid: study.uid });
+      }
+    }
+    const present = await this.storeCall(() => this.store.presentInstances([...unique.keys()]));
+    signal.throwIfAborted();
+    this.succeeded();
+    job.state = 'done';
+    const previous = study.instances;
+    const instances = new Map<string, InstanceJob>();
+    for (const place of studyFetchOrder([...unique.values()], study.seriesOrder)) {
+      const uid = place.instance.sopInstanceUid;
+      const known = previous?.get(uid);
+      if (known) {
+        // listed again (the study grew): keep what is known of it, at its new place
+        Object.assign(known, {
+          remote: place.instance,
+          tier: place.tier,
+          seriesIndex: place.seriesIndex,
+          index: place.index,
+        });
+        instances.set(uid, known);
+        continue;
+      }
+      const storedSize = present.get(uid);
+      const inst: InstanceJob = {
+        ...newJobBase(),
+        kind: 'instance',
+        study,
+        remote: place.instance,
+        tier: place.tier,
+        seriesIndex: place.seriesIndex,
+        index: place.index,
+        size: storedSize ?? 0,
+        verified: undefined,
+      };
+      instances.set(uid, inst);
+      // Resumption: what the store holds was verified before it was stored; never fetch it again.
+      if (storedSize !== undefined) inst.state = 'done';
+      else this.enqueue(inst);
+    }
+    for (const [uid, job] of previous ?? []) if (!instances.has(uid)) this.dropJob(job);
+    study.instances = instances;
+    this.queueDirty = true;
+  }
+
+  private async runInstance(job: InstanceJob, signal: AbortSignal): Promise<void> {
+    const remote = job.remote;
+    const fetched = await this.backend.fetchInstance(remote, signal);
+    const result = await this.verify(fetched.blob, {
+      sopInstanceUid: remote.sopInstanceUid,
+      size: fetched.contentLength ?? remote.size,
+    });
+    signal.throwIfAborted();
+    this.succeeded();
+    if (!result.ok) {
+      job.attempts++;
+      if (job.attempts >= this.maxCorruptAttempts) {
+        this.failJob(
+          job,
+          result.code,
+          `${this.describeInstance(job)} arrived damaged ${job.attempts} times: ${result.reason}.`,
+        );
+      } else {
+        job.notBefore = this.clock.now() + backoffDelay(job.attempts, this.backoff, this.random);
+        this.enqueue(job);
+      }
+      return;
+    }
+    job.verified = {
+      sopInstanceUid: remote.sopInstanceUid,
+      studyInstanceUid: job.study.uid,
+      seriesInstanceUid: remote.seriesInstanceUid,
+      sopClassUid: result.sopClassUid ?? remote.sopClassUid,
+      transferSyntaxUid: result.transferSyntaxUid,
+      instanceNumber: result.instanceNumber ?? remote.instanceNumber,
+      numberOfFrames: result.numberOfFrames,
+      rows: result.rows,
+      columns: result.columns,
+      size: fetched.blob.size,
+      blob: fetched.blob,
+    };
+    job.state = 'verified';
+    this.batch.push(job);
+  }
+
+  private describeInstance(job: InstanceJob): string {
+    const series = job.study.seriesLabels.get(job.remote.seriesInstanceUid) ?? 'a series';
+    const n = job.remote.instanceNumber;
+    return `Image ${n ?? '(unnumbered)'} of ${series} of ${job.study.label}`;
+  }
+
+  private describeJob(job: Job): string {
+    if (job.kind === 'detail') return 'The case details';
+    if (job.kind === 'listing') return `The image list of ${job.study.label}`;
+    return this.describeInstance(job);
+  }
+
+  private onFailure(job: Job, err: unknown, signal: AbortSignal): void {
+    if (err instanceof StoreFailure) {
+      // the backend part succeeded; the job runs again once the store works
+      if (job.state === 'running') this.enqueue(job);
+      this.storeFailed(err.cause);
+      return;
+    }
+    const kind = classifyFailure(err, signal);
+    switch (kind) {
+      case 'cancelled':
+        if (job.cancel === 'drop') job.state = 'dropped';
+        else this.enqueue(job);
+        return;
+      case 'network':
+        this.enqueue(job);
+        if (job.epoch === this.netEpoch) {
+          this.netEpoch++;
+          this.netFailures++;
+          const delay = backoffDelay(this.netFailures, this.backoff, this.random);
+          this.offlineUntil = this.clock.now() + delay;
+          if (this.current.state === 'running' || this.current.state === 'offline') {
+            this.setStatus({
+              state: 'offline',
+              message: readableMessage(err, 'The server cannot be reached.'),
+              retryAt: this.offlineUntil,
+            });
+          }
+        }
+        return;
+      case 'server':
+        job.attempts++;
+        if (job.attempts >= this.maxServerAttempts) {
+          this.failJob(
+            job,
+            'server',
+            `${this.describeJob(job)} could not be downloaded: the server kept failing (${readableMessage(err, 'unexpected error').replace(/\.$/, '')}).`,
+          );
+        } else {
+          job.notBefore = this.clock.now() + backoffDelay(job.attempts, this.backoff, this.random);
+          this.enqueue(job);
+        }
+        return;
+      case 'storage-full':
+      case 'rejected':
+        this.failJob(
+          job,
+          'rejected',
+          `${this.describeJob(job)} could not be downloaded: ${readableMessage(err, 'the server refused it')}`,
+        );
+        return;
+    }
+  }
+
+  private failJob(job: Job, code: string, message: string): void {
+    job.state = 'failed';
+    const subject =
+      job.kind === 'detail'
+        ? 'case'
+        : job.kind === 'listing'
+          ? `study:${job.study.uid}`
+          : `instance:${job.remote.sopInstanceUid}`;
+    job.error = { subject, code, message, at: this.clock.now() };
+    this.markOwners(job);
+  }
+
+  /** A request went through: the network is back. */
+  private succeeded(): void {
+    this.netFailures = 0;
+    this.backOnline();
+  }
+
+  private backOnline(): void {
+    if (this.current.state === 'offline') {
+      this.offlineUntil = 0;
+      this.setStatus({ state: 'running' });
+    }
+  }
+
+  // ---- storing ------------------------------------------------------------------------------
+
+  private flush(evenIfStopped = false): void {
+    if (this.batchTimer !== undefined) this.clock.clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    if (this.flushing) {
+      this.flushAgain = true;
+      return;
+    }
+    const canWrite = () => evenIfStopped || this.active() || this.current.state === 'paused';
+    this.flushing = (async () => {
+      do {
+        this.flushAgain = false;
+        const jobs = this.batch.filter((j) => j.state === 'verified');
+        this.batch = [];
+        if (!jobs.length || !canWrite()) {
+          this.batch = jobs;
+          break;
+        }
+        try {
+          await this.storeCall(() => this.store.putInstances(jobs.map((j) => j.verified!)));
+        } catch (err) {
+          this.batch = [...jobs, ...this.batch];
+          this.storeFailed(err instanceof StoreFailure ? err.cause : err);
+          break;
+        }
+        for (const job of jobs) {
+          if (job.state !== 'verified') continue;
+          job.state = 'done';
+          job.size = job.verified!.size;
+          job.verified = undefined;
+          this.markOwners(job);
+        }
+      } while (this.flushAgain || this.batch.length >= this.batchSize);
+    })().finally(() => {
+      this.flushing = undefined;
+      this.scheduleProgress();
+      this.checkSettled();
+    });
+  }
+
+  private async storeCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new StoreFailure(err);
+    }
+  }
+
+  private storeFailed(cause: unknown): void {
+    if (this.current.state === 'stopped') return;
+    if (classifyFailure(cause) === 'storage-full') {
+      this.setStatus({
+        state: 'storage-full',
+        code: 'storage-full',
+        message: readableMessage(cause, 'The image cache is full.'),
+      });
+    } else {
+      this.setStatus({
+        state: 'failed',
+        code: 'store',
+        message: readableMessage(
+          cause,
+          'The local cache could not be written. Restart Tandem; if it persists, ask the site administrator.',
+        ),
+      });
+    }
+    this.halt('requeue');
+  }
+
+  /** Stops starting work and aborts what is in flight; `requeue` puts it back for a later resume. */
+  private halt(mode: 'requeue' | 'drop'): void {
+    for (const job of this.running) {
+      job.cancel = mode;
+      job.controller?.abort();
+    }
+    this.pollController?.abort();
+    if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = Infinity;
+  }
+
+  /** Serialises small store writes (status, open case) so they land in order. */
+  private write(fn: () => Promise<void>): void {
+    this.writes++;
+    this.writeChain = this.writeChain
+      .then(fn)
+      .catch((err: unknown) => this.storeFailed(err))
+      .finally(() => {
+        this.writes--;
+        this.checkSettled();
+      });
+  }
+
+  // ---- progress -----------------------------------------------------------------------------
+
+  private markOwners(job: Job): void {
+    if (job.kind === 'detail') this.dirtyCases.add(job.caseId);
+    else for (const caseId of job.study.owners) this.dirtyCases.add(caseId);
+  }
+
+  private scheduleProgress(): void {
+    if (this.progressScheduled || this.dirtyCases.size === 0) return;
+    this.progressScheduled = true;
+    queueMicrotask(() => {
+      this.progressScheduled = false;
+      const changed: CaseProgress[] = [];
+      for (const caseId of this.dirtyCases) {
+        const plan = this.plans.get(caseId);
+        if (!plan) continue;
+        const p = caseProgress(plan, this.studies);
+        const text = JSON.stringify(p);
+        if (this.lastProgress.get(caseId) === text) continue;
+        this.lastProgress.set(caseId, text);
+        changed.push(p);
+      }
+      this.dirtyCases.clear();
+      if (changed.length) {
+        this.write(() => this.store.saveCaseStatus(changed));
+        for (const p of changed) this.events.emit('progress', p);
+      }
+      this.checkSettled();
+    });
+  }
+
+  // ---- status -------------------------------------------------------------------------------
+
+  private setStatus(status: EngineStatus): void {
+    this.current = status;
+    this.events.emit('status', { ...status });
+  }
+
+  private checkSettled(): void {
+    if (!this.settleWaiters.length) return;
+    if (this.running.size || this.flushing || this.polling || this.progressScheduled || this.writes)
+      return;
+    if (this.dirtyCases.size) {
+      this.scheduleProgress();
+      return;
+    }
+    if (this.active() && this.hasRunnable(this.clock.now())) return;
+    if (this.active() && this.batch.some((j) => j.state === 'verified')) return;
+    const waiters = this.settleWaiters;
+    this.settleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

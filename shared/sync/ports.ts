@@ -1,0 +1,92 @@
+import type { CaseDetail, WorklistItem } from '../api/contract.ts';
+import type { OrderableInstance } from '../dicomweb/instance-order.ts';
+import type { CaseProgress, VerifiedInstance } from './records.ts';
+
+/**
+ * The sync engine's ports: everything it needs from the outside world, as small interfaces.
+ * The renderer's sync worker fills them with the API/DICOMweb clients and the Dexie adapter
+ * (`shared/cache/sync-store.ts`); tests fill them with in-process fakes.
+ *
+ * Errors at the backend port: throw `TandemError` — code `offline` when the server cannot be
+ * reached, `http-<status>` with `status` set for HTTP errors. The engine retries `offline`, 5xx,
+ * 408 and 429 with backoff, and treats other 4xx as final. An abort through the given signal
+ * rejects with the signal's reason (as `fetch` does).
+ */
+
+/** One instance of a study as QIDO-RS lists it. */
+export interface RemoteInstance extends OrderableInstance {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  sopClassUid?: string | undefined;
+  /** bytes of the Part-10 file when the server says so */
+  size?: number | undefined;
+}
+
+/** The Part-10 file of one instance as received, before verification. */
+export interface FetchedInstance {
+  blob: Blob;
+  /** the response's Content-Length when it had one */
+  contentLength?: number | undefined;
+}
+
+export interface SyncBackend {
+  worklist(signal: AbortSignal): Promise<WorklistItem[]>;
+  /** Clinical context, the study, its priors and the priors' reports (never an original report). */
+  caseDetail(caseId: string, signal: AbortSignal): Promise<CaseDetail>;
+  /** All instances of a study (QIDO-RS `/studies/{uid}/instances`). */
+  listInstances(studyInstanceUid: string, signal: AbortSignal): Promise<RemoteInstance[]>;
+  /** The Part-10 bytes of one instance, as a Blob so they need not pass through JavaScript. */
+  fetchInstance(instance: RemoteInstance, signal: AbortSignal): Promise<FetchedInstance>;
+}
+
+/**
+ * What the engine reads from and writes to the cache. Only verified instances are ever stored:
+ * an instance is in the store if and only if its bytes were verified, which is what makes
+ * downloads resumable per instance after a crash or restart.
+ */
+export interface SyncStore {
+  /** Which of these instances are already stored (verified), with their sizes in bytes. */
+  presentInstances(sopInstanceUids: readonly string[]): Promise<Map<string, number>>;
+  /** Cases the store holds anything for (assignments, studies, instances, status). */
+  storedCaseIds(): Promise<string[]>;
+  /** The worklist as last received, for reading offline. */
+  putAssignments(items: readonly WorklistItem[]): Promise<void>;
+  /** A case's clinical context, study and series metadata, priors and their reports. */
+  putCase(detail: CaseDetail): Promise<void>;
+  /**
+   * Verified instances of cases already put with `putCase`. Throws `TandemError('storage-full')`
+   * when they do not fit in the cache even after evicting what may be evicted.
+   */
+  putInstances(instances: readonly VerifiedInstance[]): Promise<void>;
+  /** Removes a case and whatever no other case still needs (shared priors stay). */
+  removeCase(caseId: string): Promise<void>;
+  /** True while the case has a signed report the backend has not yet confirmed. */
+  holdsUnsentReport(caseId: string): Promise<boolean>;
+  /** Per-case progress, state and errors (`mark error`), for the worklist to follow. */
+  saveCaseStatus(statuses: readonly CaseProgress[]): Promise<void>;
+  /** The case the radiologist has open (protected from eviction), `null` when none; `at` is its last access. */
+  openCase(caseId: string | null, at: number): Promise<void>;
+}
+
+export type TimerHandle = unknown;
+
+/** Time, injected so tests control it. */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** Uniform random numbers in [0, 1), injected for jitter. */
+export interface Random {
+  next(): number;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export const mathRandom: Random = { next: () => Math.random() };

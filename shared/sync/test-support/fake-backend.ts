@@ -1,0 +1,182 @@
+import type { CaseDetail, WorklistItem } from '../../api/contract.ts';
+import { TandemError } from '../../api/errors.ts';
+import type { FetchedInstance, RemoteInstance, SyncBackend } from '../ports.ts';
+import {
+  caseDetail,
+  instancesOf,
+  worklistItem,
+  type CaseSpec,
+  type StudySpec,
+} from './fixtures.ts';
+import { buildPart10 } from './part10.ts';
+
+/** A way an answer can go wrong: an HTTP/network error, or bytes that arrive damaged. */
+export type Fault =
+  TandemError | 'truncated' | 'short-of-content-length' | 'wrong-instance' | 'not-dicom';
+
+export const offline = () => new TandemError('offline', 'The server cannot be reached.');
+export const httpError = (status: number) =>
+  new TandemError(`http-${status}`, `The server answered ${status}.`, status);
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * An in-process teleradiology backend serving cases built from `CaseSpec`s and real Part-10 bytes.
+ * Records every call (`worklist`, `detail:<caseId>`, `list:<studyUid>`, `fetch:<sopUid>`), counts
+ * requests in flight, and lets a test inject faults or hold answers (`delay`).
+ */
+export class FakeBackend implements SyncBackend {
+  readonly calls: string[] = [];
+  /** requests in flight other than worklist polls, now and at most */
+  inFlight = 0;
+  maxInFlight = 0;
+  offline = false;
+  /** awaited before every answer; a test may hold or reorder requests with it */
+  delay: (call: string) => Promise<void> = () => Promise.resolve();
+
+  private readonly cases = new Map<string, CaseSpec>();
+  private readonly faults = new Map<string, Fault[]>();
+
+  constructor(specs: readonly CaseSpec[] = []) {
+    for (const spec of specs) this.setCase(spec);
+  }
+
+  setCase(spec: CaseSpec): void {
+    this.cases.set(spec.caseId, spec);
+  }
+
+  removeCase(caseId: string): void {
+    this.cases.delete(caseId);
+  }
+
+  /** The next calls named `call` fail with these faults, one each. */
+  fail(call: string, ...faults: Fault[]): void {
+    this.faults.set(call, [...(this.faults.get(call) ?? []), ...faults]);
+  }
+
+  /** SOP Instance UIDs fetched, in order, once per request. */
+  fetched(): string[] {
+    return this.calls.filter((c) => c.startsWith('fetch:')).map((c) => c.slice('fetch:'.length));
+  }
+
+  worklist(signal: AbortSignal): Promise<WorklistItem[]> {
+    return this.call('worklist', signal, () => [...this.cases.values()].map(worklistItem));
+  }
+
+  caseDetail(caseId: string, signal: AbortSignal): Promise<CaseDetail> {
+    return this.call(`detail:${caseId}`, signal, () => {
+      const spec = this.cases.get(caseId);
+      if (!spec) throw httpError(404);
+      return caseDetail(spec);
+    });
+  }
+
+  listInstances(studyInstanceUid: string, signal: AbortSignal): Promise<RemoteInstance[]> {
+    return this.call(`list:${studyInstanceUid}`, signal, () => {
+      const study = this.study(studyInstanceUid);
+      if (!study) throw httpError(404);
+      return instancesOf(study);
+    });
+  }
+
+  fetchInstance(instance: RemoteInstance, signal: AbortSignal): Promise<FetchedInstance> {
+    return this.call(`fetch:${instance.sopInstanceUid}`, signal, (fault) => {
+      const bytes = buildPart10({
+        sopInstanceUid:
+          fault === 'wrong-instance' ? `${instance.sopInstanceUid}9` : instance.sopInstanceUid,
+        studyInstanceUid: instance.studyInstanceUid,
+        seriesInstanceUid: instance.seriesInstanceUid,
+        instanceNumber: instance.instanceNumber ?? 1,
+        rows: 16,
+        columns: 16,
+      });
+      const blob = (b: Uint8Array) =>
+        new Blob([b as Uint8Array<ArrayBuffer>], { type: 'application/dicom' });
+      switch (fault) {
+        case 'truncated':
+          return { blob: blob(bytes.slice(0, Math.floor(bytes.length * 0.6))) };
+        case 'short-of-content-length':
+          return { blob: blob(bytes.slice(0, bytes.length - 7)), contentLength: bytes.length };
+        case 'not-dicom':
+          return { blob: new Blob(['<html>gateway error</html>'.padEnd(300, ' ')]) };
+        default:
+          return { blob: blob(bytes), contentLength: bytes.length };
+      }
+    });
+  }
+
+  private study(uid: string): StudySpec | undefined {
+    for (const spec of this.cases.values()) {
+      for (const s of [spec.study, ...(spec.priors ?? [])]) if (s.uid === uid) return s;
+    }
+    return undefined;
+  }
+
+  private async call<T>(
+    name: string,
+    signal: AbortSignal,
+    answer: (fault: Exclude<Fault, TandemError> | undefined) => T,
+  ): Promise<T> {
+    this.calls.push(name);
+    const counted = name !== 'worklist';
+    if (counted) {
+      this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    }
+    try {
+      await abortable(this.delay(name), signal);
+      if (this.offline) throw offline();
+      const fault = this.faults.get(name)?.shift();
+      if (fault instanceof TandemError) throw fault;
+      return answer(fault);
+    } finally {
+      if (counted) this.inFlight--;
+    }
+  }
+}
+
+/** Holds answers until released, so a test can look at the engine mid-flight. */
+export class Gate {
+  private readonly waiting: Array<{ call: string; release: () => void }> = [];
+
+  readonly delay = (call: string): Promise<void> =>
+    new Promise((resolve) => this.waiting.push({ call, release: resolve }));
+
+  /** Calls being held, oldest first. */
+  held(): string[] {
+    return this.waiting.map((w) => w.call);
+  }
+
+  /** Releases the held calls that match (all by default); returns how many. */
+  release(match: (call: string) => boolean = () => true): number {
+    let n = 0;
+    for (let i = 0; i < this.waiting.length;) {
+      const w = this.waiting[i]!;
+      if (match(w.call)) {
+        this.waiting.splice(i, 1);
+        w.release();
+        n++;
+      } else i++;
+    }
+    return n;
+  }
+}

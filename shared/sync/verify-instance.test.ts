@@ -1,0 +1,136 @@
+import dicomParser from 'dicom-parser';
+import { describe, expect, it } from 'vitest';
+import { buildDeflatedPart10, buildPart10, TransferSyntax } from './test-support/part10.ts';
+import { verifyPart10 } from './verify-instance.ts';
+
+const SOP = '1.2.826.0.1.3680043.10.999.7.1';
+
+function blobOf(bytes: Uint8Array): Blob {
+  return new Blob([bytes as Uint8Array<ArrayBuffer>]);
+}
+
+describe('the hand-built Part-10 test files', () => {
+  it('parse completely with dicom-parser in every transfer syntax the tests use', () => {
+    for (const ts of Object.values(TransferSyntax)) {
+      const ds = dicomParser.parseDicom(
+        buildPart10({ sopInstanceUid: SOP, transferSyntaxUid: ts }),
+      );
+      expect(ds.string('x00080018')).toBe(SOP);
+      expect(ds.elements['x7fe00010']).toBeDefined();
+    }
+  });
+});
+
+describe('verifyPart10', () => {
+  it('accepts a good file in each transfer syntax and reports its header', async () => {
+    for (const ts of Object.values(TransferSyntax)) {
+      const bytes = buildPart10({
+        sopInstanceUid: SOP,
+        transferSyntaxUid: ts,
+        instanceNumber: 12,
+        rows: 8,
+        columns: 6,
+      });
+      const result = await verifyPart10(blobOf(bytes), { sopInstanceUid: SOP, size: bytes.length });
+      expect(result).toMatchObject({
+        ok: true,
+        transferSyntaxUid: ts,
+        instanceNumber: 12,
+        rows: 8,
+        columns: 6,
+      });
+    }
+  });
+
+  it('refuses a file whose SOP Instance UID is not the one asked for', async () => {
+    const result = await verifyPart10(blobOf(buildPart10({ sopInstanceUid: SOP })), {
+      sopInstanceUid: '1.2.3.999',
+    });
+    expect(result).toMatchObject({ ok: false, code: 'wrong-instance' });
+  });
+
+  it('refuses a file shorter than its Content-Length', async () => {
+    const bytes = buildPart10({ sopInstanceUid: SOP });
+    const result = await verifyPart10(blobOf(bytes.slice(0, bytes.length - 10)), {
+      sopInstanceUid: SOP,
+      size: bytes.length,
+    });
+    expect(result).toMatchObject({ ok: false, code: 'incomplete' });
+    if (!result.ok) expect(result.reason).toMatch(/incomplete/);
+  });
+
+  it('finds native pixel data cut short even when no size was announced', async () => {
+    const bytes = buildPart10({ sopInstanceUid: SOP, rows: 64, columns: 64 });
+    const result = await verifyPart10(blobOf(bytes.slice(0, Math.floor(bytes.length * 0.6))), {
+      sopInstanceUid: SOP,
+    });
+    expect(result).toMatchObject({ ok: false, code: 'incomplete' });
+    if (!result.ok) expect(result.reason).toMatch(/pixel data is cut short/);
+  });
+
+  it('finds encapsulated pixel data without its sequence delimiter', async () => {
+    const bytes = buildPart10({
+      sopInstanceUid: SOP,
+      transferSyntaxUid: TransferSyntax.jpegLsLossless,
+      fragments: [new Uint8Array(100).fill(3), new Uint8Array(50).fill(4)],
+    });
+    const result = await verifyPart10(blobOf(bytes.slice(0, bytes.length - 40)), {
+      sopInstanceUid: SOP,
+    });
+    expect(result).toMatchObject({ ok: false, code: 'incomplete' });
+  });
+
+  it('refuses bytes that are not DICOM, with a reason a person can read', async () => {
+    const result = await verifyPart10(new Blob(['<html>502 Bad Gateway</html>'.padEnd(400, ' ')]), {
+      sopInstanceUid: SOP,
+    });
+    expect(result).toEqual({
+      ok: false,
+      code: 'corrupt',
+      reason: 'the file is not DICOM Part-10 (no DICM prefix)',
+    });
+  });
+
+  it('refuses a file whose header is damaged', async () => {
+    const bytes = buildPart10({ sopInstanceUid: SOP });
+    // cut inside the data set, before the pixel data
+    const result = await verifyPart10(blobOf(bytes.slice(0, 300)), { sopInstanceUid: SOP });
+    expect(result.ok).toBe(false);
+  });
+
+  it('checks pixel data that lies beyond its first read of the file', async () => {
+    const bytes = buildPart10({ sopInstanceUid: SOP, rows: 512, columns: 512 });
+    expect(await verifyPart10(blobOf(bytes), { sopInstanceUid: SOP })).toMatchObject({
+      ok: true,
+      rows: 512,
+    });
+    const cut = await verifyPart10(blobOf(bytes.slice(0, bytes.length - 1000)), {
+      sopInstanceUid: SOP,
+    });
+    expect(cut).toMatchObject({ ok: false, code: 'incomplete' });
+  });
+
+  it('reads a header larger than its first read', async () => {
+    const bytes = buildPart10({
+      sopInstanceUid: SOP,
+      headerPaddingBytes: 400 * 1024,
+      instanceNumber: 5,
+    });
+    const result = await verifyPart10(blobOf(bytes), { sopInstanceUid: SOP, size: bytes.length });
+    expect(result).toMatchObject({ ok: true, instanceNumber: 5 });
+  });
+
+  it('accepts a deflated file that inflates completely, and refuses one cut short', async () => {
+    const bytes = await buildDeflatedPart10({ sopInstanceUid: SOP, rows: 32, columns: 32 });
+    expect(await verifyPart10(blobOf(bytes), { sopInstanceUid: SOP })).toMatchObject({
+      ok: true,
+      transferSyntaxUid: '1.2.840.10008.1.2.1.99',
+    });
+    const cut = await verifyPart10(blobOf(bytes.slice(0, bytes.length - 20)), {
+      sopInstanceUid: SOP,
+    });
+    expect(cut).toMatchObject({ ok: false, code: 'incomplete' });
+    const other = await verifyPart10(blobOf(bytes), { sopInstanceUid: '1.2.3' });
+    expect(other).toMatchObject({ ok: false, code: 'wrong-instance' });
+  });
+});

@@ -1,0 +1,205 @@
+import dicomParser from 'dicom-parser';
+import type { DataSet } from 'dicom-parser';
+
+/**
+ * Verifies a received Part-10 file before it is stored: it parses as DICOM Part-10 (the header up
+ * to the pixel data), carries the SOP Instance UID that was asked for, has the expected size when
+ * one is known, and its pixel data is complete (defined length within the file, or encapsulated
+ * fragments ending with a sequence delimiter). Only the header and a few bytes around the pixel
+ * data fragments are read into JavaScript; the pixel data itself stays in the Blob.
+ */
+
+export interface VerifyExpectation {
+  sopInstanceUid: string;
+  /** bytes expected (Content-Length, or the size the server listed), when known */
+  size?: number | undefined;
+}
+
+export interface VerifiedHeader {
+  transferSyntaxUid: string;
+  sopClassUid?: string | undefined;
+  instanceNumber?: number | undefined;
+  numberOfFrames?: number | undefined;
+  rows?: number | undefined;
+  columns?: number | undefined;
+}
+
+export type VerifyResult =
+  | ({ ok: true } & VerifiedHeader)
+  | { ok: false; code: 'corrupt' | 'wrong-instance' | 'incomplete'; reason: string };
+
+export type InstanceVerifier = (blob: Blob, expected: VerifyExpectation) => Promise<VerifyResult>;
+
+const PIXEL_DATA = 'x7fe00010';
+const DEFLATED = '1.2.840.10008.1.2.1.99';
+/** Enough for the header of nearly every image; larger headers are read whole. */
+const HEAD_BYTES = 256 * 1024;
+/** Encapsulated pixel data with more fragments than this is checked by reading it whole. */
+const MAX_FRAGMENT_READS = 4096;
+
+async function bytesOf(blob: Blob, start: number, end: number): Promise<Uint8Array> {
+  return new Uint8Array(await blob.slice(start, end).arrayBuffer());
+}
+
+function clean(value: string | undefined): string | undefined {
+  const v = value?.replace(/[\0 ]+$/, '').trim();
+  return v ? v : undefined;
+}
+
+function failure(code: 'corrupt' | 'wrong-instance' | 'incomplete', reason: string): VerifyResult {
+  return { ok: false, code, reason };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  return 'unreadable header';
+}
+
+export const verifyPart10: InstanceVerifier = async (blob, expected) => {
+  const size = blob.size;
+  if (expected.size !== undefined && size !== expected.size) {
+    return failure(
+      'incomplete',
+      `the file is ${size < expected.size ? 'incomplete' : 'larger than announced'} (${size} of ${expected.size} bytes)`,
+    );
+  }
+  if (size < 132) return failure('corrupt', 'the file is too short to be DICOM');
+  let head = await bytesOf(blob, 0, Math.min(size, HEAD_BYTES));
+  if (String.fromCharCode(head[128]!, head[129]!, head[130]!, head[131]!) !== 'DICM') {
+    return failure('corrupt', 'the file is not DICOM Part-10 (no DICM prefix)');
+  }
+
+  let meta: DataSet;
+  try {
+    meta = dicomParser.readPart10Header(head);
+  } catch (err) {
+    if (head.length === size)
+      return failure('corrupt', `damaged file meta header: ${describe(err)}`);
+    head = await bytesOf(blob, 0, size);
+    try {
+      meta = dicomParser.readPart10Header(head);
+    } catch (err2) {
+      return failure('corrupt', `damaged file meta header: ${describe(err2)}`);
+    }
+  }
+  const transferSyntaxUid = clean(meta.string('x00020010'));
+  if (!transferSyntaxUid)
+    return failure('corrupt', 'the file meta header names no transfer syntax');
+  const metaSop = clean(meta.string('x00020003'));
+  if (metaSop !== undefined && metaSop !== expected.sopInstanceUid) {
+    return failure('wrong-instance', 'the server sent a different image than the one asked for');
+  }
+  if (transferSyntaxUid === DEFLATED)
+    return verifyDeflated(blob, meta, expected, transferSyntaxUid);
+
+  const parse = (bytes: Uint8Array): DataSet | Error => {
+    try {
+      return dicomParser.parseDicom(bytes, { untilTag: PIXEL_DATA });
+    } catch (err) {
+      return new Error(describe(err));
+    }
+  };
+  let dataSet = parse(head);
+  // A prefix may end inside the header, or on an element boundary before the pixel data: read all.
+  if (head.length < size && (dataSet instanceof Error || !dataSet.elements[PIXEL_DATA])) {
+    head = await bytesOf(blob, 0, size);
+    dataSet = parse(head);
+  }
+  if (dataSet instanceof Error) return failure('corrupt', `damaged header: ${dataSet.message}`);
+
+  const sop = clean(dataSet.string('x00080018')) ?? metaSop;
+  if (sop === undefined) return failure('corrupt', 'the file has no SOP Instance UID');
+  if (sop !== expected.sopInstanceUid) {
+    return failure('wrong-instance', 'the server sent a different image than the one asked for');
+  }
+
+  const pixelData = dataSet.elements[PIXEL_DATA];
+  if (pixelData) {
+    const problem = pixelData.hadUndefinedLength
+      ? await checkFragments(blob, pixelData.dataOffset)
+      : pixelData.dataOffset + pixelData.length > size
+        ? `the pixel data is cut short (${size - pixelData.dataOffset} of ${pixelData.length} bytes)`
+        : undefined;
+    if (problem) return failure('incomplete', problem);
+  }
+
+  return {
+    ok: true,
+    transferSyntaxUid,
+    sopClassUid: clean(dataSet.string('x00080016')) ?? clean(meta.string('x00020002')),
+    instanceNumber: dataSet.intString('x00200013'),
+    numberOfFrames: dataSet.intString('x00280008'),
+    rows: dataSet.uint16('x00280010'),
+    columns: dataSet.uint16('x00280011'),
+  };
+};
+
+/** Walks the items of encapsulated pixel data up to the sequence delimiter; returns a problem or undefined. */
+async function checkFragments(blob: Blob, start: number): Promise<string | undefined> {
+  const size = blob.size;
+  let pos = start;
+  for (let reads = 0; reads < MAX_FRAGMENT_READS; reads++) {
+    if (pos + 8 > size) return 'the compressed pixel data is cut short';
+    const b = await bytesOf(blob, pos, pos + 8);
+    const view = new DataView(b.buffer, b.byteOffset, 8);
+    const group = view.getUint16(0, true);
+    const element = view.getUint16(2, true);
+    const length = view.getUint32(4, true);
+    if (group !== 0xfffe) return 'the compressed pixel data is damaged';
+    if (element === 0xe0dd) return undefined;
+    if (element !== 0xe000 || length === 0xffffffff) return 'the compressed pixel data is damaged';
+    pos += 8 + length;
+  }
+  // Very many fragments: one read of the rest is cheaper than thousands of small ones.
+  const rest = await bytesOf(blob, pos, size);
+  const view = new DataView(rest.buffer, rest.byteOffset, rest.byteLength);
+  let p = 0;
+  while (p + 8 <= rest.length) {
+    const group = view.getUint16(p, true);
+    const element = view.getUint16(p + 2, true);
+    const length = view.getUint32(p + 4, true);
+    if (group !== 0xfffe) return 'the compressed pixel data is damaged';
+    if (element === 0xe0dd) return undefined;
+    if (element !== 0xe000 || length === 0xffffffff) return 'the compressed pixel data is damaged';
+    p += 8 + length;
+  }
+  return 'the compressed pixel data is cut short';
+}
+
+/**
+ * Deflated explicit VR little endian: the data set is a raw deflate stream after the meta header.
+ * It must inflate completely; the SOP Instance UID is checked in the meta header.
+ */
+async function verifyDeflated(
+  blob: Blob,
+  meta: DataSet,
+  expected: VerifyExpectation,
+  transferSyntaxUid: string,
+): Promise<VerifyResult> {
+  const metaSop = clean(meta.string('x00020003'));
+  if (metaSop === undefined) return failure('corrupt', 'the file has no SOP Instance UID');
+  if (metaSop !== expected.sopInstanceUid) {
+    return failure('wrong-instance', 'the server sent a different image than the one asked for');
+  }
+  const groupLength = meta.uint32('x00020000');
+  const metaElement = meta.elements['x00020000'];
+  if (groupLength === undefined || !metaElement) {
+    return failure('corrupt', 'the file meta header has no group length');
+  }
+  const dataStart = metaElement.dataOffset + metaElement.length + groupLength;
+  try {
+    const stream = blob
+      .slice(dataStart)
+      .stream()
+      .pipeThrough(new DecompressionStream('deflate-raw'));
+    const reader = stream.getReader();
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+  } catch {
+    return failure('incomplete', 'the compressed data set is cut short or damaged');
+  }
+  return { ok: true, transferSyntaxUid, sopClassUid: clean(meta.string('x00020002')) };
+}
