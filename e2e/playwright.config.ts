@@ -16,7 +16,10 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   globalSetup: './global-setup.ts',
   outputDir: '../test-results',
-  reporter: [['list'], ['json']],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? '../test-results/e2e.json' }],
+  ],
   use: {
     browserName: 'chromium',
     viewport: { width: 1400, height: 900 },

@@ -31,7 +31,7 @@ function step(name, cmd, args) {
 
 const built = step('build', 'npm', ['run', 'build']);
 step('typecheck', 'npx', ['tsc', '-b']);
-step('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
+step('lint', 'npm', ['run', 'lint']);
 
 // Unit tests: counted from Vitest's JSON report.
 const unitReport = path.join(tmp, 'vitest.json');
@@ -42,7 +42,9 @@ if (existsSync(unitReport)) {
   totals.failed += r.numFailedTests;
   totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   // A suite that failed to load has no tests to count: count it as a failure.
-  const brokenSuites = r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+  const brokenSuites = r.testResults.filter(
+    (s) => s.status === 'failed' && s.assertionResults.length === 0,
+  ).length;
   totals.failed += brokenSuites;
   if (!unitOk && r.numFailedTests === 0 && brokenSuites === 0) totals.failed += 1;
 } else {

@@ -50,10 +50,14 @@ export const layerBoundaries = {
   meta: {
     type: 'problem',
     docs: { description: 'Enforce the layer table of ARCHITECTURE.md' },
-    schema: [{ type: 'object', properties: { root: { type: 'string' } }, additionalProperties: false }],
+    schema: [
+      { type: 'object', properties: { root: { type: 'string' } }, additionalProperties: false },
+    ],
     messages: {
-      layer: "Layer '{{from}}' may not import from '{{to}}' (allowed: {{allowed}}). See ARCHITECTURE.md, Layers.",
-      builtin: "Layer '{{from}}' runs without Node: it may not import the Node built-in '{{name}}'.",
+      layer:
+        "Layer '{{from}}' may not import from '{{to}}' (allowed: {{allowed}}). See ARCHITECTURE.md, Layers.",
+      builtin:
+        "Layer '{{from}}' runs without Node: it may not import the Node built-in '{{name}}'.",
       pkg: "Layer '{{from}}' may not import the package '{{name}}'.",
     },
   },
@@ -87,19 +91,27 @@ export const layerBoundaries = {
       }
       if (NODE_BUILTINS.has(spec) || NODE_BUILTINS.has(spec.split('/')[0])) {
         if (!rules.builtins && !testFile) {
-          context.report({ node, messageId: 'builtin', data: { from: from.slice(0, -1), name: spec } });
+          context.report({
+            node,
+            messageId: 'builtin',
+            data: { from: from.slice(0, -1), name: spec },
+          });
         }
         return;
       }
-      const bad = rules.packages.find((p) => (p.endsWith('/') ? spec.startsWith(p) : spec === p || spec.startsWith(p + '/')));
-      if (bad) context.report({ node, messageId: 'pkg', data: { from: from.slice(0, -1), name: spec } });
+      const bad = rules.packages.find((p) =>
+        p.endsWith('/') ? spec.startsWith(p) : spec === p || spec.startsWith(p + '/'),
+      );
+      if (bad)
+        context.report({ node, messageId: 'pkg', data: { from: from.slice(0, -1), name: spec } });
     }
 
     return {
       ImportDeclaration: (node) => check(node.source, node.source.value),
       ExportNamedDeclaration: (node) => node.source && check(node.source, node.source.value),
       ExportAllDeclaration: (node) => check(node.source, node.source.value),
-      ImportExpression: (node) => node.source.type === 'Literal' && check(node.source, node.source.value),
+      ImportExpression: (node) =>
+        node.source.type === 'Literal' && check(node.source, node.source.value),
     };
   },
 };

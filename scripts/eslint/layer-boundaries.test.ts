@@ -24,7 +24,10 @@ describe('layer boundaries (ARCHITECTURE.md, Layers)', () => {
   });
 
   it('refuses Node built-ins in shared code', async () => {
-    const errors = await layerErrors('shared/sync/example.ts', "import fs from 'node:fs';\nexport const x = fs;\n");
+    const errors = await layerErrors(
+      'shared/sync/example.ts',
+      "import fs from 'node:fs';\nexport const x = fs;\n",
+    );
     expect(errors[0]).toContain("may not import the Node built-in 'node:fs'");
   });
 

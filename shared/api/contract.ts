@@ -108,7 +108,11 @@ export type HealthResponse = z.infer<typeof HealthResponse>;
 
 /** Route params */
 export const CaseIdParams = z.strictObject({
-  id: z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/, 'case id has invalid characters'),
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9-]+$/, 'case id has invalid characters'),
 });
 
 /** Header naming the workstation, recorded in the audit log. */

@@ -1,0 +1,54 @@
+import { test, expect, signIn, startWebBackend } from './fixtures.ts';
+import { demoManifest, PRIORITY_RANK } from './demo-manifest.ts';
+
+test.describe('sign-in and worklist', () => {
+  test('refuses a wrong password with a clear message', async ({ page }) => {
+    await page.goto('/');
+    const form = page.getByTestId('login-form');
+    await form.getByLabel('Username').fill('radiologist1');
+    await form.getByLabel('Password').fill('not-the-password');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect(form.getByRole('alert')).toHaveText(/wrong user name or password/i);
+    await expect(page.getByTestId('worklist')).toHaveCount(0);
+  });
+
+  test('shows only my demo cases, STAT first, then by due time', async ({ page }) => {
+    const manifest = demoManifest();
+    const mine = manifest.cases.filter((c) => c.assignee === 'radiologist1');
+    await signIn(page, 'radiologist1');
+    const rows = page.getByTestId('worklist-row');
+    await expect(rows).toHaveCount(mine.length);
+    const ids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-case-id')));
+    const expected = [...mine]
+      .sort(
+        (a, b) =>
+          PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.dueInMinutes - b.dueInMinutes,
+      )
+      .map((c) => c.caseId);
+    expect(ids).toEqual(expected);
+    const first = mine.find((c) => c.caseId === ids[0]);
+    expect(first?.priority).toBe('stat');
+    // Every row tells its sync state (the contract of ARCHITECTURE.md).
+    for (const state of await rows.evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-sync-state')),
+    )) {
+      expect(['queued', 'syncing', 'ready', 'error']).toContain(state);
+    }
+    // The STAT row reads as STAT, and the due time is shown with time left.
+    await expect(rows.first()).toContainText(/STAT/);
+    await expect(rows.first()).toContainText(/in \d|overdue/);
+  });
+
+  test('an expired session sends me back to sign-in with a message', async ({ page }) => {
+    const backend = await startWebBackend({ sessionTtlSeconds: 3 });
+    try {
+      await signIn(page, 'radiologist1', { baseUrl: backend.url });
+      await page.waitForTimeout(4_000);
+      await page.getByTestId('worklist-row').first().dblclick();
+      await expect(page.getByTestId('login-form')).toBeVisible();
+      await expect(page.getByTestId('login-form')).toContainText(/session has expired/i);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
