@@ -180,6 +180,15 @@ const PLANS: StudyPlan[] = [
     transferSyntaxUid: IMPLICIT_LE,
   },
   {
+    // A later study of the second-opinion patient: the blinded study is one of its priors.
+    key: 'crChestFollowup',
+    patient: PATIENTS[2],
+    date: '20240601',
+    description: 'CR CHEST FOLLOW-UP',
+    accession: 'ACC1006',
+    series: [{ modality: 'CR', description: 'PA', bodyPart: 'CHEST', instances: 1 }],
+  },
+  {
     key: 'ctHead',
     patient: PATIENTS[3],
     date: '20240513',
@@ -198,7 +207,14 @@ const PLANS: StudyPlan[] = [
 ];
 
 export type StudyKey =
-  'ctChest' | 'ctChestPrior' | 'mrBrain' | 'ctAbdomenPrior' | 'crChest' | 'ctHead' | 'crHand';
+  | 'ctChest'
+  | 'ctChestPrior'
+  | 'mrBrain'
+  | 'ctAbdomenPrior'
+  | 'crChest'
+  | 'crChestFollowup'
+  | 'ctHead'
+  | 'crHand';
 
 export interface FixtureInstance {
   studyUid: string;
@@ -321,6 +337,16 @@ export function writeFixtureDemoCache(dir: string): FixtureDemoCache {
         assignee: 'radiologist1',
         context: context('2024-05-12', 'Second opinion requested'),
         originalReportId: 'rep-cr-original',
+      },
+      {
+        caseId: 'case-cr-chest-followup',
+        studyInstanceUid: uid('crChestFollowup'),
+        kind: 'first-read',
+        priority: 'routine',
+        dueInMinutes: 600,
+        subspecialty: 'chest',
+        assignee: 'radiologist1',
+        context: context('2024-06-01', 'Follow-up'),
       },
       {
         caseId: 'case-ct-head-peer',

@@ -221,6 +221,7 @@ describe('worklist', () => {
       'case-cr-hand-urgent', // overdue: due before the peer review
       'case-ct-head-peer',
       'case-cr-chest-second',
+      'case-cr-chest-followup',
     ]);
     expect(items[0]).toMatchObject({
       priority: 'stat',
@@ -359,6 +360,14 @@ describe('cases', () => {
       headers: bearer(token),
     });
     expect(((await detail.json()) as { hasOriginalReport: boolean }).hasOriginalReport).toBe(true);
+
+    // Nor does it leak as the report of a prior in another of the same reader's cases.
+    const followup = await fetch(`${backend.url}/api/cases/case-cr-chest-followup`, {
+      headers: bearer(token),
+    });
+    const priors = ((await followup.json()) as { priors: { report: unknown }[] }).priors;
+    expect(priors).toHaveLength(1);
+    expect(priors[0]!.report).toBeNull();
 
     const peer = await fetch(`${backend.url}/api/cases/case-ct-head-peer/original-report`, {
       headers: bearer(token),

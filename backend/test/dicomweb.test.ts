@@ -68,12 +68,13 @@ describe('QIDO-RS', () => {
         s.ctChest.studyUid,
         s.ctChestPrior.studyUid,
         s.crChest.studyUid,
+        s.crChestFollowup.studyUid,
         s.ctHead.studyUid,
         s.crHand.studyUid,
       ].sort(),
     );
     const all = await json('/dicom-web/studies', admin);
-    expect(all).toHaveLength(7);
+    expect(all).toHaveLength(8);
   });
 
   it('filters by patient, date range, modality and accession, pages with limit/offset, and adds included fields', async () => {
@@ -89,7 +90,7 @@ describe('QIDO-RS', () => {
       1,
     );
     expect(await json('/dicom-web/studies?StudyDate=20230101-20231231', r1)).toHaveLength(1);
-    expect(await json('/dicom-web/studies?ModalitiesInStudy=CR', r1)).toHaveLength(2);
+    expect(await json('/dicom-web/studies?ModalitiesInStudy=CR', r1)).toHaveLength(3);
     expect(await json('/dicom-web/studies?00080050=ACC1004', r1)).toHaveLength(1);
     expect(await json('/dicom-web/studies?PatientName=Testpatient%5EA*', r1)).toHaveLength(2);
     const page = await json('/dicom-web/studies?limit=2&offset=1', r1);
@@ -452,7 +453,7 @@ describe('indexing and reseeding', () => {
       env: { TANDEM_DEMO_CACHE: cacheDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
     });
     expect(count()).toEqual(before);
-    expect(before).toMatchObject({ users: 4, cases: 5, reports: 5, pairs: 1 });
+    expect(before).toMatchObject({ users: 4, cases: 6, reports: 5, pairs: 1 });
     // sessions survive a restart
     expect((await fetch(`${backend.url}/api/worklist`, { headers: bearer(r1) })).status).toBe(200);
   }, 60_000);

@@ -51,7 +51,7 @@ describe.skipIf(!orthancAvailable())('backend in front of a real Orthanc (--dico
 
   it('seeded the PACS by STOW-RS', async () => {
     const res = await fetch(`${orthanc.url}/studies`);
-    expect(((await res.json()) as string[]).length).toBe(7);
+    expect(((await res.json()) as string[]).length).toBe(8);
     const health = await fetch(`${backend.url}/api/health`);
     expect(((await health.json()) as { dicomweb: string }).dicomweb).toBe('proxy');
   });
@@ -79,6 +79,7 @@ describe.skipIf(!orthancAvailable())('backend in front of a real Orthanc (--dico
         s.ctChest.studyUid,
         s.ctChestPrior.studyUid,
         s.crChest.studyUid,
+        s.crChestFollowup.studyUid,
         s.ctHead.studyUid,
         s.crHand.studyUid,
       ].sort(),

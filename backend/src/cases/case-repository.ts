@@ -73,6 +73,27 @@ export function latestReportOfStudy(db: Db, studyUid: string): SignedReportSumma
   return row ? toReport(row) : null;
 }
 
+/**
+ * The newest report of a prior study, as the reader of `assigneeId` may see it: none while that
+ * reader holds a still-blinded second opinion on the same study, which would otherwise reach them
+ * (and their cache) as a prior's report before they have signed their own.
+ */
+export function priorReportFor(
+  db: Db,
+  assigneeId: string,
+  studyUid: string,
+): SignedReportSummary | null {
+  const blinded = all(
+    db,
+    "SELECT * FROM cases WHERE assignee_id = ? AND study_uid = ? AND kind = 'second-opinion'",
+    assigneeId,
+    studyUid,
+  )
+    .map(toCase)
+    .some((c) => !assigneeHasSignedReport(db, c));
+  return blinded ? null : latestReportOfStudy(db, studyUid);
+}
+
 /** Whether the assignee has signed their own report for this assignment (lifts the blinding). */
 export function assigneeHasSignedReport(db: Db, c: CaseRecord): boolean {
   return one(db, 'SELECT 1 AS x FROM reports WHERE case_id = ? LIMIT 1', c.caseId) !== undefined;

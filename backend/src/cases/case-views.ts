@@ -1,7 +1,7 @@
 import type { CaseDetail, WorklistItem } from '../../../shared/api/contract.ts';
 import type { PriorStudy, Priority, StudySummary } from '../../../shared/domain/case.ts';
 import { one, str, type Db } from '../db/database.ts';
-import { getReport, latestReportOfStudy, type CaseRecord } from './case-repository.ts';
+import { getReport, priorReportFor, type CaseRecord } from './case-repository.ts';
 import type { StudyCatalog } from './study-catalog.ts';
 
 /** Builds the worklist rows and case details the contract describes from cases and study facts. */
@@ -82,7 +82,7 @@ export async function caseDetail(
   const priors: PriorStudy[] = [];
   for (const uid of priorUids) {
     const summary = await catalog.summary(uid);
-    if (summary) priors.push({ ...summary, report: latestReportOfStudy(db, uid) });
+    if (summary) priors.push({ ...summary, report: priorReportFor(db, c.assigneeId, uid) });
   }
   // Newest first (studiesOfPatient is already ordered; summaries keep the order).
   return {
