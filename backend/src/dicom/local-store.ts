@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
@@ -31,6 +31,7 @@ import {
 import { newBoundary, multipartContentType, multipartFromFiles } from './multipart.ts';
 import { splitList, type QidoFilter, type QidoLevel, type QidoQuery } from './qido-query.ts';
 import { hashForLog } from '../http/log-redaction.ts';
+import { walkFiles } from '../fs/walk-files.ts';
 
 /**
  * DICOM Part-10 files under `<data>/dicom/<study>/<series>/<sop>.dcm`, indexed in SQLite from
@@ -57,7 +58,7 @@ export class LocalDicomStore implements DicomStore {
     }
     const seen = new Set<string>();
     const toIndex: string[] = [];
-    for await (const file of walk(this.root)) {
+    for await (const file of walkFiles(this.root)) {
       const rel = path.relative(this.root, file);
       seen.add(rel);
       const st = await stat(file);
@@ -460,20 +461,6 @@ export class LocalDicomStore implements DicomStore {
   }
 
   async close(): Promise<void> {}
-}
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) yield* walk(full);
-    else if (e.isFile() && !e.name.startsWith('.')) yield full;
-  }
 }
 
 type Column = { level: 'studies' | 'series' | 'instances'; column: string };

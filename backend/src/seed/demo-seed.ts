@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFile, link, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
@@ -14,6 +14,7 @@ import type { LocalDicomStore } from '../dicom/local-store.ts';
 import type { ProxyDicomStore } from '../dicom/proxy-store.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users.ts';
 import { findRepoRoot } from './repo-root.ts';
+import { walkFiles } from '../fs/walk-files.ts';
 
 /**
  * `--seed demo`: runs the demo data generator (cached and idempotent), puts its DICOM files into
@@ -88,20 +89,6 @@ async function runGenerator(
         : reject(new Error(`the demo data generator failed (${sig ?? `exit code ${code}`})`)),
     );
   });
-}
-
-async function* walkFiles(dir: string): AsyncGenerator<string> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) yield* walkFiles(full);
-    else if (e.isFile() && !e.name.startsWith('.')) yield full;
-  }
 }
 
 /** Mirrors the generator's tree into the store with hard links (copies across file systems). */
