@@ -1,0 +1,102 @@
+// Where a page's main-thread time goes, through the DevTools protocol: Blink's own counters of
+// script, style and layout time, and a sampled CPU profile summarised by self time.
+import type { CDPSession, Page } from '@playwright/test';
+
+export interface MainThreadTime {
+  /** ms of main-thread tasks, and of the script, style recalculation and layout within them */
+  taskMs: number;
+  scriptMs: number;
+  styleMs: number;
+  layoutMs: number;
+}
+
+async function counters(cdp: CDPSession): Promise<Map<string, number>> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: Array<{ name: string; value: number }>;
+  };
+  return new Map(metrics.map((m) => [m.name, m.value]));
+}
+
+/** Runs `action` and returns how much main-thread time the page spent meanwhile, by kind. */
+export async function mainThreadTime<T>(
+  page: Page,
+  action: () => Promise<T>,
+): Promise<{ result: T; time: MainThreadTime }> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const before = await counters(cdp);
+    const result = await action();
+    const after = await counters(cdp);
+    const ms = (name: string) =>
+      Math.round(((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000);
+    return {
+      result,
+      time: {
+        taskMs: ms('TaskDuration'),
+        scriptMs: ms('ScriptDuration'),
+        styleMs: ms('RecalcStyleDuration'),
+        layoutMs: ms('LayoutDuration'),
+      },
+    };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+export interface HotFunction {
+  /** function name, file and line */
+  where: string;
+  selfMs: number;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** Runs `action` under the V8 sampling profiler; the functions with the most self time. */
+export async function hotFunctions<T>(
+  page: Page,
+  action: () => Promise<T>,
+  top = 12,
+): Promise<{ result: T; hot: HotFunction[]; totalMs: number; idleMs: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    const result = await action();
+    const { profile } = (await cdp.send('Profiler.stop')) as {
+      profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+    };
+    const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const us = profile.timeDeltas[i] ?? 0;
+      total += us;
+      const frame = byNode.get(id)?.callFrame;
+      if (!frame) return;
+      const file = frame.url ? frame.url.split('/').pop() : '';
+      const name = frame.functionName || '(anonymous)';
+      const key = file ? `${name} ${file}:${frame.lineNumber + 1}` : name;
+      self.set(key, (self.get(key) ?? 0) + us);
+    });
+    // Idle is the main thread waiting (for workers, the network, the GPU): said apart, not ranked.
+    const idle = self.get('(idle)') ?? 0;
+    self.delete('(idle)');
+    const hot = [...self.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([where, us]) => ({ where, selfMs: Math.round(us / 100) / 10 }));
+    return {
+      result,
+      hot,
+      totalMs: Math.round(total / 1000),
+      idleMs: Math.round(idle / 1000),
+    };
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -1,0 +1,166 @@
+// Debian's Chromium driven by Playwright, the way the e2e suite drives it: browser mode against
+// the real backend. Sign-in, the baseline page, and heap readings through the DevTools protocol.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { REPO_ROOT } from '../../backend/test-support/processes.ts';
+
+export const CHROMIUM = process.env['TANDEM_CHROMIUM'] ?? '/usr/bin/chromium';
+export const VIEWPORT = { width: 1400, height: 900 };
+export const DEMO_PASSWORD = 'tandem-demo';
+
+const PAGES_DIR = path.join(REPO_ROOT, 'bench', 'pages');
+/** Where the baseline page appears on the backend's origin (answered by the harness, not the backend). */
+export const BASELINE_PATH = '/__bench/baseline.html';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      // WebGL without a GPU: SwiftShader (as in the e2e suite).
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--ignore-gpu-blocklist',
+      // `performance.memory` with exact numbers, and no throttling of pages we are not looking at.
+      '--enable-precise-memory-info',
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+    ],
+  });
+}
+
+export function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  return browser.newContext({ viewport: VIEWPORT, baseURL });
+}
+
+/** Signs in through the login form, as a user would, and waits for the worklist. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto('/');
+  const form = page.getByTestId('login-form');
+  await form.getByLabel('Username').fill(username);
+  await form.getByLabel('Password').fill(DEMO_PASSWORD);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('worklist').waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Opens the baseline page on the backend's origin, so its WADO-URI requests carry the session
+ * cookie like the viewer's: a context of its own in the same browser, with the reading context's
+ * cookies and no service worker (the app's would answer the page's address itself). The harness
+ * answers the page's two files, then stops intercepting, so no timed request passes through
+ * Playwright.
+ */
+export async function openBaselinePage(
+  browser: Browser,
+  reading: BrowserContext,
+  baseURL: string,
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    baseURL,
+    storageState: await reading.storageState(),
+    serviceWorkers: 'block',
+  });
+  const files: Record<string, { body: string; type: string }> = {
+    'baseline.html': {
+      body: readFileSync(path.join(PAGES_DIR, 'baseline.html'), 'utf8'),
+      type: 'text/html',
+    },
+    'baseline.js': {
+      body: readFileSync(path.join(PAGES_DIR, 'baseline.js'), 'utf8'),
+      type: 'text/javascript',
+    },
+  };
+  const page = await context.newPage();
+  await page.route('**/__bench/*', (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop() ?? '';
+    const file = files[name];
+    return file
+      ? route.fulfill({ status: 200, contentType: file.type, body: file.body })
+      : route.fulfill({ status: 404, body: 'not found' });
+  });
+  await page.goto(BASELINE_PATH);
+  await page.waitForFunction(() => 'tandemBench' in window);
+  await page.unrouteAll({ behavior: 'wait' });
+  return { page, context };
+}
+
+export interface SyncSettled {
+  ms: number;
+  /** the worklist showed a sync state other than `ready` at some point: the sync worker is wired */
+  wired: boolean;
+  /** rows per `data-sync-state` when settled */
+  states: Record<string, number>;
+}
+
+/**
+ * Waits until every worklist row says `data-sync-state` ready (or error): with the sync worker
+ * wired, the cases are then on this workstation and the viewer reads them from the local cache.
+ */
+export async function waitForSyncSettled(page: Page, timeoutMs: number): Promise<SyncSettled> {
+  return page.evaluate(
+    (limit) =>
+      new Promise<SyncSettled>((resolve, reject) => {
+        const started = performance.now();
+        let wired = false;
+        const poll = () => {
+          const rows = Array.from(document.querySelectorAll('[data-testid="worklist-row"]'));
+          const states: Record<string, number> = {};
+          for (const row of rows) {
+            const state = row.getAttribute('data-sync-state') ?? 'none';
+            states[state] = (states[state] ?? 0) + 1;
+            if (state !== 'ready') wired = true;
+          }
+          const settled =
+            rows.length > 0 && Object.keys(states).every((s) => s === 'ready' || s === 'error');
+          if (settled) {
+            resolve({ ms: performance.now() - started, wired, states });
+          } else if (performance.now() - started > limit) {
+            reject(new Error(`the worklist's sync did not settle: ${JSON.stringify(states)}`));
+          } else {
+            setTimeout(poll, 250);
+          }
+        };
+        poll();
+      }),
+    timeoutMs,
+  );
+}
+
+export interface HeapReading {
+  /** V8 heap in use (JavaScript objects) */
+  jsHeapBytes: number;
+  /** ArrayBuffer backing stores (decoded pixels live here) */
+  backingStoreBytes: number;
+  /** Blink's own (DOM) heap */
+  embedderBytes: number;
+}
+
+/** Forces a full garbage collection, then reads the page's heap (DevTools protocol). */
+export async function heapAfterGc(page: Page): Promise<HeapReading> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const usage = (await cdp.send('Runtime.getHeapUsage')) as {
+      usedSize: number;
+      embedderHeapUsedSize?: number;
+      backingStorageSize?: number;
+    };
+    return {
+      jsHeapBytes: usage.usedSize,
+      backingStoreBytes: usage.backingStorageSize ?? 0,
+      embedderBytes: usage.embedderHeapUsedSize ?? 0,
+    };
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -1,0 +1,278 @@
+// Figures 1 and 2: time to the first image of the CT chest case, and the scroll rate through its
+// series, each beside a bare-canvas baseline running in the same browser at the same time.
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { measuredFigure, type Figure, type Goal } from '../figure.ts';
+import {
+  armFirstImageWatch,
+  awaitFirstImage,
+  pressOnWindow,
+  steppedRun,
+  type FirstImageTiming,
+  type SteppedRun,
+} from '../browser/in-page.ts';
+import { openBaselinePage } from '../browser/session.ts';
+import { hotFunctions, mainThreadTime } from '../browser/profile.ts';
+import { tracedThreads } from '../browser/trace.ts';
+import type { CtCase } from './ct-case.ts';
+
+export interface ViewerPlan {
+  /** reopenings of the case from the worklist (same page: code loaded, images in memory) */
+  reopen: number;
+  /** openings after a page reload (code and images loaded again) */
+  reload: number;
+  /** images stepped through per scroll pass */
+  scrollSteps: number;
+  /** measured scroll passes over images already in memory */
+  scrollPasses: number;
+}
+
+const FIRST_IMAGE_GOAL: Goal = {
+  text: '< 1,000 ms',
+  source: 'ARCHITECTURE.md: "first image in under a second from local cache"',
+  met: ({ value }) => value.median < 1000,
+};
+
+const SCROLL_GOAL: Goal = {
+  text: '≥ 30 images/s',
+  source:
+    'FIELD-NOTES: reading runs at up to 60 images/s and viewers drop slices when paging faster than half the refresh rate',
+  met: ({ value }) => value.median >= 30,
+};
+
+const NO_GOAL: Goal = { text: '—', source: 'for information', met: () => null };
+
+export interface ViewerResult {
+  figures: Figure[];
+  details: Record<string, unknown>;
+}
+
+/**
+ * Runs in the reading context: `app` is signed in as the CT case's reader, on the worklist, its
+ * sync (if any) settled, and has not opened a case yet.
+ */
+export async function measureViewer(
+  browser: Browser,
+  reading: { context: BrowserContext; page: Page },
+  backendUrl: string,
+  ct: CtCase,
+  plan: ViewerPlan,
+  log: (line: string) => void,
+): Promise<ViewerResult> {
+  const app = reading.page;
+  const bare = await openBaselinePage(browser, reading.context, backendUrl);
+  const baseline = bare.page;
+  try {
+    const row = app.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`);
+
+    // 1. Cold: the first case opened in this browser profile (viewer code, workers and codecs load).
+    await app.bringToFront();
+    const { result: cold, time: coldMainThread } = await mainThreadTime(app, () =>
+      openCase(app, row),
+    );
+    log(`first image, cold: ${Math.round(cold.ms)} ms`);
+    const canvasSize = await app.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas');
+      return { width: canvas?.width ?? 0, height: canvas?.height ?? 0 };
+    });
+
+    // 2. Scroll: a first pass loads the images; the measured passes run over images in memory.
+    const steps = Math.min(plan.scrollSteps, ct.imageCount - 1);
+    const firstPass = await scrollPass(app, steps);
+    log(`scroll, first pass: ${firstPass.fps.toFixed(1)} images/s`);
+    await baseline.bringToFront();
+    const prepared = await baseline.evaluate(
+      ({ urls, width, height }) =>
+        (
+          window as unknown as {
+            tandemBench: { prepareFrames(u: string[], w: number, h: number): Promise<number> };
+          }
+        ).tandemBench.prepareFrames(urls, width, height),
+      { urls: ct.imageUrls.slice(0, steps + 1), ...canvasSize },
+    );
+    if (prepared < steps + 1) throw new Error('the scroll baseline could not prepare its frames');
+    const viewerPasses: SteppedRun[] = [];
+    const baselinePasses: SteppedRun[] = [];
+    for (let pass = 0; pass < plan.scrollPasses; pass++) {
+      await app.bringToFront();
+      viewerPasses.push(await scrollPass(app, steps));
+      await baseline.bringToFront();
+      baselinePasses.push(
+        await baseline.evaluate(steppedRun, {
+          mode: 'baseline' as const,
+          steps,
+          stepTimeoutMs: 5000,
+        }),
+      );
+      log(
+        `scroll pass ${pass + 1}: viewer ${viewerPasses.at(-1)!.fps.toFixed(1)}, ` +
+          `baseline ${baselinePasses.at(-1)!.fps.toFixed(1)} images/s`,
+      );
+    }
+
+    // 3. Reopen from the worklist, each time beside one baseline fetch-decode-draw of image 1.
+    const reopen: number[] = [];
+    const baselineFirst: number[] = [];
+    const firstUrl = ct.imageUrls[0]!;
+    const baselineFirstImage = async () => {
+      await baseline.bringToFront();
+      const r = await baseline.evaluate(
+        ({ url, width, height }) =>
+          (
+            window as unknown as {
+              tandemBench: {
+                firstImage(u: string, w: number, h: number): Promise<{ ms: number }>;
+              };
+            }
+          ).tandemBench.firstImage(url, width, height),
+        { url: firstUrl, ...canvasSize },
+      );
+      baselineFirst.push(r.ms);
+    };
+    for (let i = 0; i < plan.reopen; i++) {
+      await app.bringToFront();
+      await backToWorklist(app);
+      reopen.push((await openCase(app, row)).ms);
+      await baselineFirstImage();
+    }
+    log(`first image, reopen: ${reopen.map((v) => Math.round(v)).join(', ')} ms`);
+
+    // 4. After a reload: the page starts again (code from the HTTP cache, images fetched again).
+    const reload: number[] = [];
+    for (let i = 0; i < plan.reload; i++) {
+      await app.bringToFront();
+      await reloadToWorklist(app, row);
+      reload.push((await openCase(app, row)).ms);
+      await baselineFirstImage();
+    }
+    log(`first image, after reload: ${reload.map((v) => Math.round(v)).join(', ')} ms`);
+    // One more opening after a reload (not counted) under the profiler: where its time goes.
+    await reloadToWorklist(app, row);
+    const profiled = await mainThreadTime(app, () => hotFunctions(app, () => openCase(app, row)));
+    // And one more under a browser-wide trace: which threads were busy meanwhile.
+    await reloadToWorklist(app, row);
+    const traced = await tracedThreads(browser, app, () => openCase(app, row));
+    const reloadProfile = {
+      ms: Math.round(profiled.result.result.ms),
+      mainThread: profiled.time,
+      sampledMs: profiled.result.totalMs,
+      idleMs: profiled.result.idleMs,
+      hot: profiled.result.hot,
+      requests: profiled.result.result.timeline,
+      traced: { ms: Math.round(traced.result.ms), threads: traced.threads },
+    };
+    log(`baseline first image: ${baselineFirst.map((v) => Math.round(v)).join(', ')} ms`);
+
+    const baselineTitle = 'bare page: WADO-URI fetch, parse, window, draw';
+    const figures: Figure[] = [
+      measuredFigure({
+        id: 'first-image.cold',
+        title: 'First image, CT chest, first open after sign-in',
+        unit: 'ms',
+        samples: [cold.ms],
+        baselineTitle,
+        baselineSamples: baselineFirst,
+        goal: FIRST_IMAGE_GOAL,
+        notes: [
+          'one run: the first case opened in a new browser profile (viewer code, Cornerstone, workers and WebGL start)',
+        ],
+      }),
+      measuredFigure({
+        id: 'first-image.reload',
+        title: 'First image, CT chest, after page reload',
+        unit: 'ms',
+        samples: reload,
+        baselineTitle,
+        baselineSamples: baselineFirst,
+        goal: FIRST_IMAGE_GOAL,
+      }),
+      measuredFigure({
+        id: 'first-image.reopen',
+        title: 'First image, CT chest, reopened from worklist',
+        unit: 'ms',
+        samples: reopen,
+        baselineTitle,
+        baselineSamples: baselineFirst,
+        goal: FIRST_IMAGE_GOAL,
+        notes: ['the decoded image is still in Cornerstone’s memory cache'],
+      }),
+      measuredFigure({
+        id: 'scroll.cached',
+        title: `Scroll, ${steps} CT images in memory`,
+        unit: 'images/s',
+        quote: ['median'],
+        samples: viewerPasses.map((p) => p.fps),
+        baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
+        baselineSamples: baselinePasses.map((p) => p.fps),
+        goal: SCROLL_GOAL,
+        notes: [
+          `unchanged steps (dropped or stalled): ${viewerPasses.map((p) => p.unchanged).join(', ')}`,
+          `pixel read-back per sample: viewer ${mean(viewerPasses.map((p) => p.readMs)).toFixed(1)} ms, ` +
+            `baseline ${mean(baselinePasses.map((p) => p.readMs)).toFixed(1)} ms`,
+        ],
+      }),
+      measuredFigure({
+        id: 'scroll.first-pass',
+        title: 'Scroll, first pass (images not decoded yet)',
+        unit: 'images/s',
+        quote: ['median'],
+        samples: [firstPass.fps],
+        baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
+        baselineSamples: baselinePasses.map((p) => p.fps),
+        goal: NO_GOAL,
+        notes: [`unchanged steps: ${firstPass.unchanged}`],
+      }),
+    ];
+    return {
+      figures,
+      details: {
+        canvasSize,
+        series: ct.seriesDescription,
+        imageCount: ct.imageCount,
+        firstPass,
+        profile: {
+          cold: { ms: Math.round(cold.ms), mainThread: coldMainThread, requests: cold.timeline },
+          reload: reloadProfile,
+        },
+      },
+    };
+  } finally {
+    await bare.context.close();
+  }
+}
+
+async function openCase(
+  page: Page,
+  row: ReturnType<Page['locator']>,
+  timeoutMs = 60_000,
+): Promise<FirstImageTiming> {
+  await page.evaluate(armFirstImageWatch, timeoutMs);
+  await row.dblclick();
+  return page.evaluate(awaitFirstImage);
+}
+
+/** A new document: the page starts again, on the worklist. */
+async function reloadToWorklist(page: Page, row: ReturnType<Page['locator']>): Promise<void> {
+  await page.goto('/#/worklist');
+  await page.reload();
+  await row.waitFor();
+  await page.waitForTimeout(300);
+}
+
+async function backToWorklist(page: Page): Promise<void> {
+  await page.evaluate(pressOnWindow, 'Escape');
+  await page.locator('[data-testid="worklist-row"]').first().waitFor();
+  await page.waitForTimeout(300);
+}
+
+/** Back to the first image, wait for it, then step through `steps` images. */
+async function scrollPass(page: Page, steps: number): Promise<SteppedRun> {
+  const viewport = page.locator('[data-testid="viewport"]').first();
+  await page.evaluate(pressOnWindow, 'Home');
+  await viewport.and(page.locator('[data-image-index="0"][data-rendered="true"]')).waitFor();
+  await page.waitForTimeout(200);
+  return page.evaluate(steppedRun, { mode: 'viewer' as const, steps, stepTimeoutMs: 5000 });
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}

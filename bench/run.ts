@@ -1,0 +1,299 @@
+#!/usr/bin/env node
+// `npm run bench`: builds what is missing, starts the real backend (demo data) and Debian's
+// Chromium, measures each figure beside a baseline taken in the same run, prints the table and
+// writes bench/results/latest.json. See bench/README.md for what each figure means.
+//
+//   node bench/run.ts [--quick] [--only viewer,memory,worklist,qido] [--readme] [--out FILE]
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as prettier from 'prettier';
+import {
+  makeTempDir,
+  removeDir,
+  REPO_ROOT,
+  startBackend,
+} from '../backend/test-support/processes.ts';
+import {
+  launchChromium,
+  newContext,
+  signIn,
+  waitForSyncSettled,
+  type SyncSettled,
+} from './browser/session.ts';
+import { unmeasuredFigure, type Figure } from './figure.ts';
+import { CT_READER, resolveCtCase } from './figures/ct-case.ts';
+import { measureMemory, type MemoryPlan } from './figures/memory.ts';
+import { measureQido, type QidoPlan } from './figures/qido.ts';
+import { syncFigures } from './figures/sync.ts';
+import { measureViewer, type ViewerPlan } from './figures/viewer.ts';
+import { measureWorklist, type WorklistPlan } from './figures/worklist.ts';
+import { describeMachine } from './machine.ts';
+import {
+  markdownReport,
+  replaceResultsSection,
+  resultsJson,
+  terminalReport,
+  type BenchResults,
+} from './report.ts';
+
+const GROUPS = ['viewer', 'memory', 'worklist', 'qido'] as const;
+type Group = (typeof GROUPS)[number];
+
+interface Plan {
+  viewer: ViewerPlan;
+  memory: MemoryPlan;
+  worklist: WorklistPlan;
+  qido: QidoPlan;
+}
+
+const QIDO_SHAPE = {
+  patients: 1000,
+  studiesPerPatient: 2,
+  seriesPerStudy: 2,
+  instancesPerSeries: 25,
+};
+
+const FULL: Plan = {
+  viewer: { reopen: 8, reload: 5, scrollSteps: 100, scrollPasses: 3 },
+  memory: { studies: 10, imagesPerStudy: 50 },
+  worklist: { rows: 10_000, baselineRows: 100, runs: 3, keySteps: 2, budgetMs: 120_000 },
+  qido: { shape: QIDO_SHAPE, requests: 300, warmup: 30 },
+};
+
+/** For working on the bench itself: the same figures from fewer repeats. */
+const QUICK: Plan = {
+  viewer: { reopen: 3, reload: 2, scrollSteps: 40, scrollPasses: 2 },
+  memory: { studies: 3, imagesPerStudy: 20 },
+  worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 0 },
+  qido: { shape: QIDO_SHAPE, requests: 60, warmup: 10 },
+};
+
+const started = performance.now();
+const log = (line: string) => {
+  const s = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
+  console.log(`[${s} s] ${line}`);
+};
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      readme: { type: 'boolean', default: false },
+      out: { type: 'string', default: path.join(REPO_ROOT, 'bench', 'results', 'latest.json') },
+    },
+  });
+  const only = values.only?.split(',').map((s) => s.trim()) ?? [...GROUPS];
+  for (const g of only) {
+    if (!(GROUPS as readonly string[]).includes(g)) {
+      throw new Error(`--only: unknown group ${g} (groups: ${GROUPS.join(', ')})`);
+    }
+  }
+  return {
+    quick: values.quick,
+    only: new Set(only as Group[]),
+    readme: values.readme,
+    out: values.out,
+  };
+}
+
+/** Builds the backend and the renderer when their output is missing (a fresh checkout). */
+function ensureBuilt(): void {
+  const steps: Array<[string, string]> = [
+    ['backend/dist/main.js', 'build:backend'],
+    ['dist/renderer/index.html', 'build:renderer'],
+  ];
+  for (const [output, script] of steps) {
+    if (existsSync(path.join(REPO_ROOT, output))) continue;
+    log(`${output} is missing: npm run ${script}`);
+    const res = spawnSync('npm', ['run', script], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (res.status !== 0) throw new Error(`npm run ${script} failed`);
+  }
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  const plan = options.quick ? QUICK : FULL;
+  ensureBuilt();
+
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  const failures: string[] = [];
+  const failed = (group: Group, err: unknown, titles: string[]) => {
+    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    failures.push(`${group}: ${message}`);
+    log(`${group} FAILED: ${message}`);
+    if (err instanceof Error && err.stack) console.error(err.stack);
+    for (const title of titles) {
+      figures.push(
+        unmeasuredFigure(group, title, `failed (${message})`, { text: '—', source: '' }),
+      );
+    }
+  };
+
+  let sync: SyncSettled | null = null;
+  const browser = await launchChromium();
+  const machine = describeMachine(browser.version(), REPO_ROOT);
+  log(`Chromium ${machine.chromium}, ${machine.cores} cores, load ${machine.loadAverage}`);
+  try {
+    const browserGroups = (['viewer', 'memory', 'worklist'] as const).filter((g) =>
+      options.only.has(g),
+    );
+    if (browserGroups.length > 0) {
+      // A copy of the built renderer, so a rebuild elsewhere during the run cannot change it.
+      const ui = makeTempDir('bench-ui');
+      cpSync(path.join(REPO_ROOT, 'dist', 'renderer'), ui, { recursive: true });
+      log('starting the backend with the demo data (generated on the first run)');
+      const backend = await startBackend({ seed: 'demo', ui, timeoutMs: 10 * 60_000 });
+      log(`backend at ${backend.url}`);
+      try {
+        const ct = await resolveCtCase(backend.url);
+        // The reading context: signed in as the CT case's reader; with a sync worker wired, its
+        // cases are on this workstation before anything is timed.
+        const context = await newContext(browser, backend.url);
+        try {
+          const page = await context.newPage();
+          await signIn(page, CT_READER);
+          sync = await waitForSyncSettled(page, 10 * 60_000);
+          log(
+            sync.wired
+              ? `sync settled ${(sync.ms / 1000).toFixed(1)} s after sign-in: ${JSON.stringify(sync.states)}`
+              : 'the worklist shows no sync progress: images stream from the backend',
+          );
+          details['sync'] = sync;
+          if (options.only.has('viewer')) {
+            try {
+              const r = await measureViewer(
+                browser,
+                { context, page },
+                backend.url,
+                ct,
+                plan.viewer,
+                log,
+              );
+              figures.push(...r.figures);
+              details['viewer'] = r.details;
+            } catch (err) {
+              failed('viewer', err, ['First image, CT chest', 'Scroll, CT images']);
+            }
+          }
+          await page.close();
+          if (options.only.has('memory')) {
+            try {
+              const r = await measureMemory(context, ct, plan.memory, log);
+              figures.push(...r.figures);
+              details['memory'] = r.details;
+            } catch (err) {
+              failed('memory', err, ['Renderer memory growth per CT read']);
+            }
+          }
+        } finally {
+          await context.close();
+        }
+        if (options.only.has('worklist')) {
+          try {
+            const r = await measureWorklist(browser, backend.url, plan.worklist, log);
+            figures.push(...r.figures);
+            details['worklist'] = r.details;
+          } catch (err) {
+            failed('worklist', err, ['Worklist, 10,000 assignments']);
+          }
+        }
+      } finally {
+        await backend.stop();
+        removeDir(backend.dataDir);
+        removeDir(ui);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  if (options.only.has('qido')) {
+    try {
+      const r = await measureQido(plan.qido, log);
+      figures.push(...r.figures);
+      details['qido'] = r.details;
+    } catch (err) {
+      failed('qido', err, ['QIDO-RS at scale']);
+    }
+  }
+  figures.push(...syncFigures(sync));
+
+  const results: BenchResults = {
+    format: 1,
+    date: new Date().toISOString(),
+    durationSeconds: Math.round((performance.now() - started) / 1000),
+    quick: options.quick,
+    machine,
+    figures,
+    details,
+    failures,
+  };
+  mkdirSync(path.dirname(options.out), { recursive: true });
+  writeFileSync(options.out, resultsJson(results));
+  console.log(`\n${terminalReport(results)}`);
+  printWhereTimeGoes(details);
+  console.log(`\nwrote ${path.relative(process.cwd(), options.out)}`);
+  if (options.readme) {
+    const readmePath = path.join(REPO_ROOT, 'bench', 'README.md');
+    const readme = replaceResultsSection(readFileSync(readmePath, 'utf8'), markdownReport(results));
+    // Formatted as `npm run lint` expects it (Prettier aligns Markdown tables).
+    const config = (await prettier.resolveConfig(readmePath)) ?? {};
+    writeFileSync(readmePath, await prettier.format(readme, { ...config, filepath: readmePath }));
+    console.log(`updated the results table in ${path.relative(process.cwd(), readmePath)}`);
+  }
+  if (results.durationSeconds > 15 * 60) {
+    console.log(`warning: the run took ${results.durationSeconds} s, over the 15-minute budget`);
+  }
+  return failures.length === 0 ? 0 : 1;
+}
+
+/** A few lines from the profiles taken on the way, for the figures that tend to miss their goals. */
+function printWhereTimeGoes(details: Record<string, unknown>): void {
+  const viewer = details['viewer'] as
+    | {
+        profile?: {
+          reload?: {
+            ms: number;
+            idleMs: number;
+            mainThread: unknown;
+            hot: Array<{ where: string; selfMs: number }>;
+            traced: { ms: number; threads: Array<{ thread: string; busyMs: number }> };
+          };
+        };
+      }
+    | undefined;
+  const worklist = details['worklist'] as { profile?: Record<string, unknown> } | undefined;
+  const lines: string[] = [];
+  const reload = viewer?.profile?.reload;
+  if (reload) {
+    lines.push(
+      `first image after reload (${reload.ms} ms): main thread ${JSON.stringify(reload.mainThread)}, idle ${reload.idleMs} ms; most self time:`,
+    );
+    for (const h of reload.hot.slice(0, 6)) {
+      lines.push(`  ${h.selfMs.toFixed(1).padStart(8)} ms  ${h.where}`);
+    }
+    lines.push(`first image after reload (${reload.traced.ms} ms, traced): busiest threads:`);
+    for (const t of reload.traced.threads.slice(0, 6)) {
+      lines.push(`  ${t.busyMs.toFixed(1).padStart(8)} ms  ${t.thread}`);
+    }
+  }
+  if (worklist?.profile) {
+    lines.push(`worklist 10,000 rows, main thread: ${JSON.stringify(worklist.profile['render'])}`);
+    lines.push(
+      `worklist ↓ at 10,000 rows, main thread: ${JSON.stringify(worklist.profile['selectStep'])}`,
+    );
+  }
+  if (lines.length > 0)
+    console.log(`\nwhere the time goes (details in the results file):\n${lines.join('\n')}`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
