@@ -1,19 +1,23 @@
 import { z } from 'zod';
 import { AppInfo, IpcChannel, type HostBridge } from '../../shared/ipc/host-bridge.ts';
 
+/** The HostBridge members that are request/response calls (the sync link has its own wire, sync-ipc.ts). */
+export type HostBridgeMethod = Exclude<keyof HostBridge, 'sync'>;
+export type HostBridgeMethods = Pick<HostBridge, HostBridgeMethod>;
+
 /**
  * The wire contract of each HostBridge method between preload and main: its channel, the schema
  * of its arguments (as a tuple) and of its result. Main validates arguments and its own result;
  * the preload validates arguments before sending and the result on receipt. Adding a method to
  * HostBridge without an entry here fails to compile.
  */
-export interface IpcMethodContract<K extends keyof HostBridge> {
+export interface IpcMethodContract<K extends HostBridgeMethod> {
   readonly channel: (typeof IpcChannel)[K];
   readonly args: z.ZodType<Parameters<HostBridge[K]>>;
   readonly result: z.ZodType<Awaited<ReturnType<HostBridge[K]>>>;
 }
 
-export type HostBridgeIpcContract = { readonly [K in keyof HostBridge]: IpcMethodContract<K> };
+export type HostBridgeIpcContract = { readonly [K in HostBridgeMethod]: IpcMethodContract<K> };
 
 export const hostBridgeIpc: HostBridgeIpcContract = {
   appInfo: {
@@ -29,4 +33,4 @@ export const hostBridgeIpc: HostBridgeIpcContract = {
   },
 };
 
-export const hostBridgeMethods = Object.keys(hostBridgeIpc) as (keyof HostBridge)[];
+export const hostBridgeMethods = Object.keys(hostBridgeIpc) as HostBridgeMethod[];

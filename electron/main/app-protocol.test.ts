@@ -214,11 +214,8 @@ describe('app:// forwards /api and /dicom-web to the embedded backend', () => {
       username: 'radiologist1',
       password: 'tandem-demo',
     });
-    // Every Set-Cookie comes back separately; the response still carries the CSP.
-    expect(res.headers.getSetCookie()).toEqual([
-      'tandem_session=abc; HttpOnly; Path=/',
-      'other=1; Path=/',
-    ]);
+    // Main authenticates with a header, not cookies: none reach the renderer.
+    expect(res.headers.getSetCookie()).toEqual([]);
     expect(res.headers.get('content-security-policy')).toBe(APP_CONTENT_SECURITY_POLICY);
   });
 

@@ -5,6 +5,7 @@ import {
   forwardToBackend,
   isBackendPath,
   type FetchFunction,
+  type ForwardAuthority,
 } from './backend-proxy.ts';
 import { applySecurityHeaders } from './content-security-policy.ts';
 import { serveRendererFile } from './renderer-files.ts';
@@ -40,6 +41,8 @@ export interface AppProtocolOptions {
   /** The embedded backend's origin once it listens, or null if it could not start. */
   backendOrigin: () => Promise<string | null>;
   fetch: FetchFunction;
+  /** Authenticates forwarded requests (main's credentials); without it none carries a token. */
+  authority?: ForwardAuthority;
 }
 
 export type AppRequestHandler = (request: Request) => Promise<Response>;
@@ -62,7 +65,10 @@ export function createAppRequestHandler(options: AppProtocolOptions): AppRequest
           'The built-in Tandem server did not start. Restart Tandem; if this keeps happening, contact your administrator.',
         );
       }
-      return forwardToBackend(request, origin, options.fetch);
+      const send = (authorization: string | null): Promise<Response> =>
+        forwardToBackend(request, origin, options.fetch, authorization);
+      // The worker's requests come here too (same origin, same session): they get the header.
+      return options.authority ? options.authority.forward(request, send) : send(null);
     }
     return serveRendererFile(options.rendererRoot, request);
   };

@@ -10,6 +10,18 @@ export function isBackendPath(pathname: string): boolean {
 
 export type FetchFunction = (input: URL, init: RequestInit) => Promise<Response>;
 
+/**
+ * Decides the `Authorization` of each forwarded request and may rewrite the backend's answer
+ * before the renderer sees it (`credentials.ts`: sign-in, sign-out, expired sessions). `send`
+ * forwards the request with the given header value (null: none) and never rejects.
+ */
+export interface ForwardAuthority {
+  forward(
+    request: Request,
+    send: (authorization: string | null) => Promise<Response>,
+  ): Promise<Response>;
+}
+
 // Connection-level headers describe one hop; they must not be copied to the next.
 const HOP_BY_HOP = [
   'connection',
@@ -36,17 +48,31 @@ export function backendErrorResponse(status: number, code: string, message: stri
  * Forwards one app://tandem request under /api or /dicom-web to the embedded backend at
  * `backendOrigin` (http://127.0.0.1:PORT) and returns its answer as the app:// response. Bodies
  * stream both ways; redirects are passed back, not followed.
+ *
+ * Main alone authenticates: whatever `Authorization` or `Cookie` the page (or its worker) sent is
+ * dropped and `authorization` (from main's credentials) is sent instead, and the backend's
+ * `Set-Cookie` never reaches the renderer (the session cookie is for browser mode).
  */
 export async function forwardToBackend(
   request: Request,
   backendOrigin: string,
   fetchFn: FetchFunction,
+  authorization: string | null = null,
 ): Promise<Response> {
   const incoming = new URL(request.url);
   const target = new URL(`${incoming.pathname}${incoming.search}`, backendOrigin);
 
   const headers = new Headers(request.headers);
-  for (const name of [...HOP_BY_HOP, 'host', 'referer', 'content-length']) headers.delete(name);
+  for (const name of [
+    ...HOP_BY_HOP,
+    'host',
+    'referer',
+    'content-length',
+    'authorization',
+    'cookie',
+  ])
+    headers.delete(name);
+  if (authorization !== null) headers.set('authorization', authorization);
   // The backend sees the request as browser mode would: from its own origin.
   if (headers.has('origin')) headers.set('origin', new URL(backendOrigin).origin);
   // Loopback: compression only costs CPU, and the decoded body must not keep an encoding header.
@@ -75,7 +101,7 @@ export async function forwardToBackend(
   }
 
   const responseHeaders = new Headers(upstream.headers);
-  for (const name of HOP_BY_HOP) responseHeaders.delete(name);
+  for (const name of [...HOP_BY_HOP, 'set-cookie']) responseHeaders.delete(name);
   if (responseHeaders.has('content-encoding')) {
     // fetch has already decoded the body: its length and encoding no longer apply.
     responseHeaders.delete('content-encoding');

@@ -1,13 +1,45 @@
-import { app, BrowserWindow, ipcMain, protocol, session, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  nativeImage,
+  net,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  Tray,
+  utilityProcess,
+} from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { secretFileAt } from './credentials.ts';
 import { demoDataEnv } from './demo-data-env.ts';
 import { startEmbeddedBackend } from './embedded-backend.ts';
 import { consoleLogger } from './logger.ts';
+import type { ProgressTray } from './sync-progress.ts';
+import { readSyncSettings } from './sync-settings.ts';
 import { startTandem } from './tandem-main.ts';
 
 // Built layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/.
 const outDir = path.resolve(import.meta.dirname, '..');
+
+/** The tray icon with its status menu, or null where this build has no icon for it. */
+function createTray(): ProgressTray | null {
+  const icon = path.join(app.getAppPath(), 'resources', 'icons', '32x32.png');
+  if (!existsSync(icon)) {
+    consoleLogger.warn(
+      'no tray icon in this build: sync progress shows in the taskbar and title only',
+    );
+    return null;
+  }
+  const tray = new Tray(nativeImage.createFromPath(icon));
+  return {
+    setToolTip: (text) => tray.setToolTip(text),
+    setMenu: (items) => tray.setContextMenu(Menu.buildFromTemplate(items)),
+  };
+}
 
 startTandem({
   app,
@@ -15,6 +47,13 @@ startTandem({
   protocol,
   ipcMain,
   defaultSession: () => session.defaultSession,
+  safeStorage,
+  credentialsFile: secretFileAt(path.join(app.getPath('userData'), 'session.bin')),
+  powerMonitor,
+  net,
+  createTray,
+  loadSyncSettings: () =>
+    readSyncSettings(path.join(app.getPath('userData'), 'sync.json'), consoleLogger),
   startBackend: () =>
     startEmbeddedBackend({
       fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FakeBrowserWindow, RecordingLogger } from '../test-support/electron-fakes.ts';
+import { FakeBrowserWindow, fakeEvent, RecordingLogger } from '../test-support/electron-fakes.ts';
 import { APP_ENTRY_URL } from './app-origin.ts';
 import { openReadingWindow, readingWindowOptions } from './main-window.ts';
 
@@ -51,5 +51,13 @@ describe('reading window', () => {
     expect(log.lines).toEqual([
       'error the reading window did not load: ERR_FAILED (-2) loading app://tandem/index.html',
     ]);
+  });
+
+  it("keeps main's title (sync progress) when the page sets its own", () => {
+    const window = openReadingWindow(FakeBrowserWindow, '/p/index.cjs', new RecordingLogger());
+    const fake = window as FakeBrowserWindow;
+    const event = fakeEvent({});
+    fake.emit('page-title-updated', event, 'Worklist');
+    expect(event.defaultPrevented).toBe(true);
   });
 });

@@ -1,15 +1,17 @@
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, Event } from 'electron';
 import { APP_ENTRY_URL } from './app-origin.ts';
 import type { Logger } from './logger.ts';
+import type { ProgressWindow } from './sync-progress.ts';
 
 /** The part of a BrowserWindow main uses (a real BrowserWindow satisfies it). */
-export interface WindowHandle {
+export interface WindowHandle extends ProgressWindow {
   loadURL(url: string): Promise<void>;
   show(): void;
   focus(): void;
   isMinimized(): boolean;
   restore(): void;
   once(event: 'ready-to-show', listener: () => void): unknown;
+  on(event: 'page-title-updated', listener: (event: Event, title: string) => void): unknown;
 }
 
 /** The BrowserWindow class as main uses it. */
@@ -52,7 +54,8 @@ export function readingWindowOptions(preloadPath: string): BrowserWindowConstruc
 
 /**
  * Opens a reading window on app://tandem. It shows once painted; a failed load is logged, not
- * thrown: the window stays, and reloading it may succeed.
+ * thrown: the window stays, and reloading it may succeed. Main owns the title (it shows sync
+ * progress, `sync-progress.ts`): the page's <title> does not replace it.
  */
 export function openReadingWindow(
   BrowserWindow: WindowFactory,
@@ -61,6 +64,7 @@ export function openReadingWindow(
 ): WindowHandle {
   const window = new BrowserWindow(readingWindowOptions(preloadPath));
   window.once('ready-to-show', () => window.show());
+  window.on('page-title-updated', (event) => event.preventDefault());
   window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
     log.error(
       `the reading window did not load: ${error instanceof Error ? error.message : 'unknown error'}`,

@@ -1,19 +1,29 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IpcChannel } from '../../shared/ipc/host-bridge.ts';
+import { SyncIpcChannel } from '../common/sync-ipc.ts';
 import {
   FakeApp,
   FakeBrowserWindow,
   FakeIpcMain,
+  FakeNet,
+  FakePowerMonitor,
   FakeProtocol,
+  FakeSafeStorage,
   FakeSession,
+  FakeSyncTarget,
+  FakeTray,
   FakeWebContents,
+  ManualEvery,
+  MemorySecretFile,
   RecordingLogger,
   fakeEvent,
   navigationEvent,
   senderFrame,
 } from '../test-support/electron-fakes.ts';
 import { APP_ENTRY_URL } from './app-origin.ts';
+import type { FetchFunction } from './backend-proxy.ts';
 import type { EmbeddedBackend } from './embedded-backend.ts';
+import type { SyncSettings } from './sync-settings.ts';
 import { startTandem, type TandemMainDeps } from './tandem-main.ts';
 
 class FakeBackend implements EmbeddedBackend {
@@ -37,7 +47,40 @@ class FakeBackend implements EmbeddedBackend {
   }
 }
 
-function setup(origin: Promise<string> = Promise.resolve('http://127.0.0.1:9')) {
+const TOKEN = 'tok_main-only';
+
+/** The backend as main's proxy reaches it: answers sign-in and sign-out, records what it got. */
+function fakeBackendFetch() {
+  const requests: { method: string; path: string; authorization: string | null }[] = [];
+  const fetchFn: FetchFunction = (input, init) => {
+    const method = init.method ?? 'GET';
+    const authorization = new Headers(init.headers).get('authorization');
+    requests.push({ method, path: input.pathname, authorization });
+    if (input.pathname === '/api/session' && method === 'POST') {
+      return Promise.resolve(
+        Response.json({
+          token: TOKEN,
+          user: {
+            id: 'u1',
+            username: 'radiologist1',
+            displayName: 'Dr One',
+            role: 'radiologist',
+            subspecialties: [],
+          },
+          expiresAt: '2099-01-01T00:00:00.000Z',
+        }),
+      );
+    }
+    if (method === 'DELETE') return Promise.resolve(new Response(null, { status: 204 }));
+    return Promise.resolve(Response.json({ items: [] }));
+  };
+  return { fetchFn, requests };
+}
+
+function setup(
+  origin: Promise<string> = Promise.resolve('http://127.0.0.1:9'),
+  settings: SyncSettings = {},
+) {
   const calls: string[] = [];
   const app = new FakeApp(calls);
   const protocol = new FakeProtocol(calls);
@@ -45,6 +88,13 @@ function setup(origin: Promise<string> = Promise.resolve('http://127.0.0.1:9')) 
   const ipcMain = new FakeIpcMain();
   const backend = new FakeBackend(origin);
   const log = new RecordingLogger();
+  const safeStorage = new FakeSafeStorage();
+  const credentialsFile = new MemorySecretFile();
+  const power = new FakePowerMonitor();
+  const net = new FakeNet();
+  const clock = new ManualEvery();
+  const tray = new FakeTray();
+  const backendFetch = fakeBackendFetch();
   let backendStarts = 0;
   const deps: TandemMainDeps = {
     app,
@@ -57,7 +107,14 @@ function setup(origin: Promise<string> = Promise.resolve('http://127.0.0.1:9')) 
       calls.push('startBackend');
       return backend;
     },
-    fetch: (input, init) => fetch(input, init),
+    fetch: backendFetch.fetchFn,
+    safeStorage,
+    credentialsFile,
+    powerMonitor: power,
+    net,
+    createTray: () => tray,
+    loadSyncSettings: () => Promise.resolve(settings),
+    every: clock.every,
     preloadPath: '/app/out/preload/index.cjs',
     rendererRoot: '/app/out/renderer',
     platform: 'linux',
@@ -65,6 +122,13 @@ function setup(origin: Promise<string> = Promise.resolve('http://127.0.0.1:9')) 
   };
   return {
     deps,
+    safeStorage,
+    credentialsFile,
+    power,
+    net,
+    clock,
+    tray,
+    requests: backendFetch.requests,
     app,
     protocol,
     session,
@@ -101,6 +165,12 @@ describe('main process startup', () => {
     expect(t.session.checkHandler).not.toBeNull();
     expect(t.session.deviceHandler).not.toBeNull();
     expect([...t.ipcMain.handlers.keys()].sort()).toEqual(Object.values(IpcChannel).sort());
+    // The sync link's one-way messages from the page (main sends on the command channel).
+    expect([...t.ipcMain.messageListeners.keys()].sort()).toEqual(
+      Object.values(SyncIpcChannel)
+        .filter((c) => c !== SyncIpcChannel.command)
+        .sort(),
+    );
     const window = FakeBrowserWindow.created[0];
     expect(window?.loadedUrl).toBe(APP_ENTRY_URL);
     expect(window?.options.webPreferences?.preload).toBe('/app/out/preload/index.cjs');
@@ -193,5 +263,129 @@ describe('main process startup', () => {
     t.app.emit('second-instance');
     expect(window.minimized).toBe(false);
     expect(window.focused).toBe(true);
+  });
+});
+
+describe('main drives syncing with the credentials it holds', () => {
+  beforeEach(() => {
+    FakeBrowserWindow.created.length = 0;
+  });
+
+  async function started(
+    settings: SyncSettings = {},
+    prepare?: (t: ReturnType<typeof setup>) => void,
+  ) {
+    const t = setup(undefined, settings);
+    prepare?.(t);
+    const running = startTandem(t.deps);
+    t.app.becomeReady();
+    await running;
+    const handler = t.protocol.handlers.get('app');
+    if (!handler) throw new Error('no app handler');
+    const page = new FakeSyncTarget();
+    const window = FakeBrowserWindow.created[0];
+    if (!window) throw new Error('no window');
+    const commands = () =>
+      page.sent.filter((m) => m.channel === SyncIpcChannel.command).map((m) => m.args[0]);
+    const attach = () => t.ipcMain.message(SyncIpcChannel.attach, senderFrame(APP_ENTRY_URL), page);
+    const report = (event: unknown) =>
+      t.ipcMain.message(SyncIpcChannel.event, senderFrame(APP_ENTRY_URL), page, event);
+    return { ...t, handler, page, window, commands, attach, report };
+  }
+
+  it('starts the worker at sign-in, shows progress, pauses in sleep and stops at sign-out', async () => {
+    const t = await started();
+    t.attach();
+    expect(t.commands()).toEqual([]);
+    expect(t.window.title).toBe('Tandem');
+
+    const signIn = await t.handler(
+      new Request('app://tandem/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'radiologist1', password: 'tandem-demo' }),
+      }),
+    );
+    expect(JSON.stringify(await signIn.json())).not.toContain(TOKEN);
+    expect(t.commands()).toEqual([{ type: 'start', backendBaseUrl: '' }]);
+
+    // The worker's own requests reach the backend with main's header.
+    await t.handler(new Request('app://tandem/api/worklist'));
+    expect(t.requests.at(-1)).toEqual({
+      method: 'GET',
+      path: '/api/worklist',
+      authorization: `Bearer ${TOKEN}`,
+    });
+
+    t.report({ type: 'status', status: { state: 'running' } });
+    t.report({
+      type: 'progress',
+      progress: {
+        caseId: 'c1',
+        state: 'syncing',
+        instancesDone: 42,
+        instancesTotal: 100,
+        bytesDone: 1,
+        errors: [],
+      },
+    });
+    expect(t.tray.toolTip).toBe('Tandem — syncing 1 case, 42%');
+    expect(t.window.title).toBe('Tandem — syncing 1 case, 42%');
+    expect(t.window.progress).toEqual({ value: 0.42, mode: 'normal' });
+
+    t.ipcMain.message(SyncIpcChannel.caseOpened, senderFrame(APP_ENTRY_URL), t.page, 'c1');
+    t.power.emit('suspend');
+    expect(t.commands().slice(1)).toEqual([{ type: 'focus', caseId: 'c1' }, { type: 'pause' }]);
+    expect(t.tray.toolTip).toBe('Tandem — syncing paused');
+
+    await t.handler(new Request('app://tandem/api/session', { method: 'DELETE' }));
+    expect(t.requests.at(-1)?.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(t.commands().at(-1)).toEqual({ type: 'stop' });
+    expect(t.tray.toolTip).toBe('Tandem');
+    expect(t.window.title).toBe('Tandem');
+  });
+
+  it('starts at once with a sign-in the keychain kept from the last run', async () => {
+    const t = await started({}, (s) => {
+      s.credentialsFile.data = Buffer.from(
+        FakeSafeStorage.MARKER +
+          Buffer.from(
+            JSON.stringify({ token: TOKEN, expiresAt: '2099-01-01T00:00:00.000Z' }),
+          ).toString('base64'),
+      );
+    });
+    t.attach();
+    expect(t.commands()).toEqual([{ type: 'start', backendBaseUrl: '' }]);
+  });
+
+  it("applies the workstation's sync settings", async () => {
+    const t = await started({ budgetBytes: 10_000_000, pauseOnLockScreen: true }, (s) => {
+      s.safeStorage.backend = 'basic_text';
+    });
+    expect(t.log.lines.some((l) => l.startsWith('warn') && l.includes('memory only'))).toBe(true);
+    t.attach();
+    await t.handler(
+      new Request('app://tandem/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'radiologist1', password: 'tandem-demo' }),
+      }),
+    );
+    t.power.emit('lock-screen');
+    expect(t.commands()).toEqual([
+      { type: 'start', backendBaseUrl: '', budgetBytes: 10_000_000 },
+      { type: 'pause' },
+    ]);
+    expect(t.credentialsFile.writes).toHaveLength(0);
+  });
+
+  it('opens the window from the tray and stops watching the network on quit', async () => {
+    const t = await started();
+    t.window.minimized = true;
+    t.tray.click('Show Tandem');
+    expect(t.window.minimized).toBe(false);
+    expect(t.window.focused).toBe(true);
+    t.app.emit('will-quit', fakeEvent({}));
+    expect(t.clock.timers.every((timer) => timer.stopped)).toBe(true);
   });
 });

@@ -2,11 +2,16 @@ import type { Event, Protocol } from 'electron';
 import type { HostBridge } from '../../shared/ipc/host-bridge.ts';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import type { FetchFunction } from './backend-proxy.ts';
+import { Credentials, type SafeStoragePort, type SecretFile } from './credentials.ts';
 import type { EmbeddedBackend } from './embedded-backend.ts';
 import { registerHostBridgeHandlers, type IpcHandlerRegistry } from './host-bridge-handlers.ts';
 import type { Logger } from './logger.ts';
 import { openReadingWindow, type WindowFactory, type WindowHandle } from './main-window.ts';
 import { installPermissionPolicy, type PermissionSession } from './permissions.ts';
+import { every, SyncController, type Every, type PowerEvents } from './sync-controller.ts';
+import { connectSyncIpc, type IpcMessageRegistry } from './sync-ipc.ts';
+import { SyncProgressDisplay, type ProgressTray } from './sync-progress.ts';
+import type { SyncSettings } from './sync-settings.ts';
 import { guardWebContents, type GuardedWebContents } from './web-contents-guard.ts';
 
 /** The part of Electron's `app` main uses (the real `app` satisfies it). */
@@ -30,9 +35,23 @@ export interface TandemMainDeps {
   app: AppLifecycle;
   BrowserWindow: WindowFactory;
   protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
-  ipcMain: IpcHandlerRegistry;
+  ipcMain: IpcHandlerRegistry & IpcMessageRegistry;
   /** The default session; only read after `ready`. */
   defaultSession: () => PermissionSession;
+  /** Electron's safeStorage (used after `ready`). */
+  safeStorage: SafeStoragePort;
+  /** Where the encrypted session is kept between runs. */
+  credentialsFile: SecretFile;
+  /** Electron's powerMonitor (subscribed after `ready`). */
+  powerMonitor: PowerEvents;
+  /** Electron's net. */
+  net: { isOnline(): boolean };
+  /** The tray icon (after `ready`), or null where there is none. */
+  createTray: () => ProgressTray | null;
+  /** The workstation's sync settings (read after `ready`). */
+  loadSyncSettings: () => Promise<SyncSettings>;
+  /** setInterval as a port (tests drive it). */
+  every?: Every;
   /** Starts the embedded backend (after `ready`). */
   startBackend: () => EmbeddedBackend;
   fetch: FetchFunction;
@@ -44,10 +63,12 @@ export interface TandemMainDeps {
 
 /**
  * Wires the main process. Before `ready`: the app:// scheme, sandbox for every renderer, one
- * instance only, and the guard on every WebContents. After `ready`: permission policy, app://
- * handler, embedded backend, HostBridge IPC, the reading window. On quit the backend is stopped
- * before the app exits. Resolves true once the window is opening (false if another instance
- * already runs and this one quits).
+ * instance only, and the guard on every WebContents. After `ready`: permission policy, embedded
+ * backend, credentials (the kept sign-in), app:// handler authenticating what it forwards,
+ * HostBridge IPC, the sync link and main's sync controller with its progress display (tray,
+ * taskbar, title), the reading window. On quit the backend is stopped before the app exits.
+ * Resolves true once the window is opening (false if another instance already runs and this one
+ * quits).
  */
 export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
   const { app, log } = deps;
@@ -63,13 +84,22 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, log));
 
   let window: WindowHandle | undefined;
+  // Set after `ready`: the sync controller, and its display that new windows start from.
+  const syncing: { controller?: SyncController; display?: SyncProgressDisplay } = {};
   const openWindow = (): void => {
     window = openReadingWindow(deps.BrowserWindow, deps.preloadPath, log);
+    syncing.display?.apply(window);
   };
-  app.on('second-instance', () => {
-    if (!window) return;
+  const showWindow = (): void => {
+    if (!window || window.isDestroyed()) {
+      openWindow();
+      return;
+    }
     if (window.isMinimized()) window.restore();
     window.focus();
+  };
+  app.on('second-instance', () => {
+    if (window) showWindow();
   });
   app.on('activate', () => {
     if (deps.BrowserWindow.getAllWindows().length === 0) openWindow();
@@ -81,6 +111,7 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
   // Set once the backend is started (after `ready`); read when the app quits.
   const backend: { current?: EmbeddedBackend; stopped: boolean } = { stopped: false };
   app.on('will-quit', (event) => {
+    syncing.controller?.dispose();
     if (!backend.current || backend.stopped) return;
     // Let the backend close its database before the app exits, then quit for real.
     event.preventDefault();
@@ -101,10 +132,17 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
       `the embedded backend did not start: ${error instanceof Error ? error.message : 'unknown error'}`,
     );
   });
+  const credentials = await Credentials.open({
+    safeStorage: deps.safeStorage,
+    file: deps.credentialsFile,
+    platform: deps.platform,
+    log,
+  });
   handleAppProtocol(deps.protocol, {
     rendererRoot: deps.rendererRoot,
     backendOrigin: () => started.origin.catch(() => null),
     fetch: deps.fetch,
+    authority: credentials,
   });
 
   const host: HostBridge = {
@@ -114,6 +152,30 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
     backendBaseUrl: () => Promise.resolve(''),
   };
   registerHostBridgeHandlers(deps.ipcMain, host, log);
+
+  const settings = await deps.loadSyncSettings();
+  const sync = new SyncController({
+    port: connectSyncIpc(deps.ipcMain, log),
+    session: credentials,
+    power: deps.powerMonitor,
+    network: deps.net,
+    every: deps.every ?? every,
+    // The worker reaches the backend through app://tandem, where main adds the credentials.
+    backendBaseUrl: '',
+    pauseOnLockScreen: settings.pauseOnLockScreen ?? false,
+    ...(settings.budgetBytes === undefined ? {} : { budgetBytes: settings.budgetBytes }),
+    log,
+  });
+  syncing.controller = sync;
+  const progress = new SyncProgressDisplay({
+    tray: deps.createTray(),
+    windows: () => deps.BrowserWindow.getAllWindows(),
+    setUserPaused: (paused) => sync.pauseByUser(paused),
+    showWindow,
+  });
+  syncing.display = progress;
+  sync.onView((view) => progress.show(view));
+  progress.show(sync.view());
 
   openWindow();
   return true;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IpcChannel } from '../../shared/ipc/host-bridge.ts';
 import { createHostBridge, type Invoke } from './host-bridge-client.ts';
+import { createSyncLink } from './sync-link-client.ts';
 
 function recordingInvoke(answers: Record<string, unknown>) {
   const calls: { channel: string; args: unknown[] }[] = [];
@@ -16,6 +17,18 @@ describe('preload HostBridge', () => {
     const bridge = createHostBridge(recordingInvoke({}).invoke);
     expect(Object.keys(bridge).sort()).toEqual(['appInfo', 'backendBaseUrl']);
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
+  });
+
+  it('adds the sync link when the host drives syncing', () => {
+    const link = createSyncLink({
+      send: () => undefined,
+      on: () => undefined,
+      removeListener: () => undefined,
+    });
+    const bridge = createHostBridge(recordingInvoke({}).invoke, link);
+    expect(Object.keys(bridge).sort()).toEqual(['appInfo', 'backendBaseUrl', 'sync']);
+    expect(bridge.sync).toBe(link);
+    expect(Object.keys(link).sort()).toEqual(['attach', 'caseOpened', 'report']);
   });
 
   it('invokes each method on its channel and returns the validated answer', async () => {

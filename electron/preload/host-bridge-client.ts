@@ -1,11 +1,12 @@
 import { TandemError } from '../../shared/api/errors.ts';
 import type { HostBridge } from '../../shared/ipc/host-bridge.ts';
-import { hostBridgeIpc } from '../common/host-bridge-ipc.ts';
+import type { SyncHostLink } from '../../shared/ipc/sync-host-link.ts';
+import { hostBridgeIpc, type HostBridgeMethod } from '../common/host-bridge-ipc.ts';
 
 /** `ipcRenderer.invoke` as the preload uses it. */
 export type Invoke = (channel: string, ...args: unknown[]) => Promise<unknown>;
 
-async function call<K extends keyof HostBridge>(
+async function call<K extends HostBridgeMethod>(
   invoke: Invoke,
   method: K,
   ...args: Parameters<HostBridge[K]>
@@ -23,12 +24,14 @@ async function call<K extends keyof HostBridge>(
 }
 
 /**
- * The HostBridge the preload exposes: each method is one validated `invoke` on its channel.
- * Plain functions and data only, so contextBridge can copy it into the page.
+ * The HostBridge the preload exposes: each method is one validated `invoke` on its channel, and
+ * the sync link (when given) its one-way messages. Plain functions and data only, so
+ * contextBridge can copy it into the page.
  */
-export function createHostBridge(invoke: Invoke): HostBridge {
+export function createHostBridge(invoke: Invoke, sync?: SyncHostLink): HostBridge {
   return {
     appInfo: () => call(invoke, 'appInfo'),
     backendBaseUrl: () => call(invoke, 'backendBaseUrl'),
+    ...(sync ? { sync } : {}),
   };
 }

@@ -5,12 +5,20 @@
 import type {
   BrowserWindowConstructorOptions,
   CustomScheme,
+  DecryptStringAsyncReturnValue,
   Event,
   HandlerDetails,
+  MenuItemConstructorOptions,
+  ProgressBarOptions,
   Protocol,
+  SafeStorage,
   Session,
   WindowOpenHandlerResponse,
 } from 'electron';
+import type { SafeStoragePort, SecretFile } from '../main/credentials.ts';
+import type { Every, PowerEvents } from '../main/sync-controller.ts';
+import type { IpcMessageRegistry, SyncIpcEvent, SyncIpcTarget } from '../main/sync-ipc.ts';
+import type { ProgressTray } from '../main/sync-progress.ts';
 import type {
   IpcHandlerRegistry,
   IpcSenderEvent,
@@ -87,10 +95,14 @@ export class FakeBrowserWindow extends FakeEmitter implements WindowHandle {
   shown = false;
   focused = false;
   minimized = false;
+  destroyed = false;
+  title: string;
+  progress: { value: number; mode: ProgressBarOptions['mode'] | undefined } | undefined;
 
   constructor(options: BrowserWindowConstructorOptions) {
     super();
     this.options = options;
+    this.title = options.title ?? '';
     FakeBrowserWindow.created.push(this);
   }
 
@@ -109,6 +121,15 @@ export class FakeBrowserWindow extends FakeEmitter implements WindowHandle {
   }
   restore(): void {
     this.minimized = false;
+  }
+  setTitle(title: string): void {
+    this.title = title;
+  }
+  setProgressBar(progress: number, options?: ProgressBarOptions): void {
+    this.progress = { value: progress, mode: options?.mode };
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
   }
 }
 // The fake class must keep fitting the BrowserWindow port.
@@ -166,8 +187,28 @@ export class FakeProtocol implements Pick<Protocol, 'registerSchemesAsPrivileged
 
 type IpcListener = Parameters<IpcHandlerRegistry['handle']>[1];
 
-export class FakeIpcMain implements IpcHandlerRegistry {
+type IpcMessageListener = Parameters<IpcMessageRegistry['on']>[1];
+
+export class FakeIpcMain implements IpcHandlerRegistry, IpcMessageRegistry {
   readonly handlers = new Map<string, IpcListener>();
+  readonly messageListeners = new Map<string, IpcMessageListener[]>();
+
+  on(channel: string, listener: IpcMessageListener): this {
+    this.messageListeners.set(channel, [...(this.messageListeners.get(channel) ?? []), listener]);
+    return this;
+  }
+
+  /** What `ipcRenderer.send(channel, ...args)` from `frame` of the page `sender` would do. */
+  message(
+    channel: string,
+    frame: SyncIpcEvent['senderFrame'],
+    sender: SyncIpcTarget,
+    ...args: unknown[]
+  ): void {
+    for (const listener of this.messageListeners.get(channel) ?? []) {
+      listener({ senderFrame: frame, sender }, ...args);
+    }
+  }
 
   handle(channel: string, listener: IpcListener): void {
     if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
@@ -241,5 +282,125 @@ export class RecordingLogger implements Logger {
   }
   error(message: string): void {
     this.lines.push(`error ${message}`);
+  }
+}
+
+type StorageBackend = ReturnType<SafeStorage['getSelectedStorageBackend']>;
+
+/**
+ * safeStorage with a reversible stand-in cipher (base64 behind a marker), so tests can check
+ * that nothing readable reaches the disk and decrypt what did.
+ */
+export class FakeSafeStorage implements SafeStoragePort {
+  available = true;
+  backend: StorageBackend = 'gnome_libsecret';
+  /** Set to make the next decryption ask for re-encryption (a rotated key). */
+  rotated = false;
+  encryptions = 0;
+
+  static readonly MARKER = 'fake-os-keychain:';
+
+  isAsyncEncryptionAvailable(): Promise<boolean> {
+    return Promise.resolve(this.available);
+  }
+  getSelectedStorageBackend(): StorageBackend {
+    return this.backend;
+  }
+  encryptStringAsync(plainText: string): Promise<Buffer> {
+    this.encryptions += 1;
+    return Promise.resolve(
+      Buffer.from(FakeSafeStorage.MARKER + Buffer.from(plainText).toString('base64')),
+    );
+  }
+  decryptStringAsync(encrypted: Buffer): Promise<DecryptStringAsyncReturnValue> {
+    const text = encrypted.toString();
+    if (!text.startsWith(FakeSafeStorage.MARKER)) {
+      return Promise.reject(new Error('Error while decrypting the ciphertext provided'));
+    }
+    const result = Buffer.from(text.slice(FakeSafeStorage.MARKER.length), 'base64').toString();
+    return Promise.resolve({ result, shouldReEncrypt: this.rotated });
+  }
+}
+
+/** A SecretFile in memory, recording what was written. */
+export class MemorySecretFile implements SecretFile {
+  data: Buffer | null = null;
+  readonly writes: Buffer[] = [];
+  failWrites = false;
+
+  read(): Promise<Buffer | null> {
+    return Promise.resolve(this.data);
+  }
+  write(data: Buffer): Promise<void> {
+    if (this.failWrites) return Promise.reject(new Error('disk full'));
+    this.writes.push(data);
+    this.data = data;
+    return Promise.resolve();
+  }
+  remove(): Promise<void> {
+    this.data = null;
+    return Promise.resolve();
+  }
+}
+
+/** A page main can send to: records every message (a WebContents as sync-ipc.ts uses it). */
+export class FakeSyncTarget implements SyncIpcTarget {
+  private static nextId = 1;
+  readonly id = FakeSyncTarget.nextId++;
+  readonly sent: { channel: string; args: unknown[] }[] = [];
+  destroyed = false;
+
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args });
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+}
+
+/** powerMonitor: tests emit 'suspend', 'resume', 'lock-screen', 'unlock-screen'. */
+export class FakePowerMonitor extends FakeEmitter implements PowerEvents {}
+
+/** Electron's `net` as far as being online goes. */
+export class FakeNet {
+  online = true;
+  isOnline(): boolean {
+    return this.online;
+  }
+}
+
+/** An `Every` driven by the test: `tick()` runs every registered callback once. */
+export class ManualEvery {
+  readonly timers: { ms: number; tick: () => void; stopped: boolean }[] = [];
+  readonly every: Every = (ms, tick) => {
+    const timer = { ms, tick, stopped: false };
+    this.timers.push(timer);
+    return () => {
+      timer.stopped = true;
+    };
+  };
+  tick(): void {
+    for (const timer of this.timers) if (!timer.stopped) timer.tick();
+  }
+}
+
+/** A tray that remembers its tooltip and the menu last set. */
+export class FakeTray implements ProgressTray {
+  toolTip = '';
+  menu: MenuItemConstructorOptions[] = [];
+  menuUpdates = 0;
+
+  setToolTip(text: string): void {
+    this.toolTip = text;
+  }
+  setMenu(items: MenuItemConstructorOptions[]): void {
+    this.menu = items;
+    this.menuUpdates += 1;
+  }
+  /** Clicks the menu item with this label. */
+  click(label: string): void {
+    const item = this.menu.find((i) => i.label === label);
+    if (!item?.click) throw new Error(`no menu item ${label}`);
+    (item.click as () => void)();
   }
 }

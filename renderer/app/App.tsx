@@ -5,8 +5,12 @@ import { ErrorNotice } from './ErrorNotice.tsx';
 import { Header } from './Header.tsx';
 import { useRoute } from './route.ts';
 import { createServices, ServicesContext, type Services } from './services.ts';
-import { sessionStore, useSession } from './session-store.ts';
+import { startSessionController } from './session-controller.ts';
+import { useSession } from './session-store.ts';
 import { SignIn } from './SignIn.tsx';
+import { StatusBanners } from './StatusBanners.tsx';
+import { SettingsDialog } from '../settings/SettingsDialog.tsx';
+import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
 
 // Cornerstone is large: load it only when a case is opened, so sign-in and the worklist come up fast.
 const CaseView = lazy(() => import('../viewer/CaseView.tsx'));
@@ -17,27 +21,18 @@ export function App() {
 
   useEffect(() => {
     let cancelled = false;
+    let stop: (() => void) | undefined;
     (async () => {
-      const base = await getHost().backendBaseUrl();
-      const created = createServices(base);
+      const host = getHost();
+      const base = await host.backendBaseUrl();
       if (cancelled) return;
+      const created = createServices(base);
       setServices(created);
-      try {
-        const info = await created.api.session();
-        if (!cancelled) sessionStore.signedIn(info.user);
-      } catch (err) {
-        // No valid session is the normal start; anything else is worth saying.
-        if (cancelled) return;
-        const status = (err as { status?: number }).status;
-        if (status === 401) sessionStore.signedOut();
-        else {
-          sessionStore.signedOut();
-          setStartError(err);
-        }
-      }
+      stop = startSessionController(created, base, (err) => setStartError(err), host.sync);
     })().catch((err: unknown) => setStartError(err));
     return () => {
       cancelled = true;
+      stop?.();
     };
   }, []);
 
@@ -54,6 +49,7 @@ export function App() {
 function Screens({ startError }: { startError: unknown }) {
   const session = useSession();
   const route = useRoute();
+  const settingsOpen = useSettingsOpen();
 
   if (session.status === 'checking') return <p className="splash">Starting…</p>;
   if (session.status === 'signed-out') {
@@ -67,6 +63,7 @@ function Screens({ startError }: { startError: unknown }) {
   return (
     <div className="app">
       <Header user={session.user} />
+      <StatusBanners />
       {route.name === 'case' ? (
         <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
           <CaseView key={route.caseId} caseId={route.caseId} />
@@ -74,6 +71,7 @@ function Screens({ startError }: { startError: unknown }) {
       ) : (
         <Worklist />
       )}
+      {settingsOpen && <SettingsDialog />}
     </div>
   );
 }

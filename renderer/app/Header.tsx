@@ -1,4 +1,5 @@
 import type { User } from '../../shared/api/contract.ts';
+import { openSettings } from '../settings/settings-dialog-store.ts';
 import { useServices } from './services.ts';
 import { sessionStore } from './session-store.ts';
 
@@ -29,6 +30,9 @@ export function Header({ user }: { user: User }) {
         <span data-testid="signed-in-user">
           {user.displayName} <span className="muted">· {ROLE_LABEL[user.role]}</span>
         </span>
+        <button type="button" onClick={openSettings}>
+          Settings
+        </button>
         <button type="button" onClick={signOut}>
           Sign out
         </button>

@@ -6,9 +6,8 @@ import { sessionStore } from './session-store.ts';
 /** What the screens use to reach the backend; created once the host has told us where it is. */
 export interface Services {
   api: ApiClient;
+  /** Lists a series' instances while the cache does not hold it whole (images come from the cache). */
   qido: QidoClient;
-  /** Absolute URL of the backend's WADO-URI endpoint. */
-  wadoUriUrl: string;
 }
 
 export function createServices(backendBaseUrl: string): Services {
@@ -18,11 +17,9 @@ export function createServices(backendBaseUrl: string): Services {
     if (res.status === 401) sessionStore.expired();
     return res;
   };
-  const origin = new URL(backendBaseUrl || '/', window.location.href);
   return {
     api: new ApiClient({ baseUrl: backendBaseUrl, fetch: fetchWithSession }),
     qido: new QidoClient({ root: `${backendBaseUrl}/dicom-web`, fetch: fetchWithSession }),
-    wadoUriUrl: new URL('/dicom-web/wado', origin).href,
   };
 }
 

@@ -31,7 +31,7 @@ export function KeyHelp({ modality }: { modality: string | undefined }) {
         <dt>[ ]</dt>
         <dd>Previous / next series</dd>
         <dt>Esc</dt>
-        <dd>Back to the worklist</dd>
+        <dd>Back to the worklist (in the report: back to the images)</dd>
       </dl>
     </section>
   );

@@ -1,9 +1,16 @@
-import type { SeriesSummary } from '../../shared/domain/case.ts';
+import type { SeriesSummary, StudySummary } from '../../shared/domain/case.ts';
+
+/** A study of the case with its series in display order: the current study, or a prior. */
+export interface StudyGroup {
+  study: StudySummary;
+  role: 'current' | 'prior';
+  series: readonly SeriesSummary[];
+}
 
 interface Props {
-  series: readonly SeriesSummary[];
-  selectedUid: string | undefined;
-  onSelect: (uid: string) => void;
+  groups: readonly StudyGroup[];
+  selected: { studyUid: string; seriesUid: string } | undefined;
+  onSelect: (studyUid: string, seriesUid: string) => void;
 }
 
 export function seriesLabel(s: SeriesSummary): string {
@@ -11,29 +18,50 @@ export function seriesLabel(s: SeriesSummary): string {
   return s.description ? `${number} · ${s.description}` : number;
 }
 
-export function SeriesList({ series, selectedUid, onSelect }: Props) {
+/** The series of the case's study, then of each prior (newest first, as the backend orders them). */
+export function SeriesList({ groups, selected, onSelect }: Props) {
   return (
     <section className="panel series-list" aria-label="Series">
-      <h3>Series</h3>
-      <ul>
-        {series.map((s) => (
-          <li key={s.seriesInstanceUid}>
-            <button
-              type="button"
-              data-testid="series-item"
-              data-series-uid={s.seriesInstanceUid}
-              aria-pressed={s.seriesInstanceUid === selectedUid}
-              className={s.seriesInstanceUid === selectedUid ? 'selected' : ''}
-              onClick={() => onSelect(s.seriesInstanceUid)}
-            >
-              <span className="series-name">{seriesLabel(s)}</span>
-              <span className="muted">
-                {s.modality} · {s.numberOfInstances} im
-              </span>
-            </button>
-          </li>
-        ))}
-      </ul>
+      {groups.map((g) => (
+        <div
+          key={g.study.studyInstanceUid}
+          className="study-group"
+          data-testid="study-group"
+          data-study-uid={g.study.studyInstanceUid}
+          data-study-role={g.role}
+        >
+          <h3>
+            {g.role === 'current' ? 'Current' : 'Prior'} · {g.study.studyDate}
+          </h3>
+          {g.role === 'prior' && <p className="muted small study-desc">{g.study.description}</p>}
+          <ul>
+            {g.series.map((s) => {
+              const isSelected =
+                selected?.studyUid === g.study.studyInstanceUid &&
+                selected.seriesUid === s.seriesInstanceUid;
+              return (
+                <li key={s.seriesInstanceUid}>
+                  <button
+                    type="button"
+                    data-testid="series-item"
+                    data-series-uid={s.seriesInstanceUid}
+                    data-study-uid={g.study.studyInstanceUid}
+                    data-study-role={g.role}
+                    aria-pressed={isSelected}
+                    className={isSelected ? 'selected' : ''}
+                    onClick={() => onSelect(g.study.studyInstanceUid, s.seriesInstanceUid)}
+                  >
+                    <span className="series-name">{seriesLabel(s)}</span>
+                    <span className="muted">
+                      {s.modality} · {s.numberOfInstances} im
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
     </section>
   );
 }

@@ -14,10 +14,12 @@ interface Props {
 
 /** A viewport slot showing one series: resolves its images, then hands them to the stack viewport. */
 export function SeriesViewport({ viewportIndex, studyUid, series, label }: Props) {
-  const images = useSeriesImageIds(studyUid, series.seriesInstanceUid);
+  const images = useSeriesImageIds(studyUid, series);
   return (
     <div className="viewport-slot">
       <StackViewport
+        // a new series starts from a clean slate: nothing of the last one may pass for it
+        key={series.seriesInstanceUid}
         viewportIndex={viewportIndex}
         seriesUid={series.seriesInstanceUid}
         seriesLabel={label}

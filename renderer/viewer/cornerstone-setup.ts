@@ -11,19 +11,26 @@ import {
 } from '@cornerstonejs/tools';
 import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import { init as initDicomImageLoader, wadouri } from '@cornerstonejs/dicom-image-loader';
+import { connectionStore } from '../app/connection-store.ts';
+import { cacheDb } from '../app/local-cache.ts';
 import { sessionStore } from '../app/session-store.ts';
+import { CachedInstances } from './cached-instances.ts';
+import { registerTandemImageLoader } from './tandem-image-loader.ts';
 
 export const RENDERING_ENGINE_ID = 'tandem';
 export const STACK_TOOL_GROUP_ID = 'tandem-stack';
 
-/** Decoded images kept in memory; the rest is re-read (later: from the local cache). */
+/** Decoded images kept in memory; the rest is read again from the local cache. */
 const IMAGE_CACHE_BYTES = 1024 * 1024 * 1024;
 /** Decode workers: Cornerstone's default is half the cores; reading also needs the main thread. */
 const MAX_DECODE_WORKERS = 2;
 
 let ready: Promise<void> | undefined;
 
-/** Initialises Cornerstone once per page: core, tools, the DICOM loader, cache budget, tool group. */
+/**
+ * Initialises Cornerstone once per page: core, tools, the DICOM loader and our `tandem:` loader
+ * over the local cache, memory budget, tool group.
+ */
 export function initCornerstone(): Promise<void> {
   ready ??= Promise.resolve().then(setUp);
   return ready;
@@ -42,6 +49,10 @@ function setUp(): void {
       if ((error as { status?: number }).status === 401) sessionStore.expired();
     },
   });
+  // Images come from this workstation's cache (`tandem:`), never the network.
+  registerTandemImageLoader(
+    new CachedInstances(cacheDb(), () => connectionStore.get() === 'offline'),
+  );
   cache.setMaxCacheSize(IMAGE_CACHE_BYTES);
   // Decoded images are patient data: drop them from memory when the user signs out.
   sessionStore.subscribe(() => {

@@ -1,52 +1,86 @@
 import { useEffect, useState } from 'react';
+import type { InstanceRow } from '../../shared/cache/rows.ts';
 import { sortInstancesForDisplay } from '../../shared/dicomweb/instance-order.ts';
-import type { InstanceSummary } from '../../shared/dicomweb/qido-client.ts';
-import { wadoUriUrl } from '../../shared/dicomweb/wado-uri.ts';
+import type { SeriesSummary } from '../../shared/domain/case.ts';
+import { TandemError } from '../../shared/api/errors.ts';
+import { connectionStore } from '../app/connection-store.ts';
+import { cacheDb } from '../app/local-cache.ts';
 import { useServices } from '../app/services.ts';
+import { isUnreachable } from '../app/session-controller.ts';
+import { tandemImageId } from './tandem-image-loader.ts';
 
 export type SeriesImages =
   | { state: 'loading' }
   | { state: 'error'; error: unknown }
   | { state: 'ready'; imageIds: string[] };
 
+interface Listed {
+  sopInstanceUid: string;
+  instanceNumber?: number | undefined;
+  numberOfFrames?: number | undefined;
+}
+
 /**
- * Cornerstone image ids of a series in display order. For now images stream from the backend's
- * WADO-URI endpoint (`wadouri:` scheme); the sync issue moves them to the local cache.
+ * Cornerstone image ids of a series in display order, all `tandem:` ids read from the cache.
+ * Which instances the series has comes from the cache when it holds the whole series; otherwise,
+ * online, from the server's list (images not cached yet are waited for as the sync worker brings
+ * them), and offline from what the cache holds.
  */
-export function useSeriesImageIds(studyUid: string, seriesUid: string | undefined): SeriesImages {
-  const { qido, wadoUriUrl: wadoPath } = useServices();
-  const [result, setResult] = useState<SeriesImages>({ state: 'loading' });
+export function useSeriesImageIds(
+  studyUid: string,
+  series: SeriesSummary | undefined,
+): SeriesImages {
+  const { qido } = useServices();
+  // tagged with its series, so a series just selected never shows the last one's images
+  const [result, setResult] = useState<{ seriesUid: string; images: SeriesImages } | null>(null);
+  const seriesUid = series?.seriesInstanceUid;
+  const expected = series?.numberOfInstances ?? 0;
 
   useEffect(() => {
     if (!seriesUid) return;
     let cancelled = false;
-    setResult({ state: 'loading' });
-    qido.searchInstances(studyUid, seriesUid).then(
+    (async (): Promise<Listed[]> => {
+      const cached: InstanceRow[] = await cacheDb()
+        .instances.where('seriesInstanceUid')
+        .equals(seriesUid)
+        .toArray();
+      if (cached.length >= expected || connectionStore.get() === 'offline') {
+        if (cached.length) return cached;
+        throw new TandemError(
+          'not-cached',
+          'The images of this series are not on this workstation yet, and the server cannot be reached.',
+        );
+      }
+      try {
+        return await qido.searchInstances(studyUid, seriesUid);
+      } catch (err) {
+        if (!isUnreachable(err)) throw err;
+        connectionStore.set('offline');
+        if (cached.length) return cached;
+        throw err;
+      }
+    })().then(
       (instances) => {
-        if (!cancelled) {
-          setResult({
-            state: 'ready',
-            imageIds: imageIdsFor(wadoPath, sortInstancesForDisplay(instances)),
-          });
-        }
+        if (cancelled) return;
+        const imageIds = imageIdsFor(sortInstancesForDisplay(instances));
+        setResult({ seriesUid, images: { state: 'ready', imageIds } });
       },
-      (error: unknown) => !cancelled && setResult({ state: 'error', error }),
+      (error: unknown) => !cancelled && setResult({ seriesUid, images: { state: 'error', error } }),
     );
     return () => {
       cancelled = true;
     };
-  }, [qido, wadoPath, studyUid, seriesUid]);
+  }, [qido, studyUid, seriesUid, expected]);
 
-  return result;
+  return result && result.seriesUid === seriesUid ? result.images : { state: 'loading' };
 }
 
-function imageIdsFor(wadoPath: string, instances: readonly InstanceSummary[]): string[] {
+function imageIdsFor(instances: readonly Listed[]): string[] {
   const ids: string[] = [];
   for (const instance of instances) {
-    const url = wadoUriUrl(wadoPath, instance);
     const frames = instance.numberOfFrames ?? 1;
-    if (frames <= 1) ids.push(`wadouri:${url}`);
-    else for (let f = 1; f <= frames; f++) ids.push(`wadouri:${url}&frame=${f}`);
+    if (frames <= 1) ids.push(tandemImageId(instance.sopInstanceUid));
+    else for (let f = 1; f <= frames; f++) ids.push(tandemImageId(instance.sopInstanceUid, f));
   }
   return ids;
 }

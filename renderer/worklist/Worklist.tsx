@@ -1,48 +1,46 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { WorklistItem } from '../../shared/api/contract.ts';
-import { ErrorNotice } from '../app/ErrorNotice.tsx';
+import { useConnection } from '../app/connection-store.ts';
 import { navigate } from '../app/route.ts';
-import { useServices } from '../app/services.ts';
+import { useSyncStatus } from '../app/sync-status-store.ts';
+import { useCachedWorklist } from './use-cached-worklist.ts';
 import { useNow } from './use-now.ts';
 import { WorklistRow } from './WorklistRow.tsx';
 
 /** The case last opened, so coming back from it keeps the place in the list. */
 let lastOpenedCaseId: string | undefined;
 
-type Load =
-  | { state: 'loading' }
-  | { state: 'error'; error: unknown }
-  | { state: 'ready'; items: WorklistItem[] };
-
+/**
+ * The assigned cases, from this workstation's cache: the sync worker keeps it up to date while
+ * the server can be reached, and it stays readable when it cannot.
+ */
 export function Worklist() {
-  const { api } = useServices();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const entries = useCachedWorklist();
+  const { worklistCount, engine } = useSyncStatus();
+  const connection = useConnection();
   const [selected, setSelected] = useState(0);
   const now = useNow(30_000);
   const tableRef = useRef<HTMLTableElement>(null);
 
-  const refresh = useCallback(() => {
-    let cancelled = false;
-    api.worklist().then(
-      (res) => {
-        if (cancelled) return;
-        setLoad({ state: 'ready', items: res.items });
-        const last = res.items.findIndex((i) => i.caseId === lastOpenedCaseId);
-        if (last >= 0) setSelected(last);
-      },
-      (error: unknown) => !cancelled && setLoad({ state: 'error', error }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [api]);
+  const items = useMemo(() => entries ?? [], [entries]);
+  // Nothing cached yet: say "no cases" only once the server said so (or cannot say anything).
+  const loading =
+    entries === undefined ||
+    (items.length === 0 &&
+      worklistCount !== 0 &&
+      connection === 'online' &&
+      engine.state !== 'failed');
+  const ready = !loading;
 
-  useEffect(refresh, [refresh]);
-
-  const items = load.state === 'ready' ? load.items : [];
+  // When the list first arrives: back to the case last opened, keyboard on the list.
+  const placed = useRef(false);
   useEffect(() => {
-    if (load.state === 'ready') tableRef.current?.focus();
-  }, [load.state]);
+    if (!ready || placed.current) return;
+    placed.current = true;
+    const last = items.findIndex((e) => e.item.caseId === lastOpenedCaseId);
+    if (last >= 0) setSelected(last);
+    tableRef.current?.focus();
+  }, [ready, items]);
 
   function open(item: WorklistItem | undefined) {
     if (!item) return;
@@ -65,7 +63,7 @@ export function Worklist() {
       setSelected(moves[event.key]!);
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      open(items[selected]);
+      open(items[selected]?.item);
     }
   }
 
@@ -80,14 +78,13 @@ export function Worklist() {
       <div className="toolbar">
         <h2>Worklist</h2>
         <span className="muted">
-          {load.state === 'ready' && `${items.length} case${items.length === 1 ? '' : 's'}`}
+          {ready && `${items.length} case${items.length === 1 ? '' : 's'}`}
         </span>
         <span className="spacer" />
         <span className="muted hint">↑↓ select · Enter open</span>
       </div>
-      {load.state === 'error' && <ErrorNotice error={load.error} onRetry={refresh} />}
-      {load.state === 'loading' && <p className="muted pad">Loading the worklist…</p>}
-      {load.state === 'ready' && (
+      {loading && <p className="muted pad">Loading the worklist…</p>}
+      {ready && (
         <table
           className="worklist"
           data-testid="worklist"
@@ -107,18 +104,24 @@ export function Worklist() {
               <th>Subspecialty</th>
               <th>Kind</th>
               <th className="num">Priors</th>
+              <th>On this workstation</th>
             </tr>
           </thead>
           <tbody>
             {items.length === 0 && (
               <tr className="empty">
-                <td colSpan={9}>No cases are assigned to you.</td>
+                <td colSpan={10}>
+                  {connection === 'offline' && worklistCount === null
+                    ? 'No cases are cached on this workstation.'
+                    : 'No cases are assigned to you.'}
+                </td>
               </tr>
             )}
-            {items.map((item, index) => (
+            {items.map(({ item, sync }, index) => (
               <WorklistRow
                 key={item.caseId}
                 item={item}
+                sync={sync}
                 now={now}
                 selected={index === selected}
                 onSelect={() => setSelected(index)}

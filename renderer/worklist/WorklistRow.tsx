@@ -1,25 +1,30 @@
 import type { WorklistItem } from '../../shared/api/contract.ts';
+import type { SyncStateRow } from '../../shared/cache/rows.ts';
 import { formatPersonName } from '../app/person-name.ts';
 import { formatDueClock, formatTimeLeft } from './due-time.ts';
 import { KIND_LABEL, PRIORITY_LABEL } from './labels.ts';
+import { SyncCell, syncStateOf } from './SyncCell.tsx';
 
 interface Props {
   item: WorklistItem;
+  sync: SyncStateRow | undefined;
   now: Date;
   selected: boolean;
   onSelect: () => void;
   onOpen: () => void;
 }
 
-export function WorklistRow({ item, now, selected, onSelect, onOpen }: Props) {
+export function WorklistRow({ item, sync, now, selected, onSelect, onOpen }: Props) {
   const due = new Date(item.dueAt);
   const overdue = due.getTime() < now.getTime();
   return (
     <tr
       data-testid="worklist-row"
       data-case-id={item.caseId}
-      // Images stream from the backend for now; the sync engine will make this real.
-      data-sync-state="ready"
+      data-status={item.status}
+      data-sync-state={syncStateOf(sync)}
+      data-instances-done={sync?.instancesDone ?? 0}
+      data-instances-total={sync?.instancesTotal ?? 0}
       className={`priority-${item.priority}${selected ? ' selected' : ''}`}
       aria-selected={selected}
       onMouseDown={onSelect}
@@ -43,8 +48,14 @@ export function WorklistRow({ item, now, selected, onSelect, onOpen }: Props) {
       <td>{item.bodyPart}</td>
       <td>{item.description}</td>
       <td>{item.subspecialty}</td>
-      <td>{KIND_LABEL[item.kind]}</td>
+      <td>
+        {KIND_LABEL[item.kind]}
+        {item.status === 'reported' && <span className="muted"> · reported</span>}
+      </td>
       <td className="num">{item.numberOfPriors}</td>
+      <td className="sync">
+        <SyncCell sync={sync} />
+      </td>
     </tr>
   );
 }

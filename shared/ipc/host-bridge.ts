@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SyncHostLink } from './sync-host-link.ts';
 
 /**
  * What the renderer may ask of its host. In Electron the preload exposes an implementation
@@ -20,6 +21,11 @@ export interface HostBridge {
    * (browser mode, and Electron where main serves the backend under app://tandem).
    */
   backendBaseUrl(): Promise<string>;
+  /**
+   * Present when the host drives syncing (Electron: main decides when and what, holds the
+   * credentials); absent in browser mode, where the page drives its sync worker itself.
+   */
+  readonly sync?: SyncHostLink;
 }
 
 /** IPC channel names between preload and main; every payload is validated with zod on both sides. */

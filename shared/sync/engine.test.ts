@@ -378,6 +378,28 @@ describe('SyncEngine: failures', () => {
     await engine.settled();
     expect(progress.get('a')?.state).toBe('ready');
   });
+
+  it('stops without blaming any image when the session expires mid-sync (401), and finishes after resume', async () => {
+    const { engine, backend, progress } = setup(
+      [ctCase('a', '1.1.1', { study: study('1.1.1', 6) })],
+      {
+        maxParallel: 1,
+      },
+    );
+    backend.fail('fetch:1.1.1.1.2', httpError(401));
+    engine.start();
+    await engine.settled();
+    expect(engine.status()).toMatchObject({ state: 'failed', code: 'unauthorized' });
+    expect(progress.get('a')?.errors).toEqual([]);
+    expect(progress.get('a')?.state).not.toBe('ready');
+    const fetchedWhenRefused = backend.fetched().length;
+    await engine.settled();
+    expect(backend.fetched().length).toBe(fetchedWhenRefused);
+
+    engine.resume();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 6, errors: [] });
+  });
 });
 
 describe('SyncEngine: cache limits and control', () => {

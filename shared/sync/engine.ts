@@ -27,7 +27,8 @@
  * the store are never fetched again, so a restart continues where the last run stopped; cases
  * that leave the worklist are removed unless they hold an unsent report, reported cases are kept
  * but not fetched unless opened; a full cache stops syncing with status `storage-full` until
- * `resume()`.
+ * `resume()`, and a refused session (401) stops it with status `failed`, code `unauthorized`,
+ * until `resume()` — without blaming any item.
  */
 import type { WorklistItem } from '../api/contract.ts';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
@@ -282,8 +283,10 @@ export class SyncEngine {
                 retryAt: this.clock.now() + next,
               });
             }
+          } else if (kind === 'unauthorized') {
+            this.sessionRefused(err);
           } else if (kind !== 'cancelled') {
-            // 401/403 and the like: the session needs attention before anything else can work.
+            // 403 and the like: the account needs attention before anything else can work.
             this.setStatus({
               state: 'failed',
               code: 'worklist',
@@ -735,6 +738,11 @@ export class SyncEngine {
           }
         }
         return;
+      case 'unauthorized':
+        // not the item's fault: it runs again once the user has signed in and sync resumed
+        this.enqueue(job);
+        this.sessionRefused(err);
+        return;
       case 'server':
         job.attempts++;
         if (job.attempts >= this.maxServerAttempts) {
@@ -769,6 +777,17 @@ export class SyncEngine {
           : `instance:${job.remote.sopInstanceUid}`;
     job.error = { subject, code, message, at: this.clock.now() };
     this.markOwners(job);
+  }
+
+  /** The backend refused the session (401): everything waits until `resume()` after a new sign-in. */
+  private sessionRefused(err: unknown): void {
+    if (!this.active()) return;
+    this.setStatus({
+      state: 'failed',
+      code: 'unauthorized',
+      message: readableMessage(err, 'Your session has expired. Sign in again.'),
+    });
+    this.halt('requeue');
   }
 
   /** A request went through: the network is back. */

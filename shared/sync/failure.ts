@@ -7,9 +7,12 @@ import { TandemError } from '../api/errors.ts';
  *   all work waits with backoff, retried without limit;
  * - `server`: another 5xx, 408 or an unexpected error — retry this item with backoff, a few times;
  * - `storage-full`: the cache cannot take more — stop syncing until resumed;
+ * - `unauthorized`: the session is gone (401) — nothing can work until the user signs in again,
+ *   so everything stops and waits for resume; no item is blamed for it;
  * - `rejected`: the server refused this item (other 4xx) — final for that item.
  */
-export type FailureKind = 'cancelled' | 'network' | 'server' | 'storage-full' | 'rejected';
+export type FailureKind =
+  'cancelled' | 'network' | 'server' | 'storage-full' | 'unauthorized' | 'rejected';
 
 export function classifyFailure(err: unknown, signal?: AbortSignal): FailureKind {
   if (signal?.aborted) return 'cancelled';
@@ -20,6 +23,7 @@ export function classifyFailure(err: unknown, signal?: AbortSignal): FailureKind
     if (status === undefined) return 'server';
     if (status === 502 || status === 503 || status === 504 || status === 429) return 'network';
     if (status >= 500 || status === 408) return 'server';
+    if (status === 401) return 'unauthorized';
     return 'rejected';
   }
   // fetch rejects with a TypeError when the network fails

@@ -1,0 +1,45 @@
+import { test, expect, signIn } from './fixtures.ts';
+import { demoManifest } from './demo-manifest.ts';
+import { storedSyncStates } from './support/cache-inspect.ts';
+import {
+  expectImageShown,
+  imageCount,
+  neededStudies,
+  startSyncRig,
+  waitAllReady,
+  worklistRow,
+} from './support/sync-rig.ts';
+
+test('a case opened before it is synced jumps the queue: its images show as the sync brings them, and the viewer never downloads an image itself', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const needed = neededStudies(demoManifest(), 'radiologist1');
+  const routine = 'case-ct-chest-screening-peer-review';
+  const urgent = 'case-ct-chest-nodule-followup';
+  const rig = await startSyncRig();
+  try {
+    await signIn(page, 'radiologist1', { baseUrl: rig.url });
+    // The routine case, last in the queue, opened at once.
+    await worklistRow(page, routine).dblclick();
+    await expectImageShown(page, 0);
+    // It came first: the urgent case, ahead of it in the queue, is still on its way.
+    const urgentState = (await storedSyncStates(page)).find((s) => s.caseId === urgent);
+    expect(urgentState?.state ?? 'queued').not.toBe('ready');
+    const count = await imageCount(page);
+    expect(count).toBeGreaterThan(20);
+    await page.keyboard.press('End');
+    await expectImageShown(page, count - 1);
+    for (let i = 1; i <= 3; i++) {
+      await page.keyboard.press('PageUp');
+      await expectImageShown(page, count - 1 - 10 * i);
+    }
+    await page.keyboard.press('Escape');
+    await waitAllReady(page, [...needed.keys()]);
+    // Every image came once, through the sync worker into the cache; the viewer read the cache.
+    const twice = [...rig.proxy.wadoDownloads().entries()].filter(([, n]) => n !== 1);
+    expect(twice).toEqual([]);
+  } finally {
+    await rig.stop();
+  }
+});

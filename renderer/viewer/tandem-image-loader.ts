@@ -1,0 +1,41 @@
+import { registerImageLoader } from '@cornerstonejs/core';
+import { wadouri } from '@cornerstonejs/dicom-image-loader';
+
+/**
+ * The `tandem:` image loader (ARCHITECTURE.md, Viewer reads from the cache): an image id is
+ * `tandem:<SOP Instance UID>` (with `&frame=<n>` for a frame of a multi-frame instance), and its
+ * bytes come from this workstation's cache, never the network. The Part-10 file read from the
+ * cache goes through the DICOM image loader's own dataset cache under the SOP Instance UID, so
+ * its metadata provider, decoders and decode workers do the rest, exactly as for `wadouri:`.
+ */
+export const TANDEM_SCHEME = 'tandem';
+
+/** Where the loader gets an instance's Part-10 bytes (waiting for the sync worker if need be). */
+export interface InstanceBytes {
+  bytes(sopInstanceUid: string): Promise<ArrayBuffer>;
+}
+
+export function tandemImageId(sopInstanceUid: string, frame?: number): string {
+  return frame === undefined
+    ? `${TANDEM_SCHEME}:${sopInstanceUid}`
+    : `${TANDEM_SCHEME}:${sopInstanceUid}&frame=${frame}`;
+}
+
+export function registerTandemImageLoader(source: InstanceBytes): void {
+  registerImageLoader(TANDEM_SCHEME, (imageId, options) => {
+    // `url` is the SOP Instance UID; `pixelDataFrame` the zero-based frame, when one is named
+    const { url: sopInstanceUid, pixelDataFrame } = wadouri.parseImageId(imageId);
+    const dataSet = wadouri.dataSetCacheManager.load(
+      sopInstanceUid,
+      (uid) => source.bytes(uid),
+      imageId,
+    );
+    return wadouri.loadImageFromPromise(
+      dataSet,
+      imageId,
+      pixelDataFrame ?? 0,
+      sopInstanceUid,
+      options ?? {},
+    );
+  });
+}

@@ -1,0 +1,126 @@
+import { SyncCommand, SyncEvent } from '../../shared/ipc/sync-channel.ts';
+import type { SyncHostLink } from '../../shared/ipc/sync-host-link.ts';
+import type { EngineStatus } from '../../shared/sync/engine.ts';
+import { Emitter } from '../../shared/sync/emitter.ts';
+import type { CaseProgress } from '../../shared/sync/records.ts';
+
+export interface SyncClientEvents extends Record<string, unknown> {
+  status: EngineStatus;
+  progress: CaseProgress;
+  worklist: { count: number; at: number };
+}
+
+/**
+ * The page's handle on the sync worker, every message checked against
+ * `shared/ipc/sync-channel.ts` on both sides. In browser mode the page drives the worker: it
+ * starts and stops it with the session, focuses the open case, resumes it when the network is
+ * back. Where the host drives syncing (Electron: `HostBridge.sync`), the page only relays: the
+ * host's commands to the worker, the worker's events and the open case to the host. Progress also
+ * lands in IndexedDB, which is what the screens follow; the events serve banners and status.
+ */
+export class SyncWorkerClient {
+  readonly events = new Emitter<SyncClientEvents>();
+  private worker: Worker | undefined;
+  private link: SyncHostLink | undefined;
+  private focusId: string | null = null;
+  private current: EngineStatus = { state: 'idle' };
+
+  status(): EngineStatus {
+    return this.current;
+  }
+
+  /** From now on the host drives the worker; returns the function that detaches. */
+  connectHost(link: SyncHostLink): () => void {
+    this.link = link;
+    this.worker ??= this.spawn();
+    const detach = link.attach((command) => this.send(command));
+    link.caseOpened(this.focusId);
+    return () => {
+      detach();
+      if (this.link === link) this.link = undefined;
+    };
+  }
+
+  start(backendBaseUrl: string): void {
+    if (this.link) return; // the host decides
+    this.worker ??= this.spawn();
+    this.send({ type: 'start', backendBaseUrl });
+    if (this.focusId !== null) this.send({ type: 'focus', caseId: this.focusId });
+  }
+
+  stop(): void {
+    if (this.link) return;
+    if (this.worker) this.send({ type: 'stop' });
+  }
+
+  /** The case the radiologist has open; `null` when back on the worklist. */
+  focus(caseId: string | null): void {
+    if (caseId === this.focusId) return;
+    this.focusId = caseId;
+    if (this.link) this.link.caseOpened(caseId);
+    else if (this.worker) this.send({ type: 'focus', caseId });
+  }
+
+  /** Carry on now: the network is back, there is room again, or the user signed in again. */
+  resume(): void {
+    if (this.link) return;
+    if (this.worker) this.send({ type: 'resume' });
+  }
+
+  /** The user changed the cache limit (the worker evicts at once); in both modes. */
+  setBudget(budgetBytes: number | null): void {
+    if (this.worker) this.send({ type: 'setBudget', budgetBytes });
+  }
+
+  private send(command: SyncCommand): void {
+    this.worker?.postMessage(SyncCommand.parse(command));
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(new URL('./sync.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'tandem-sync',
+    });
+    worker.addEventListener('message', (event: MessageEvent) => {
+      const parsed = SyncEvent.safeParse(event.data);
+      if (!parsed.success) {
+        console.warn('sync: ignored a message from the worker that is not a sync event');
+        return;
+      }
+      const message = parsed.data;
+      this.reportToHost(message);
+      if (message.type === 'status') {
+        this.current = message.status;
+        this.events.emit('status', message.status);
+      } else if (message.type === 'progress') {
+        this.events.emit('progress', message.progress);
+      } else {
+        this.events.emit('worklist', { count: message.count, at: message.at });
+      }
+    });
+    worker.addEventListener('error', (event) => {
+      console.error('sync: the worker failed', event.message);
+      this.current = {
+        state: 'failed',
+        code: 'worker',
+        message:
+          'Syncing stopped unexpectedly. Reload Tandem; if it persists, tell your administrator.',
+      };
+      this.reportToHost({ type: 'status', status: this.current });
+      this.events.emit('status', this.current);
+    });
+    return worker;
+  }
+
+  private reportToHost(event: SyncEvent): void {
+    if (!this.link) return;
+    try {
+      this.link.report(event);
+    } catch (err) {
+      console.warn('sync: the host did not take an event', err);
+    }
+  }
+}
+
+/** The page's one sync worker. */
+export const syncClient = new SyncWorkerClient();

@@ -1,0 +1,168 @@
+// First: configures zod before any schema is defined.
+import '../app/zod-config.ts';
+import { TandemDb } from '../../shared/cache/db.ts';
+import { DexieSyncStore } from '../../shared/cache/sync-store.ts';
+import { SyncCommand, type SyncEvent } from '../../shared/ipc/sync-channel.ts';
+import { SyncEngine } from '../../shared/sync/engine.ts';
+import { HttpSyncBackend } from '../../shared/sync/http-backend.ts';
+import type { SyncBackend } from '../../shared/sync/ports.ts';
+import { cacheBudget } from '../app/workstation-db.ts';
+
+/**
+ * The sync worker (ARCHITECTURE.md, The data path): a dedicated worker of the renderer's origin
+ * running the sync engine over the Dexie cache. Its controller — the page in browser mode, main
+ * in Electron — drives it with `SyncCommand`s and hears `SyncEvent`s (`shared/ipc/sync-channel.ts`).
+ * Requests go out with the worker's own `fetch`: the session cookie (or a header main injects)
+ * authenticates them, and image bytes go from the socket into IndexedDB without leaving here.
+ *
+ * One engine per origin: a Web Lock makes a second window's worker wait until the first stops,
+ * so two windows never download the same case twice.
+ */
+
+const LOCK_NAME = 'tandem-sync-engine';
+
+function post(event: SyncEvent): void {
+  self.postMessage(event);
+}
+
+class SyncWorker {
+  private readonly db = new TandemDb();
+  private store: DexieSyncStore | undefined;
+  private engine: SyncEngine | undefined;
+  private focusId: string | null = null;
+  /** the cache limit a controller last set (`undefined`: none yet, use the workstation setting) */
+  private budget: number | null | undefined;
+  /** bumped by every start and stop, so a start still waiting for the lock knows it is stale */
+  private generation = 0;
+  private releaseLock: (() => void) | undefined;
+  private commands: Promise<void> = Promise.resolve();
+
+  /** Commands run one after another, in the order they came. */
+  receive(data: unknown): void {
+    const parsed = SyncCommand.safeParse(data);
+    if (!parsed.success) {
+      console.warn('sync worker: ignored a message that is not a sync command');
+      return;
+    }
+    this.commands = this.commands
+      .then(() => this.handle(parsed.data))
+      .catch((err: unknown) => {
+        console.error('sync worker: a command failed', err);
+        post({
+          type: 'status',
+          status: {
+            state: 'failed',
+            code: 'worker',
+            message:
+              'Syncing stopped unexpectedly. Reload Tandem; if it persists, tell your administrator.',
+          },
+        });
+      });
+  }
+
+  private async handle(command: SyncCommand): Promise<void> {
+    switch (command.type) {
+      case 'start':
+        this.start(command.backendBaseUrl, command.budgetBytes);
+        return;
+      case 'focus':
+        this.focusId = command.caseId;
+        this.engine?.focus(command.caseId);
+        return;
+      case 'pause':
+        this.engine?.pause();
+        return;
+      case 'resume':
+        this.engine?.resume();
+        return;
+      case 'stop':
+        await this.stop();
+        return;
+      case 'setBudget':
+        await this.setBudget(command.budgetBytes);
+        return;
+    }
+  }
+
+  private start(baseUrl: string, budget: number | null | undefined): void {
+    if (this.engine && this.engine.status().state !== 'stopped') {
+      // already running: a second start is a nudge
+      this.engine.resume();
+      return;
+    }
+    if (budget !== undefined) this.budget = budget;
+    const generation = ++this.generation;
+    post({ type: 'status', status: { state: 'idle' } });
+    void navigator.locks
+      .request(LOCK_NAME, async () => {
+        if (generation !== this.generation) return;
+        const saved = await cacheBudget();
+        if (generation !== this.generation) return;
+        // a limit set while this start waited wins over the saved one
+        const budgetBytes = this.budget !== undefined ? this.budget : saved;
+        this.store = new DexieSyncStore(this.db, { budgetBytes: budgetBytes ?? undefined });
+        const engine = new SyncEngine({ backend: observed(baseUrl), store: this.store });
+        engine.events.on('status', (status) => post({ type: 'status', status }));
+        engine.events.on('progress', (progress) => post({ type: 'progress', progress }));
+        this.engine = engine;
+        engine.start();
+        if (this.focusId !== null) engine.focus(this.focusId);
+        // Hold the lock until stopped.
+        await new Promise<void>((resolve) => {
+          this.releaseLock = resolve;
+        });
+      })
+      .catch((err: unknown) => {
+        console.error('sync worker: could not start the engine', err);
+        post({
+          type: 'status',
+          status: {
+            state: 'failed',
+            code: 'worker',
+            message:
+              'Syncing could not start. Reload Tandem; if it persists, tell your administrator.',
+          },
+        });
+      });
+  }
+
+  private async stop(): Promise<void> {
+    this.generation++;
+    const engine = this.engine;
+    this.engine = undefined;
+    if (engine) await engine.stop();
+    else post({ type: 'status', status: { state: 'stopped' } });
+    this.releaseLock?.();
+    this.releaseLock = undefined;
+  }
+
+  private async setBudget(budgetBytes: number | null): Promise<void> {
+    this.budget = budgetBytes;
+    const store = this.store;
+    if (!store) return; // taken up by the start under way, or the next one
+    store.setBudget(budgetBytes ?? undefined);
+    const plan = await store.evictToBudget();
+    // A full cache that now has room carries on at once.
+    if (plan.kind !== 'storage-full' && this.engine?.status().state === 'storage-full') {
+      this.engine.resume();
+    }
+  }
+}
+
+/** The backend over this worker's fetch, telling the controller each time the worklist arrives. */
+function observed(baseUrl: string): SyncBackend {
+  const http = new HttpSyncBackend({ baseUrl, fetch: (input, init) => fetch(input, init) });
+  return {
+    async worklist(signal) {
+      const items = await http.worklist(signal);
+      post({ type: 'worklist', count: items.length, at: Date.now() });
+      return items;
+    },
+    caseDetail: (caseId, signal) => http.caseDetail(caseId, signal),
+    listInstances: (uid, signal) => http.listInstances(uid, signal),
+    fetchInstance: (instance, signal) => http.fetchInstance(instance, signal),
+  };
+}
+
+const worker = new SyncWorker();
+self.addEventListener('message', (event: MessageEvent) => worker.receive(event.data));

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { TandemError } from '../api/errors.ts';
+import type { FetchLike } from '../api/client.ts';
+import { classifyFailure } from './failure.ts';
+import { HttpSyncBackend } from './http-backend.ts';
+import { caseDetail, worklistItem, type CaseSpec } from './test-support/fixtures.ts';
+
+const spec: CaseSpec = {
+  caseId: 'case-a',
+  study: { uid: '1.2.3', series: [{ uid: '1.2.3.1', count: 2 }] },
+};
+
+interface Seen {
+  url: string;
+  init: RequestInit | undefined;
+}
+
+/** A fetch answering from a table of `path → Response`, recording what was asked. */
+function fakeFetch(answer: (url: string, init?: RequestInit) => Response | Promise<Response>) {
+  const seen: Seen[] = [];
+  const fetch: FetchLike = async (url, init) => {
+    seen.push({ url, init });
+    if (init?.signal?.aborted) throw init.signal.reason;
+    return answer(url, init);
+  };
+  return { fetch, seen };
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+const signal = () => new AbortController().signal;
+
+describe('HttpSyncBackend', () => {
+  it('reads the worklist and a case detail through the API, with the abort signal on the request', async () => {
+    const { fetch, seen } = fakeFetch((url) =>
+      url.endsWith('/api/worklist')
+        ? json({ items: [worklistItem(spec)] })
+        : json(caseDetail(spec)),
+    );
+    const backend = new HttpSyncBackend({ baseUrl: 'http://b', fetch });
+    const s = signal();
+    expect((await backend.worklist(s)).map((i) => i.caseId)).toEqual(['case-a']);
+    expect((await backend.caseDetail('case-a', s)).study.studyInstanceUid).toBe('1.2.3');
+    expect(seen.map((r) => r.url)).toEqual(['http://b/api/worklist', 'http://b/api/cases/case-a']);
+    expect(seen[0]!.init?.signal).toBe(s);
+  });
+
+  it('lists a study with QIDO-RS, keeping what ordering needs and skipping instances without UIDs', async () => {
+    const { fetch, seen } = fakeFetch(() =>
+      json([
+        {
+          '00080018': { vr: 'UI', Value: ['1.2.3.1.2'] },
+          '0020000E': { vr: 'UI', Value: ['1.2.3.1'] },
+          '00200013': { vr: 'IS', Value: [2] },
+          '00200032': { vr: 'DS', Value: ['0', '0', '-5'] },
+        },
+        { '00080018': { vr: 'UI', Value: ['1.2.3.1.9'] } },
+        {
+          '0020000e': { vr: 'UI', Value: ['1.2.3.1'] },
+          '00080018': { vr: 'UI', Value: ['1.2.3.1.1'] },
+        },
+      ]),
+    );
+    const backend = new HttpSyncBackend({ baseUrl: '', fetch, token: 't' });
+    const listed = await backend.listInstances('1.2.3', signal());
+    expect(listed).toEqual([
+      expect.objectContaining({
+        studyInstanceUid: '1.2.3',
+        seriesInstanceUid: '1.2.3.1',
+        sopInstanceUid: '1.2.3.1.2',
+        instanceNumber: 2,
+        imagePositionPatient: [0, 0, -5],
+      }),
+      expect.objectContaining({ sopInstanceUid: '1.2.3.1.1', seriesInstanceUid: '1.2.3.1' }),
+    ]);
+    expect(seen[0]!.url).toMatch(/^\/dicom-web\/studies\/1\.2\.3\/instances\?includefield=/);
+    expect((seen[0]!.init?.headers as Record<string, string>)['authorization']).toBe('Bearer t');
+  });
+
+  it('treats an empty QIDO answer (204) as no instances', async () => {
+    const { fetch } = fakeFetch(() => new Response(null, { status: 204 }));
+    const backend = new HttpSyncBackend({ baseUrl: '', fetch });
+    expect(await backend.listInstances('1.2.3', signal())).toEqual([]);
+  });
+
+  it('fetches an instance with WADO-URI as a Blob, with its Content-Length', async () => {
+    const bytes = new Uint8Array(300).fill(7);
+    const { fetch, seen } = fakeFetch(
+      () =>
+        new Response(bytes, {
+          headers: { 'content-type': 'application/dicom', 'content-length': '300' },
+        }),
+    );
+    const backend = new HttpSyncBackend({ baseUrl: 'http://b', fetch });
+    const got = await backend.fetchInstance(
+      { studyInstanceUid: '1.2.3', seriesInstanceUid: '1.2.3.1', sopInstanceUid: '1.2.3.1.1' },
+      signal(),
+    );
+    expect(got.blob.size).toBe(300);
+    expect(got.contentLength).toBe(300);
+    const url = new URL(seen[0]!.url);
+    expect(url.pathname).toBe('/dicom-web/wado');
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      requestType: 'WADO',
+      studyUID: '1.2.3',
+      seriesUID: '1.2.3.1',
+      objectUID: '1.2.3.1.1',
+      contentType: 'application/dicom',
+    });
+  });
+
+  it('does not trust Content-Length of a compressed transfer', async () => {
+    const { fetch } = fakeFetch(
+      () =>
+        new Response(new Uint8Array(10), {
+          headers: { 'content-encoding': 'gzip', 'content-length': '4' },
+        }),
+    );
+    const backend = new HttpSyncBackend({ baseUrl: '', fetch });
+    const got = await backend.fetchInstance(
+      { studyInstanceUid: '1.2', seriesInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.1' },
+      signal(),
+    );
+    expect(got.contentLength).toBeUndefined();
+  });
+
+  it('says offline when the server cannot be reached, and gives HTTP errors their status and message', async () => {
+    const down = new HttpSyncBackend({
+      baseUrl: '',
+      fetch: () => Promise.reject(new TypeError('Failed to fetch')),
+    });
+    const inst = { studyInstanceUid: '1.2', seriesInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.1' };
+    for (const call of [
+      () => down.worklist(signal()),
+      () => down.listInstances('1.2', signal()),
+      () => down.fetchInstance(inst, signal()),
+    ]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TandemError);
+      expect(classifyFailure(err)).toBe('network');
+    }
+
+    const { fetch } = fakeFetch((url) =>
+      url.includes('wado')
+        ? json({ error: { code: 'forbidden', message: 'Not your case.' } }, 403)
+        : new Response('<html>bad gateway</html>', { status: 502 }),
+    );
+    const refusing = new HttpSyncBackend({ baseUrl: '', fetch });
+    const forbidden = (await refusing
+      .fetchInstance(inst, signal())
+      .catch((e: unknown) => e)) as TandemError;
+    expect(forbidden).toMatchObject({ code: 'forbidden', status: 403, message: 'Not your case.' });
+    expect(classifyFailure(forbidden)).toBe('rejected');
+    const gateway = (await refusing
+      .listInstances('1.2', signal())
+      .catch((e: unknown) => e)) as TandemError;
+    expect(gateway).toMatchObject({ code: 'http-502', status: 502 });
+    expect(classifyFailure(gateway)).toBe('network');
+  });
+
+  it('rejects with the signal reason when aborted', async () => {
+    const controller = new AbortController();
+    const { fetch } = fakeFetch(() => {
+      controller.abort(new Error('paused'));
+      throw new TypeError('aborted');
+    });
+    const backend = new HttpSyncBackend({ baseUrl: '', fetch });
+    await expect(backend.worklist(controller.signal)).rejects.toThrow('paused');
+  });
+
+  it('a session the server refuses (401) stops sync rather than failing the item', async () => {
+    const { fetch } = fakeFetch(() =>
+      json({ error: { code: 'session-expired', message: 'Your session has expired.' } }, 401),
+    );
+    const backend = new HttpSyncBackend({ baseUrl: '', fetch });
+    const err = await backend.caseDetail('case-a', signal()).catch((e: unknown) => e);
+    expect(classifyFailure(err)).toBe('unauthorized');
+  });
+});
