@@ -20,8 +20,9 @@ import {
 type Dataset = Record<string, { vr: string; Value?: unknown[]; BulkDataURI?: string }>;
 const value = (ds: Dataset, tag: string) => ds[tag]?.Value?.[0];
 
-// A real Orthanc with the DICOMweb plugin behind the backend's --dicomweb proxy.
-describe.skipIf(!orthancAvailable())('backend in front of a real Orthanc (--dicomweb)', () => {
+// A real Orthanc with the DICOMweb plugin behind the backend's --dicomweb proxy. Where Orthanc is
+// missing this fails rather than skips: CI installs it, and a skip would pass unnoticed.
+describe('backend in front of a real Orthanc (--dicomweb)', () => {
   let orthanc: OrthancProcess;
   let backend: BackendProcess;
   let fixture: FixtureDemoCache;
@@ -29,6 +30,11 @@ describe.skipIf(!orthancAvailable())('backend in front of a real Orthanc (--dico
   let r1: string;
 
   beforeAll(async () => {
+    if (!orthancAvailable()) {
+      throw new Error(
+        'Orthanc and its DICOMweb plugin are needed: apt-get install orthanc orthanc-dicomweb',
+      );
+    }
     cacheDir = makeTempDir('fixture-cache');
     fixture = writeFixtureDemoCache(cacheDir);
     orthanc = await startOrthanc();
