@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { REPO_ROOT } from '../../backend/test-support/processes.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.ts';
 
-export const CHROMIUM = process.env['TANDEM_CHROMIUM'] ?? '/usr/bin/chromium';
 export const VIEWPORT = { width: 1400, height: 900 };
 export const DEMO_PASSWORD = 'tandem-demo';
 
@@ -15,18 +15,9 @@ export const BASELINE_PATH = '/__bench/baseline.html';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      // WebGL without a GPU: SwiftShader (as in the e2e suite).
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--ignore-gpu-blocklist',
+      ...CHROMIUM_ARGS,
       // `performance.memory` with exact numbers, and no throttling of pages we are not looking at.
       '--enable-precise-memory-info',
       '--disable-background-timer-throttling',
