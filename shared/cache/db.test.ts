@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { buildPart10 } from '../sync/test-support/part10.ts';
-import { SCHEMA_V1, SCHEMA_V2, TandemDb } from './db.ts';
+import { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, TandemDb } from './db.ts';
 import type { AssignmentRow, InstanceRowV1, OutboxRow } from './rows.ts';
 
 let dbCount = 0;
@@ -45,11 +45,16 @@ function instance(sop: string, study: string, caseIds: string[], storedAt: numbe
 }
 
 describe('TandemDb', () => {
-  it('opens a new database at version 2 with every table of the architecture, and caseUsage', async () => {
+  it('opens a new database at version 3 with every table of the architecture, caseUsage, protocols, original reports and imports', async () => {
     const db = new TandemDb(uniqueName());
     await db.open();
-    expect(db.verno).toBe(2);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(Object.keys(SCHEMA_V2).sort());
+    expect(db.verno).toBe(3);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(Object.keys(SCHEMA_V3).sort());
+    expect(Object.keys(SCHEMA_V3).filter((t) => !(t in SCHEMA_V2))).toEqual([
+      'protocols',
+      'originalReports',
+      'imports',
+    ]);
     expect(Object.keys(SCHEMA_V1)).toEqual([
       'assignments',
       'studies',
@@ -101,7 +106,7 @@ describe('TandemDb', () => {
 
     const db = new TandemDb(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
 
     const rows = await db.instances.orderBy('sopInstanceUid').toArray();
     expect(rows.map((r) => [r.sopInstanceUid, r.lastAccessedAt, r.storedAt])).toEqual([

@@ -22,10 +22,13 @@ import type {
   CaseUsageRow,
   ContextRow,
   DraftRow,
+  ImportRow,
   InstanceRow,
   InstanceRowV1,
+  OriginalReportRow,
   OutboxRow,
   PriorLinkRow,
+  ProtocolRow,
   SeriesRow,
   SignedReportRow,
   StudyRow,
@@ -62,6 +65,19 @@ export const SCHEMA_V2 = {
   caseUsage: 'caseId, lastAccessedAt',
 } as const;
 
+/**
+ * Version 3 adds tables only (no row changes): `protocols` (hanging protocols the user saved),
+ * `originalReports` (a second opinion's original report, fetched only after the second read is
+ * signed and received), and `imports` (local imports of a patient's CD: what was read, what
+ * was rejected and why).
+ */
+export const SCHEMA_V3 = {
+  ...SCHEMA_V2,
+  protocols: 'protocolId, updatedAt',
+  originalReports: 'caseId',
+  imports: 'importId, caseId, startedAt',
+} as const;
+
 export class TandemDb extends Dexie {
   // `declare`: Dexie creates the tables; a class field would overwrite them after `super()`.
   declare assignments: EntityTable<AssignmentRow, 'caseId'>;
@@ -77,11 +93,15 @@ export class TandemDb extends Dexie {
   declare audit: EntityTable<AuditRow, 'seq'>;
   declare syncState: EntityTable<SyncStateRow, 'caseId'>;
   declare caseUsage: EntityTable<CaseUsageRow, 'caseId'>;
+  declare protocols: EntityTable<ProtocolRow, 'protocolId'>;
+  declare originalReports: EntityTable<OriginalReportRow, 'caseId'>;
+  declare imports: EntityTable<ImportRow, 'importId'>;
 
   constructor(name: string = DB_NAME, options?: DexieOptions) {
     super(name, options);
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
+    this.version(3).stores(SCHEMA_V3);
   }
 }
 

@@ -124,3 +124,32 @@ export const CaseUsageRow = z.object({
   lastAccessedAt: z.number(),
 });
 export type CaseUsageRow = z.infer<typeof CaseUsageRow>;
+
+/** Version 3: a hanging protocol the user saved (validated against the protocol schema on use). */
+export const ProtocolRow = z.object({
+  protocolId: z.string(),
+  name: z.string(),
+  updatedAt: z.number(),
+  protocol: z.unknown(),
+});
+export type ProtocolRow = z.infer<typeof ProtocolRow>;
+
+/** Version 3: a second opinion's original report, stored only once the backend released it. */
+export const OriginalReportRow = z.object({
+  caseId: z.string(),
+  fetchedAt: z.number(),
+  report: z.unknown(),
+});
+export type OriginalReportRow = z.infer<typeof OriginalReportRow>;
+
+/** Version 3: one local import (files dropped or picked), with every rejected file and its reason. */
+export const ImportRow = z.object({
+  importId: z.string(),
+  caseId: z.string(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  files: z.number().int().nonnegative(),
+  imported: z.number().int().nonnegative(),
+  rejected: z.array(z.object({ name: z.string(), reason: z.string() })),
+});
+export type ImportRow = z.infer<typeof ImportRow>;
