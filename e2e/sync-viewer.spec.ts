@@ -1,6 +1,6 @@
 import { test, expect, signIn } from './fixtures.ts';
 import { demoManifest } from './demo-manifest.ts';
-import { storedInstances, storedSyncStates } from './support/cache-inspect.ts';
+import { storedBlobHead, storedInstances, storedSyncStates } from './support/cache-inspect.ts';
 import {
   expectImageShown,
   imageCount,
@@ -39,6 +39,15 @@ test('a case opened before it is synced jumps the queue: its images show as the 
     // Every image came once, through the sync worker into the cache; the viewer read the cache.
     const twice = [...rig.proxy.wadoDownloads().entries()].filter(([, n]) => n !== 1);
     expect(twice).toEqual([]);
+    // At rest every image is sealed with the workstation key: no DICOM file lies in the cache.
+    const instances = await storedInstances(page);
+    for (const sop of [instances[0]!, instances.at(-1)!].map((i) => i.sopInstanceUid)) {
+      expect(await storedBlobHead(page, sop)).toEqual({
+        sealed: true,
+        head: 'TDM1',
+        dicmAt128: false,
+      });
+    }
   } finally {
     await rig.stop();
   }

@@ -113,3 +113,33 @@ export function seedUnsentReport(page: Page, caseId: string): Promise<void> {
     caseId,
   );
 }
+
+/** How one cached instance is kept: whether its row says sealed, and the first bytes of its blob. */
+export function storedBlobHead(
+  page: Page,
+  sopInstanceUid: string,
+): Promise<{ sealed: boolean; head: string; dicmAt128: boolean }> {
+  return page.evaluate(
+    (uid) =>
+      new Promise<{ sealed: boolean; head: string; dicmAt128: boolean }>((resolve, reject) => {
+        const open = indexedDB.open('tandem');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('instances').objectStore('instances').get(uid);
+          req.onerror = () => reject(req.error);
+          req.onsuccess = async () => {
+            db.close();
+            const row = req.result as { sealed?: boolean; blob: Blob };
+            const bytes = new Uint8Array(await row.blob.slice(0, 132).arrayBuffer());
+            resolve({
+              sealed: row.sealed === true,
+              head: new TextDecoder('latin1').decode(bytes.slice(0, 4)),
+              dicmAt128: new TextDecoder('latin1').decode(bytes.slice(128, 132)) === 'DICM',
+            });
+          };
+        };
+      }),
+    sopInstanceUid,
+  );
+}

@@ -13,8 +13,8 @@ export type HostBridgeMethods = Pick<HostBridge, HostBridgeMethod>;
  */
 export interface IpcMethodContract<K extends HostBridgeMethod> {
   readonly channel: (typeof IpcChannel)[K];
-  readonly args: z.ZodType<Parameters<HostBridge[K]>>;
-  readonly result: z.ZodType<Awaited<ReturnType<HostBridge[K]>>>;
+  readonly args: z.ZodType<Parameters<NonNullable<HostBridge[K]>>>;
+  readonly result: z.ZodType<Awaited<ReturnType<NonNullable<HostBridge[K]>>>>;
 }
 
 export type HostBridgeIpcContract = { readonly [K in HostBridgeMethod]: IpcMethodContract<K> };
@@ -30,6 +30,14 @@ export const hostBridgeIpc: HostBridgeIpcContract = {
     args: z.tuple([]),
     // '' (same origin) or an absolute http(s) URL; anything else is not a base URL.
     result: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+  },
+  cacheKey: {
+    channel: IpcChannel.cacheKey,
+    args: z.tuple([]),
+    // 32 bytes of an AES-256 key, or null where main has no safe place for one
+    result: z
+      .custom<Uint8Array<ArrayBuffer>>((v) => v instanceof Uint8Array && v.byteLength === 32)
+      .nullable(),
   },
 };
 

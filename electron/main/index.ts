@@ -49,6 +49,7 @@ startTandem({
   defaultSession: () => session.defaultSession,
   safeStorage,
   credentialsFile: secretFileAt(path.join(app.getPath('userData'), 'session.bin')),
+  cacheKeyFile: secretFileAt(path.join(app.getPath('userData'), 'cache-key.bin')),
   powerMonitor,
   net,
   createTray,

@@ -90,6 +90,7 @@ function setup(
   const log = new RecordingLogger();
   const safeStorage = new FakeSafeStorage();
   const credentialsFile = new MemorySecretFile();
+  const cacheKeyFile = new MemorySecretFile();
   const power = new FakePowerMonitor();
   const net = new FakeNet();
   const clock = new ManualEvery();
@@ -110,6 +111,7 @@ function setup(
     fetch: backendFetch.fetchFn,
     safeStorage,
     credentialsFile,
+    cacheKeyFile,
     powerMonitor: power,
     net,
     createTray: () => tray,
@@ -124,6 +126,7 @@ function setup(
     deps,
     safeStorage,
     credentialsFile,
+    cacheKeyFile,
     power,
     net,
     clock,

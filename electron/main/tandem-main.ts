@@ -4,6 +4,7 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import type { FetchFunction } from './backend-proxy.ts';
 import { Credentials, type SafeStoragePort, type SecretFile } from './credentials.ts';
 import type { EmbeddedBackend } from './embedded-backend.ts';
+import { CacheKeyStore } from './cache-key-store.ts';
 import { registerHostBridgeHandlers, type IpcHandlerRegistry } from './host-bridge-handlers.ts';
 import type { Logger } from './logger.ts';
 import { openReadingWindow, type WindowFactory, type WindowHandle } from './main-window.ts';
@@ -42,6 +43,8 @@ export interface TandemMainDeps {
   safeStorage: SafeStoragePort;
   /** Where the encrypted session is kept between runs. */
   credentialsFile: SecretFile;
+  /** where the image cache key is kept, encrypted by the OS keychain */
+  cacheKeyFile: SecretFile;
   /** Electron's powerMonitor (subscribed after `ready`). */
   powerMonitor: PowerEvents;
   /** Electron's net. */
@@ -145,11 +148,18 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
     authority: credentials,
   });
 
+  const cacheKeys = new CacheKeyStore({
+    safeStorage: deps.safeStorage,
+    file: deps.cacheKeyFile,
+    platform: deps.platform,
+    log,
+  });
   const host: HostBridge = {
     appInfo: () =>
       Promise.resolve({ host: 'electron', version: app.getVersion(), platform: deps.platform }),
     // main serves the backend under app://tandem: same origin, as in browser mode.
     backendBaseUrl: () => Promise.resolve(''),
+    cacheKey: () => cacheKeys.keyBytes(),
   };
   registerHostBridgeHandlers(deps.ipcMain, host, log);
 

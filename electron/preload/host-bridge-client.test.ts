@@ -15,7 +15,7 @@ function recordingInvoke(answers: Record<string, unknown>) {
 describe('preload HostBridge', () => {
   it('exposes exactly the HostBridge methods, as plain functions', () => {
     const bridge = createHostBridge(recordingInvoke({}).invoke);
-    expect(Object.keys(bridge).sort()).toEqual(['appInfo', 'backendBaseUrl']);
+    expect(Object.keys(bridge).sort()).toEqual(['appInfo', 'backendBaseUrl', 'cacheKey']);
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
   });
 
@@ -26,7 +26,7 @@ describe('preload HostBridge', () => {
       removeListener: () => undefined,
     });
     const bridge = createHostBridge(recordingInvoke({}).invoke, link);
-    expect(Object.keys(bridge).sort()).toEqual(['appInfo', 'backendBaseUrl', 'sync']);
+    expect(Object.keys(bridge).sort()).toEqual(['appInfo', 'backendBaseUrl', 'cacheKey', 'sync']);
     expect(bridge.sync).toBe(link);
     expect(Object.keys(link).sort()).toEqual(['attach', 'caseOpened', 'report']);
   });

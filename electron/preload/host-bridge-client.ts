@@ -9,8 +9,8 @@ export type Invoke = (channel: string, ...args: unknown[]) => Promise<unknown>;
 async function call<K extends HostBridgeMethod>(
   invoke: Invoke,
   method: K,
-  ...args: Parameters<HostBridge[K]>
-): Promise<Awaited<ReturnType<HostBridge[K]>>> {
+  ...args: Parameters<NonNullable<HostBridge[K]>>
+): Promise<Awaited<ReturnType<NonNullable<HostBridge[K]>>>> {
   const contract = hostBridgeIpc[method];
   const request = contract.args.safeParse(args);
   if (!request.success) {
@@ -32,6 +32,7 @@ export function createHostBridge(invoke: Invoke, sync?: SyncHostLink): HostBridg
   return {
     appInfo: () => call(invoke, 'appInfo'),
     backendBaseUrl: () => call(invoke, 'backendBaseUrl'),
+    cacheKey: () => call(invoke, 'cacheKey'),
     ...(sync ? { sync } : {}),
   };
 }

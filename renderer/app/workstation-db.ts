@@ -1,3 +1,4 @@
+import type { CacheKey } from '../../shared/cache/at-rest-cipher.ts';
 import { Dexie, type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { User } from '../../shared/api/contract.ts';
@@ -42,6 +43,8 @@ const KEYS = {
   user: 'signed-in-user',
   cacheOwner: 'cache-owner',
   budget: 'cache-budget',
+  encryptCache: 'encrypt-cache',
+  browserCacheKey: 'browser-cache-key',
 } as const;
 
 async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
@@ -85,4 +88,25 @@ export async function cacheBudget(): Promise<number | null> {
 
 export function setCacheBudget(budgetBytes: number | null): Promise<void> {
   return write(KEYS.budget, CacheBudgetSetting.parse({ budgetBytes }));
+}
+
+/** Whether new cached images are sealed with the workstation key (on unless turned off). */
+export async function encryptCache(): Promise<boolean> {
+  return (await read(KEYS.encryptCache, z.boolean())) ?? true;
+}
+
+export function setEncryptCache(on: boolean): Promise<void> {
+  return write(KEYS.encryptCache, on);
+}
+
+/** A plain browser's own cache key: a non-extractable CryptoKey kept in this profile. */
+export async function browserCacheKey(): Promise<CacheKey | undefined> {
+  return read(
+    KEYS.browserCacheKey,
+    z.custom<CacheKey>((v) => v instanceof CryptoKey),
+  );
+}
+
+export function setBrowserCacheKey(key: CacheKey): Promise<void> {
+  return write(KEYS.browserCacheKey, key);
 }

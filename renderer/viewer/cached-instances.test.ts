@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { aesGcmCipher, generateCacheKey } from '../../shared/cache/at-rest-cipher.ts';
 import { TandemDb } from '../../shared/cache/db.ts';
 import type { InstanceRow } from '../../shared/cache/rows.ts';
 import { CachedInstances, NOT_CACHED_OFFLINE } from './cached-instances.ts';
@@ -26,6 +27,24 @@ describe('CachedInstances (the bytes behind tandem: image ids)', () => {
     await db.instances.put(row('1.2.1.1', [1, 2, 3]));
     const source = new CachedInstances(db, () => false);
     expect(await bytesOf(source.bytes('1.2.1.1'))).toEqual([1, 2, 3]);
+  });
+
+  it('opens an image sealed at rest with the workstation key', async () => {
+    const db = new TandemDb('cached-instances-sealed');
+    const cipher = aesGcmCipher(await generateCacheKey());
+    const sealed = await cipher.seal(new Blob([new Uint8Array([5, 6, 7])]));
+    await db.instances.put({ ...row('1.2.1.9', []), blob: sealed, size: 3, sealed: true });
+    const source = new CachedInstances(
+      db,
+      () => false,
+      () => {},
+      () => Promise.resolve(cipher),
+    );
+    expect(await bytesOf(source.bytes('1.2.1.9'))).toEqual([5, 6, 7]);
+    // without the key the viewer says why, instead of handing garbage to the decoder
+    await expect(new CachedInstances(db, () => false).bytes('1.2.1.9')).rejects.toMatchObject({
+      code: 'cache-key-unavailable',
+    });
   });
 
   it('asks the sync worker for an instance it has not stored yet, and reads it when it lands', async () => {

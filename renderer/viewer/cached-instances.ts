@@ -1,5 +1,6 @@
 import { liveQuery, type Subscription } from 'dexie';
 import { TandemError } from '../../shared/api/errors.ts';
+import { PLAIN_CIPHER, type AtRestCipher } from '../../shared/cache/at-rest-cipher.ts';
 import type { TandemDb } from '../../shared/cache/db.ts';
 import type { SyncStateRow } from '../../shared/cache/rows.ts';
 import type { InstanceBytes } from './tandem-image-loader.ts';
@@ -22,19 +23,25 @@ export class CachedInstances implements InstanceBytes {
   private readonly db: TandemDb;
   private readonly isOffline: () => boolean;
   private readonly want: (sopInstanceUids: string[]) => void;
+  private readonly cipher: () => Promise<AtRestCipher>;
   private readonly waiting = new Map<string, Waiter[]>();
   private asking: string[] = [];
   private subscription: Subscription | undefined;
 
-  /** `want` asks the sync worker for images at top priority (asks made in one task go together). */
+  /**
+   * `want` asks the sync worker for images at top priority (asks made in one task go together);
+   * `cipher` opens blobs sealed with the workstation key (the current one: it arrives at sign-in).
+   */
   constructor(
     db: TandemDb,
     isOffline: () => boolean,
     want: (sopInstanceUids: string[]) => void = () => {},
+    cipher: () => Promise<AtRestCipher> = () => Promise.resolve(PLAIN_CIPHER),
   ) {
     this.db = db;
     this.isOffline = isOffline;
     this.want = want;
+    this.cipher = cipher;
   }
 
   async bytes(sopInstanceUid: string): Promise<ArrayBuffer> {
@@ -47,7 +54,7 @@ export class CachedInstances implements InstanceBytes {
       if (!row)
         throw new TandemError('not-cached', 'this image left the cache before it could be shown');
     }
-    return row.blob.arrayBuffer();
+    return (await this.cipher()).open(row.blob, row.sealed === true);
   }
 
   private ask(sopInstanceUid: string): void {

@@ -12,6 +12,7 @@ import {
 import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import { init as initDicomImageLoader, wadouri } from '@cornerstonejs/dicom-image-loader';
 import { connectionStore } from '../app/connection-store.ts';
+import { cacheCipher } from '../app/cache-key.ts';
 import { cacheDb } from '../app/local-cache.ts';
 import { sessionStore } from '../app/session-store.ts';
 import { syncClient } from '../workers/sync-client.ts';
@@ -56,6 +57,7 @@ function setUp(): void {
       cacheDb(),
       () => connectionStore.get() === 'offline',
       (uids) => syncClient.want(uids),
+      cacheCipher,
     ),
   );
   cache.setMaxCacheSize(IMAGE_CACHE_BYTES);

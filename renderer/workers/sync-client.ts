@@ -1,5 +1,6 @@
 import { SyncCommand, SyncEvent } from '../../shared/ipc/sync-channel.ts';
 import type { SyncHostLink } from '../../shared/ipc/sync-host-link.ts';
+import { cacheKeyState } from '../app/cache-key.ts';
 import type { EngineStatus } from '../../shared/sync/engine.ts';
 import { Emitter } from '../../shared/sync/emitter.ts';
 import type { CaseProgress } from '../../shared/sync/records.ts';
@@ -90,6 +91,20 @@ export class SyncWorkerClient {
       type: 'module',
       name: 'tandem-sync',
     });
+    // The worker stores nothing until it knows how to seal images at rest.
+    cacheKeyState().then(
+      ({ key, sealNew }) => this.send({ type: 'cacheKey', key, sealNew }),
+      (err: unknown) => {
+        console.error('sync: no key for the image cache', err);
+        this.current = {
+          state: 'failed',
+          code: 'cache-key',
+          message:
+            'Tandem cannot open its image cache on this workstation. Sign in again; if it persists, tell your administrator.',
+        };
+        this.events.emit('status', this.current);
+      },
+    );
     worker.addEventListener('message', (event: MessageEvent) => {
       const parsed = SyncEvent.safeParse(event.data);
       if (!parsed.success) {

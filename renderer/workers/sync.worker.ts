@@ -1,6 +1,11 @@
 // First: configures zod before any schema is defined.
 import '../app/zod-config.ts';
 import { TandemDb } from '../../shared/cache/db.ts';
+import {
+  PLAIN_CIPHER,
+  aesGcmCipher,
+  type AtRestCipher,
+} from '../../shared/cache/at-rest-cipher.ts';
 import { DexieSyncStore } from '../../shared/cache/sync-store.ts';
 import { SyncCommand, type SyncEvent } from '../../shared/ipc/sync-channel.ts';
 import { SyncEngine } from '../../shared/sync/engine.ts';
@@ -27,6 +32,10 @@ function post(event: SyncEvent): void {
 
 class SyncWorker {
   private readonly db = new TandemDb();
+
+  constructor() {
+    this.cipher = new Promise((resolve) => (this.decideCipher = resolve));
+  }
   private store: DexieSyncStore | undefined;
   private engine: SyncEngine | undefined;
   private focusId: string | null = null;
@@ -35,6 +44,9 @@ class SyncWorker {
   /** bumped by every start and stop, so a start still waiting for the lock knows it is stale */
   private generation = 0;
   private releaseLock: (() => void) | undefined;
+  /** how images are sealed at rest; the page says so before anything is stored */
+  private cipher: Promise<{ cipher: AtRestCipher }>;
+  private decideCipher: (c: { cipher: AtRestCipher }) => void = () => {};
   private commands: Promise<void> = Promise.resolve();
 
   /** Commands run one after another, in the order they came. */
@@ -69,6 +81,11 @@ class SyncWorker {
         this.focusId = command.caseId;
         this.engine?.focus(command.caseId);
         return;
+      case 'cacheKey':
+        this.decideCipher({
+          cipher: command.key && command.sealNew ? aesGcmCipher(command.key) : PLAIN_CIPHER,
+        });
+        return;
       case 'want':
         this.engine?.want(command.sopInstanceUids);
         return;
@@ -100,10 +117,11 @@ class SyncWorker {
       .request(LOCK_NAME, async () => {
         if (generation !== this.generation) return;
         const saved = await cacheBudget();
+        const { cipher } = await this.cipher;
         if (generation !== this.generation) return;
         // a limit set while this start waited wins over the saved one
         const budgetBytes = this.budget !== undefined ? this.budget : saved;
-        this.store = new DexieSyncStore(this.db, { budgetBytes: budgetBytes ?? undefined });
+        this.store = new DexieSyncStore(this.db, { budgetBytes: budgetBytes ?? undefined, cipher });
         const engine = new SyncEngine({ backend: observed(baseUrl), store: this.store });
         engine.events.on('status', (status) => post({ type: 'status', status }));
         engine.events.on('progress', (progress) => post({ type: 'progress', progress }));

@@ -9,6 +9,7 @@ import {
   type CaseFootprint,
   type EvictionPlan,
 } from './cache-budget.ts';
+import { PLAIN_CIPHER, type AtRestCipher } from './at-rest-cipher.ts';
 import type { TandemDb } from './db.ts';
 import {
   UNSENT_OUTBOX_STATES,
@@ -23,6 +24,8 @@ export interface DexieSyncStoreOptions {
   now?: () => number;
   /** told which cases were evicted to make room */
   onEvicted?: (caseIds: readonly string[]) => void;
+  /** seals each Part-10 blob before it is stored (Electron: AES-GCM under the workstation key) */
+  cipher?: AtRestCipher;
 }
 
 const STUDY_FIELDS = StudySummary.omit({ series: true });
@@ -65,6 +68,7 @@ export class DexieSyncStore implements SyncStore {
   private readonly db: TandemDb;
   private readonly now: () => number;
   private readonly onEvicted: ((caseIds: readonly string[]) => void) | undefined;
+  private readonly cipher: AtRestCipher;
   private budget: CacheBudget | undefined;
   private openCaseId: string | null = null;
   /** bytes of all instances, counted once on first need, then kept up to date by this adapter */
@@ -74,6 +78,7 @@ export class DexieSyncStore implements SyncStore {
     this.db = db;
     this.now = opts.now ?? (() => Date.now());
     this.onEvicted = opts.onEvicted;
+    this.cipher = opts.cipher ?? PLAIN_CIPHER;
     this.setBudget(opts.budgetBytes);
   }
 
@@ -183,6 +188,9 @@ export class DexieSyncStore implements SyncStore {
     const db = this.db;
     const incoming = instances.reduce((n, i) => n + i.size, 0);
     if (this.budget) await this.makeRoom(this.budget, incoming);
+    // Sealed outside the transaction: IndexedDB transactions end when they wait on anything else.
+    const encrypts = this.cipher.encrypts;
+    const blobs = await Promise.all(instances.map((i) => this.cipher.seal(i.blob)));
     const at = this.now();
     let added = 0;
     try {
@@ -201,7 +209,14 @@ export class DexieSyncStore implements SyncStore {
           // the case was removed while this was in flight: nothing needs the instance any more
           if (!caseIds?.length) return;
           const prev = previous[i];
-          rows.push({ ...inst, caseIds, storedAt: at, lastAccessedAt: prev?.lastAccessedAt ?? at });
+          rows.push({
+            ...inst,
+            blob: blobs[i]!,
+            ...(encrypts ? { sealed: true } : {}),
+            caseIds,
+            storedAt: at,
+            lastAccessedAt: prev?.lastAccessedAt ?? at,
+          });
           const delta = inst.size - (prev?.size ?? 0);
           added += delta;
           for (const caseId of caseIds) {

@@ -26,10 +26,17 @@ export interface HostBridge {
    * credentials); absent in browser mode, where the page drives its sync worker itself.
    */
   readonly sync?: SyncHostLink;
+  /**
+   * Electron: the bytes of the workstation key that seals cached images at rest (main keeps it in
+   * the OS keychain); the renderer imports them as a non-extractable key and wipes them. `null`
+   * when main has no safe place for a key. Absent in a plain browser.
+   */
+  cacheKey?(): Promise<Uint8Array<ArrayBuffer> | null>;
 }
 
 /** IPC channel names between preload and main; every payload is validated with zod on both sides. */
 export const IpcChannel = {
   appInfo: 'tandem:app-info',
   backendBaseUrl: 'tandem:backend-base-url',
+  cacheKey: 'tandem:cache-key',
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CacheKey } from '../cache/at-rest-cipher.ts';
 import type { EngineStatus } from '../sync/engine.ts';
 import { CaseProgress } from '../sync/records.ts';
 
@@ -32,6 +33,16 @@ export const SyncCommand = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('want'),
     sopInstanceUids: z.array(z.string().min(1).max(64)).min(1).max(256),
+  }),
+  /**
+   * the key that seals cached images (null: none), sent by the page before the worker starts
+   * syncing; `sealNew` false stores new images plain while sealed ones stay readable. Page to
+   * worker only: a CryptoKey never crosses IPC.
+   */
+  z.object({
+    type: z.literal('cacheKey'),
+    key: z.custom<CacheKey>((v) => v instanceof CryptoKey).nullable(),
+    sealNew: z.boolean(),
   }),
   z.object({ type: z.literal('stop') }),
   /** a new cache limit: finished cases are evicted at once until the cache fits */
