@@ -21,6 +21,7 @@ import { CT_READER, resolveCtCase } from './figures/ct-case.ts';
 import { measureMemory, type MemoryPlan } from './figures/memory.ts';
 import { measureQido, type QidoPlan } from './figures/qido.ts';
 import { measureSync, type SyncPlan } from './figures/sync.ts';
+import { measureAtRest, type AtRestPlan } from './figures/at-rest.ts';
 import { measureViewer, type ViewerPlan } from './figures/viewer.ts';
 import { measureWorklist, type WorklistPlan } from './figures/worklist.ts';
 import { describeMachine } from './machine.ts';
@@ -32,11 +33,12 @@ import {
   type BenchResults,
 } from './report.ts';
 
-const GROUPS = ['sync', 'viewer', 'memory', 'worklist', 'qido'] as const;
+const GROUPS = ['sync', 'at-rest', 'viewer', 'memory', 'worklist', 'qido'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Plan {
   sync: SyncPlan;
+  'at-rest': AtRestPlan;
   viewer: ViewerPlan;
   memory: MemoryPlan;
   worklist: WorklistPlan;
@@ -52,6 +54,7 @@ const QIDO_SHAPE = {
 
 const FULL: Plan = {
   sync: { runs: 3, wholeWorklist: true },
+  'at-rest': { reloads: 6 },
   viewer: { reopen: 8, reload: 5, scrollSteps: 100, scrollPasses: 3 },
   memory: { studies: 10, imagesPerStudy: 50 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 3, keySteps: 2, budgetMs: 120_000 },
@@ -61,6 +64,7 @@ const FULL: Plan = {
 /** For working on the bench itself: the same figures from fewer repeats. */
 const QUICK: Plan = {
   sync: { runs: 1, wholeWorklist: true },
+  'at-rest': { reloads: 2 },
   viewer: { reopen: 3, reload: 2, scrollSteps: 40, scrollPasses: 2 },
   memory: { studies: 3, imagesPerStudy: 20 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 0 },
@@ -134,8 +138,8 @@ async function main(): Promise<number> {
   const machine = describeMachine(browser.version(), REPO_ROOT);
   log(`Chromium ${machine.chromium}, ${machine.cores} cores, load ${machine.loadAverage}`);
   try {
-    const browserGroups = (['sync', 'viewer', 'memory', 'worklist'] as const).filter((g) =>
-      options.only.has(g),
+    const browserGroups = (['sync', 'at-rest', 'viewer', 'memory', 'worklist'] as const).filter(
+      (g) => options.only.has(g),
     );
     if (browserGroups.length > 0) {
       // A copy of the built renderer, so a rebuild elsewhere during the run cannot change it.
@@ -153,6 +157,15 @@ async function main(): Promise<number> {
             details['sync-figures'] = r.details;
           } catch (err) {
             failed('sync', err, ['Sync: CT series into IndexedDB', 'Cache size on disk']);
+          }
+        }
+        if (options.only.has('at-rest')) {
+          try {
+            const r = await measureAtRest(browser, backend.url, plan['at-rest'], log);
+            figures.push(...r.figures);
+            details['at-rest'] = r.details;
+          } catch (err) {
+            failed('at-rest', err, ['First image after reload, cache sealed at rest']);
           }
         }
         if (options.only.has('viewer') || options.only.has('memory')) {

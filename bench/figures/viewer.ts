@@ -240,7 +240,7 @@ export async function measureViewer(
   }
 }
 
-async function openCase(
+export async function openCase(
   page: Page,
   row: ReturnType<Page['locator']>,
   timeoutMs = 60_000,
@@ -251,7 +251,10 @@ async function openCase(
 }
 
 /** A new document: the page starts again, on the worklist. */
-async function reloadToWorklist(page: Page, row: ReturnType<Page['locator']>): Promise<void> {
+export async function reloadToWorklist(
+  page: Page,
+  row: ReturnType<Page['locator']>,
+): Promise<void> {
   await page.goto('/#/worklist');
   await page.reload();
   await row.waitFor();
