@@ -283,14 +283,18 @@ async function contentOf(input: SrInput): Promise<Dataset[]> {
 }
 
 function personName(displayName: string): string {
-  // Display names are "First Last" or "Dr. First Last"; DICOM PN wants Family^Given.
+  // Display names are "First Last" or "Dr. First Last"; DICOM PN wants Family^Given^Middle^Prefix.
   const parts = displayName
     .replace(/[\\^=]/g, ' ')
     .trim()
-    .split(/\s+/);
-  if (parts.length < 2) return parts[0] ?? '';
+    .split(/\s+/)
+    .filter(Boolean);
+  const prefix =
+    parts.length > 1 && /^(dr|prof|mr|mrs|ms)\.?$/i.test(parts[0]!) ? parts.shift()! : '';
+  if (parts.length < 2) return `${parts[0] ?? ''}${prefix ? `^^^${prefix}` : ''}`.slice(0, 64);
   const family = parts[parts.length - 1]!;
-  return `${family}^${parts.slice(0, -1).join(' ')}`.slice(0, 64);
+  const given = parts.slice(0, -1).join(' ');
+  return `${family}^${given}${prefix ? `^^${prefix}` : ''}`.slice(0, 64);
 }
 
 /** Writes the SR as DICOM Part-10 bytes (Explicit VR Little Endian, UTF-8). */
