@@ -5,6 +5,8 @@ import {
   documentHash,
   exportPublicKeyJwk,
   generateWorkstationKey,
+  hashFingerprint,
+  publicKeyFingerprint,
   signReport,
   verifySignedReport,
 } from './signing.ts';
@@ -37,6 +39,8 @@ describe('report signing', () => {
     const doc = reportDocument(ctChestContent());
     const signed = await signReport(doc, keys.privateKey);
     expect(signed.hash).toBe(await documentHash(doc));
+    expect(hashFingerprint(signed.hash)).toMatch(/^([0-9A-F]{4} ){7}[0-9A-F]{4}$/);
+    expect(await publicKeyFingerprint(jwk)).toMatch(/^([0-9A-F]{4} ){7}[0-9A-F]{4}$/);
     expect(await verifySignedReport(signed, jwk)).toEqual({ ok: true });
     // Key order does not matter: the canonical form is what is signed.
     const reordered = JSON.parse(

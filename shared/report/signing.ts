@@ -189,3 +189,15 @@ export async function verifySignedReport(
         message: 'The signature does not match the report and the workstation key.',
       };
 }
+
+/** A readable fingerprint of a hash for print-outs: the first 128 bits as 8 groups of 4 hex digits. */
+export function hashFingerprint(hash: string): string {
+  return (hash.slice(0, 32).match(/.{1,4}/g) ?? []).join(' ').toUpperCase();
+}
+
+/** The fingerprint of a workstation public key (SHA-256 of its RFC 7638 thumbprint input). */
+export async function publicKeyFingerprint(jwk: PublicKeyJwk): Promise<string> {
+  return hashFingerprint(
+    await sha256Hex(canonicalJson({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })),
+  );
+}
