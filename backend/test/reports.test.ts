@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportResponse } from '../../shared/api/contract.ts';
 import { renderReportText, type ReportContent } from '../../shared/report/document.ts';
+import { srUids } from '../../shared/report/sr.ts';
 import { ctChestContent, measurement } from '../../shared/report/test-support/report-fixtures.ts';
 import { writeFixtureDemoCache, type FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { bearer } from '../test-support/http-client.ts';
@@ -325,5 +326,43 @@ describe('blinded second opinion', () => {
       { outcome: 'denied', detail: 'blinded' },
       { outcome: 'allowed', detail: null },
     ]);
+  });
+});
+
+describe('SR delivery that failed', () => {
+  it('keeps the report, marks its SR failed, and stores the SR after a restart', async () => {
+    const signed = await signAs(r1, genericContent('case-ct-head-peer', 'No bleed.'));
+    // Block the SR's series folder in the local store with a file, so storing it fails.
+    const study = fixture.studies.ctHead.studyUid;
+    const { seriesInstanceUid, sopInstanceUid } = await srUids(signed.hash);
+    const blocker = path.join(backend.dataDir, 'dicom', study, seriesInstanceUid);
+    mkdirSync(path.dirname(blocker), { recursive: true });
+    writeFileSync(blocker, 'not a folder');
+    const { reportId } = await r1.client.submitReport(signed, 'idem-sr-retry-01');
+    expect((await r1.client.getReport(reportId)).report.sr.status).toBe('failed');
+
+    rmSync(blocker);
+    await backend.stop();
+    backend = await startBackend({ dataDir: backend.dataDir, seed: 'none' });
+    let status = '';
+    for (let i = 0; i < 50 && status !== 'stored'; i++) {
+      const res = await fetch(`${backend.url}/api/reports/${reportId}`, {
+        headers: bearer(r1.token),
+      });
+      status = ((await res.json()) as ReportResponse).report.sr.status;
+      if (status !== 'stored') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe('stored');
+    const dump = dsrdump(
+      path.join(backend.dataDir, 'dicom', study, seriesInstanceUid, `${sopInstanceUid}.dcm`),
+    );
+    expect(dump.problems).toEqual([]);
+    expect(dump.text).toContain('"Findings: No bleed."');
+    expect(
+      sql(
+        "SELECT detail FROM audit_log WHERE action = 'report.sr-store' AND case_id = ?",
+        'case-ct-head-peer',
+      ),
+    ).toEqual([{ detail: 'Error' }, { detail: 'stored-on-retry' }]);
   });
 });

@@ -297,13 +297,25 @@ function personName(displayName: string): string {
   return `${family}^${given}${prefix ? `^^${prefix}` : ''}`.slice(0, 64);
 }
 
+/**
+ * The SR's series and instance UIDs, derived from the signed report's hash: writing the SR of a
+ * report again (a retry after the PACS was down) stores the same instance, never a second one.
+ */
+export async function srUids(
+  hash: string,
+): Promise<{ seriesInstanceUid: string; sopInstanceUid: string }> {
+  return {
+    seriesInstanceUid: uidFromHex(await sha256Hex(`sr-series:${hash}`)),
+    sopInstanceUid: uidFromHex(await sha256Hex(`sr-instance:${hash}`)),
+  };
+}
+
 /** Writes the SR as DICOM Part-10 bytes (Explicit VR Little Endian, UTF-8). */
 export async function buildStructuredReport(input: SrInput): Promise<SrOutput> {
   const { signed, study } = input;
   const { document } = signed;
   // Derived from the signed report, so writing the SR again yields the same instance.
-  const sopInstanceUid = uidFromHex(await sha256Hex(`sr-instance:${signed.hash}`));
-  const seriesInstanceUid = uidFromHex(await sha256Hex(`sr-series:${signed.hash}`));
+  const { sopInstanceUid, seriesInstanceUid } = await srUids(signed.hash);
   const signedAt = dicomDateTime(document.signedAt);
   const measured = document.content.measurements.filter((m) =>
     input.sopClassOf.has(m.sopInstanceUid),

@@ -219,3 +219,25 @@ export function signedReportsOfCase(
     text: str(row, 'text'),
   }));
 }
+
+/**
+ * Reports whose SR is not in the store yet: failed ones, and pending ones older than `staleMs`
+ * (their delivery was cut short by a crash; younger ones may still be in flight).
+ */
+export function reportsAwaitingSr(
+  db: Db,
+  now: Date,
+  staleMs: number,
+): Array<{ signed: SignedReport; studyUid: string }> {
+  const before = new Date(now.getTime() - staleMs).toISOString();
+  return all(
+    db,
+    `SELECT signed_json, study_uid FROM reports WHERE signed_json IS NOT NULL
+       AND (sr_status = 'failed' OR (sr_status = 'pending' AND received_at < ?))
+     ORDER BY received_at LIMIT 50`,
+    before,
+  ).map((row) => ({
+    signed: SignedReport.parse(JSON.parse(str(row, 'signed_json'))),
+    studyUid: str(row, 'study_uid'),
+  }));
+}

@@ -12,7 +12,8 @@ import type { AppServices } from '../app-services.ts';
 import { readDicomHeader } from '../dicom/dicom-header.ts';
 import { getString, TAG } from '../dicom/dicom-json.ts';
 import type { QidoQuery } from '../dicom/qido-query.ts';
-import { setSrState } from './report-repository.ts';
+import { getCase } from '../cases/case-repository.ts';
+import { reportsAwaitingSr, setSrState } from './report-repository.ts';
 
 /**
  * After a report is stored: writes its DICOM SR and stores it where the images live (the local
@@ -140,4 +141,50 @@ export async function deliverStructuredReport(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+const retrying = new WeakSet<AppServices>();
+
+/**
+ * Delivers the SRs that did not reach the store (PACS down, backend stopped mid-way). Runs at
+ * start-up and after each accepted report; one run at a time per backend. Returns how many were
+ * stored.
+ */
+export async function retryAwaitingSrs(
+  services: AppServices,
+  templates: ReadonlyMap<string, ReportTemplate>,
+  staleMs = 60_000,
+): Promise<number> {
+  if (retrying.has(services)) return 0;
+  retrying.add(services);
+  let stored = 0;
+  try {
+    for (const { signed, studyUid } of reportsAwaitingSr(services.db, new Date(), staleMs)) {
+      const template = templates.get(signed.document.content.templateId);
+      const c = getCase(services.db, signed.document.caseId);
+      if (!template || !c) continue;
+      const result = await deliverStructuredReport(services, {
+        signed,
+        template,
+        studyUid,
+        patientSex: c.context.patientSex,
+        referringPhysician: c.context.referringPhysician,
+      });
+      services.audit.append({
+        userId: null,
+        username: null,
+        action: 'report.sr-store',
+        caseId: c.caseId,
+        studyUid,
+        workstation: null,
+        outcome: result.status === 'stored' ? 'allowed' : 'denied',
+        detail: result.status === 'stored' ? 'stored-on-retry' : result.reason,
+      });
+      if (result.status === 'stored') stored++;
+      else break; // the store is still failing: try again later
+    }
+  } finally {
+    retrying.delete(services);
+  }
+  return stored;
 }

@@ -30,7 +30,7 @@ import {
   reportIdWithSignature,
   signedHashesOfCase,
 } from '../reports/report-repository.ts';
-import { deliverStructuredReport } from '../reports/sr-delivery.ts';
+import { deliverStructuredReport, retryAwaitingSrs } from '../reports/sr-delivery.ts';
 import { loadTemplateDir } from '../reports/template-store.ts';
 
 const NoQuery = z.strictObject({});
@@ -46,6 +46,7 @@ export function reportRoutes(
   templates: Map<string, ReportTemplate> = loadTemplateDir(),
 ) {
   const { db, audit } = services;
+  let logRetryFailure: (err: unknown) => void = () => {};
 
   function record(
     request: FastifyRequest,
@@ -79,6 +80,13 @@ export function reportRoutes(
   }
 
   return async function plugin(app: FastifyInstance): Promise<void> {
+    logRetryFailure = (err: unknown) =>
+      app.log.warn({ reason: err instanceof Error ? err.name : 'unknown' }, 'SR retry failed');
+    // SRs left behind by a PACS outage or a stop mid-delivery go out once the server is up.
+    app.addHook('onReady', async () => {
+      void retryAwaitingSrs(services, templates, 0).catch(logRetryFailure);
+    });
+
     app.post('/workstation-keys', async (request) => {
       const auth = requireAuth(request);
       parseRequest(NoQuery, request.query, 'query string');
@@ -323,6 +331,7 @@ export function reportRoutes(
         outcome: sr.status === 'stored' ? 'allowed' : 'denied',
         detail: sr.status === 'stored' ? 'stored' : sr.reason,
       });
+      if (sr.status === 'stored') void retryAwaitingSrs(services, templates).catch(logRetryFailure);
       return checkResponse(SubmitReportResponse, response);
     });
 
