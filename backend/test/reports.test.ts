@@ -291,6 +291,62 @@ describe('signed report delivery', () => {
 });
 
 describe('blinded second opinion', () => {
+  it('hides another reader’s report SR on the study from the blinded reader’s DICOMweb', async () => {
+    // The service assigns the same study to radiologist2 as a first read.
+    const study = fixture.studies.crChest;
+    const db = new DatabaseSync(path.join(backend.dataDir, 'tandem.sqlite'));
+    try {
+      db.prepare(
+        `INSERT INTO cases (case_id, study_uid, patient_id, kind, priority, due_at, status, subspecialty, assignee_id, context, original_report_id, created_at)
+         SELECT 'case-cr-chest-r2', study_uid, patient_id, 'first-read', 'routine', due_at, 'assigned', subspecialty, ?, context, NULL, created_at
+         FROM cases WHERE case_id = 'case-cr-chest-second'`,
+      ).run(r2.user.id);
+    } finally {
+      db.close();
+    }
+    const content: ReportContent = {
+      templateId: 'cr-chest',
+      templateVersion: '1.0',
+      caseId: 'case-cr-chest-r2',
+      values: { views: ['pa'], lungs: 'Clear.' },
+      measurements: [],
+      impression: 'Normal chest.',
+      critical: null,
+    };
+    const { reportId } = await r2.client.submitReport(
+      await signAs(r2, content),
+      'idem-r2-cr-chest-1',
+    );
+    const { sr } = (await r2.client.getReport(reportId)).report;
+    expect(sr.status).toBe('stored');
+
+    const get = (p: string) => fetch(`${backend.url}/dicom-web${p}`, { headers: bearer(r1.token) });
+    const seriesUids = async () =>
+      (
+        (await (await get(`/studies/${study.studyUid}/series`)).json()) as Array<
+          Record<string, { Value?: string[] }>
+        >
+      ).map((s) => s['0020000E']?.Value?.[0]);
+    expect(await seriesUids()).not.toContain(sr.seriesInstanceUid);
+    const instances = (await (
+      await get(`/studies/${study.studyUid}/instances`)
+    ).json()) as unknown[];
+    expect(instances).toHaveLength(study.instances.length);
+    const wado = await get(
+      `/wado?requestType=WADO&studyUID=${study.studyUid}&seriesUID=${sr.seriesInstanceUid}&objectUID=${sr.sopInstanceUid}`,
+    );
+    expect(wado.status).toBe(404);
+    expect(
+      (await get(`/studies/${study.studyUid}/series/${sr.seriesInstanceUid}/metadata`)).status,
+    ).toBe(404);
+    expect((await get(`/studies/${study.studyUid}`)).status).toBe(403);
+    // radiologist2 sees their own SR
+    const own = await fetch(`${backend.url}/dicom-web/studies/${study.studyUid}/series`, {
+      headers: bearer(r2.token),
+    });
+    expect(JSON.stringify(await own.json())).toContain(sr.seriesInstanceUid!);
+  });
+
   it('refuses the original report (403, audited) until the reader’s own report is received, then returns it', async () => {
     const before = await fetch(`${backend.url}/api/cases/case-cr-chest-second/original-report`, {
       headers: bearer(r1.token),
@@ -318,6 +374,14 @@ describe('blinded second opinion', () => {
     await r1.client.submitReport(await signAs(r1, content), 'idem-second-op-01');
     const after = await r1.client.originalReport('case-cr-chest-second');
     expect(after.report.text).toBe('Clear lungs.');
+    // and the other reader's SR is no longer hidden
+    const series = await fetch(
+      `${backend.url}/dicom-web/studies/${fixture.studies.crChest.studyUid}/series?Modality=SR`,
+      {
+        headers: bearer(r1.token),
+      },
+    );
+    expect(((await series.json()) as unknown[]).length).toBe(2);
     const audit = sql(
       "SELECT outcome, detail FROM audit_log WHERE action = 'case.original-report' AND case_id = ?",
       'case-cr-chest-second',

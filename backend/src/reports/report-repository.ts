@@ -241,3 +241,22 @@ export function reportsAwaitingSr(
     studyUid: str(row, 'study_uid'),
   }));
 }
+
+/**
+ * The SR series of other readers' reports on studies where `userId` holds a second opinion they
+ * have not reported yet: DICOMweb hides them, or the original report would reach the blinded
+ * reader (and their cache) as an SR in the study.
+ */
+export function blindedReportSeries(db: Db, userId: string): ReadonlySet<string> {
+  return new Set(
+    all(
+      db,
+      `SELECT r.sr_series_uid AS uid FROM reports r
+         JOIN cases c ON c.study_uid = r.study_uid AND c.assignee_id = ? AND c.kind = 'second-opinion'
+        WHERE r.sr_series_uid IS NOT NULL AND (r.author_id IS NULL OR r.author_id <> ?)
+          AND NOT EXISTS (SELECT 1 FROM reports own WHERE own.case_id = c.case_id)`,
+      userId,
+      userId,
+    ).map((row) => str(row, 'uid')),
+  );
+}
