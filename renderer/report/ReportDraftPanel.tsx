@@ -182,6 +182,7 @@ function DraftEditor({ caseId }: { caseId: string }) {
   const [saving, setSaving] = useState<Saving>({ state: 'loading' });
   const [problems, setProblems] = useState<ReportProblem[]>([]);
   const [signing, setSigning] = useState(false);
+  const signingNow = useRef(false);
   const [signError, setSignError] = useState<string | null>(null);
   // Saves run one after another, so the last change is the one that stays.
   const chain = useRef<Promise<void>>(Promise.resolve());
@@ -283,6 +284,7 @@ function DraftEditor({ caseId }: { caseId: string }) {
   }
 
   async function sign() {
+    if (signingNow.current) return;
     setSignError(null);
     const found = validateForSigning(current, template);
     setProblems(found);
@@ -299,6 +301,7 @@ function DraftEditor({ caseId }: { caseId: string }) {
       return;
     }
     if (session.status !== 'signed-in') return;
+    signingNow.current = true;
     setSigning(true);
     try {
       // the last draft save lands before the signed report replaces the draft
@@ -307,6 +310,7 @@ function DraftEditor({ caseId }: { caseId: string }) {
     } catch (err) {
       console.error('report: signing failed', err);
       setSignError(userMessage(err));
+      signingNow.current = false;
       setSigning(false);
     }
   }
@@ -398,15 +402,18 @@ function DraftEditor({ caseId }: { caseId: string }) {
           </ul>
         </section>
       )}
-      <ReportForm
-        template={template}
-        content={current}
-        problems={problems}
-        onChange={change}
-        available={available}
-        onInsert={insert}
-        onRemoveMeasurement={removeMeasurement}
-      />
+      {/* nothing changes while the content is being signed */}
+      <fieldset className="report-lock" disabled={signing}>
+        <ReportForm
+          template={template}
+          content={current}
+          problems={problems}
+          onChange={change}
+          available={available}
+          onInsert={insert}
+          onRemoveMeasurement={removeMeasurement}
+        />
+      </fieldset>
       <section className="report-preview-section" aria-label="Preview">
         <h4>Preview</h4>
         <pre className="report-text" data-testid="report-preview">
