@@ -61,13 +61,13 @@ test('once every case is ready offline, the backend can stop: after a reload the
     // A report draft, written offline, kept across a reload.
     const first = caseIds[0]!;
     await worklistRow(page, first).dblclick();
-    const editor = page.getByTestId('report-editor');
+    const editor = page.getByTestId('report-editor').getByTestId('report-impression');
     await expect(page.getByTestId('report-status')).toHaveText('draft');
     await editor.fill('Findings: written while the server was away.');
     await expect(page.getByTestId('report-saved')).toHaveAttribute('data-save-state', 'saved');
     await page.reload();
     await expect(page.getByTestId('offline-banner')).toBeVisible();
-    await expect(page.getByTestId('report-editor')).toHaveValue(
+    await expect(page.getByTestId('report-impression')).toHaveValue(
       'Findings: written while the server was away.',
     );
     await expect(page.getByTestId('report-status')).toHaveText('draft');

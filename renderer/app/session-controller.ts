@@ -1,6 +1,7 @@
 import type { User } from '../../shared/api/contract.ts';
 import { TandemError } from '../../shared/api/errors.ts';
 import type { SyncHostLink } from '../../shared/ipc/sync-host-link.ts';
+import { ensureWorkstationKey } from '../report/workstation-key.ts';
 import { DexieSyncStore } from '../../shared/cache/sync-store.ts';
 import { syncClient } from '../workers/sync-client.ts';
 import { connectionStore } from './connection-store.ts';
@@ -57,8 +58,18 @@ export function startSessionController(
   let revalidateAttempt = 0;
   let revalidating = false;
 
+  /** The user's report-signing key on this workstation, made and enrolled while online. */
+  function enrollKey(user: User): void {
+    ensureWorkstationKey(api, user).catch((err: unknown) =>
+      console.warn('session: the signing key could not be enrolled', err),
+    );
+  }
+
   async function onSignedIn(user: User): Promise<void> {
-    if (connectionStore.get() === 'online') await rememberUser(user);
+    if (connectionStore.get() === 'online') {
+      await rememberUser(user);
+      enrollKey(user);
+    }
     const owner = await cacheOwner();
     if (owner !== undefined && owner !== user.id) await clearCases();
     await setCacheOwner(user.id);
@@ -107,6 +118,7 @@ export function startSessionController(
       const s = sessionStore.get();
       if (s.status === 'signed-in' && s.user.id === info.user.id) {
         await rememberUser(info.user);
+        enrollKey(info.user);
         syncClient.resume();
       } else {
         sessionStore.signedIn(info.user);

@@ -110,3 +110,18 @@ export async function browserCacheKey(): Promise<CacheKey | undefined> {
 export function setBrowserCacheKey(key: CacheKey): Promise<void> {
   return write(KEYS.browserCacheKey, key);
 }
+
+/**
+ * A user's workstation signing key (a non-extractable CryptoKey and its enrollment), kept per
+ * user; its shape is the report feature's (`renderer/report/workstation-key.ts`).
+ */
+export function workstationKeyEntry<T>(
+  userId: string,
+  schema: z.ZodType<T>,
+): Promise<T | undefined> {
+  return read(`workstation-key:${userId}`, schema);
+}
+
+export function setWorkstationKeyEntry(userId: string, value: unknown): Promise<void> {
+  return write(`workstation-key:${userId}`, value);
+}

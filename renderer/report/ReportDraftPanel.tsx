@@ -1,6 +1,32 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Measurement } from '../../shared/domain/measurement.ts';
+import {
+  emptyReportContent,
+  measurementText,
+  renderReportText,
+  validateForSigning,
+  type ReportContent,
+  type ReportProblem,
+} from '../../shared/report/document.ts';
+import { StoredSignedReport } from '../../shared/report/outbox.ts';
+import {
+  chooseTemplate,
+  fieldValueProblem,
+  templateFields,
+  type ReportTemplate,
+} from '../../shared/report/template.ts';
 import { cacheDb } from '../app/local-cache.ts';
+import { useServices } from '../app/services.ts';
+import { useSession } from '../app/session-store.ts';
+import { userMessage } from '../app/user-message.ts';
+import { formatAge } from '../viewer/ClinicalContextPanel.tsx';
 import { loadDraft, saveDraft } from './draft-store.ts';
+import { reportTemplates } from './report-templates.ts';
+import { reportStatusOf } from './report-status.ts';
+import { fieldInputId, jumpToImage, ReportForm } from './ReportForm.tsx';
+import { signAndQueue } from './sign-report.ts';
+import './report-editor.css';
 
 type Saving =
   | { state: 'loading' }
@@ -8,90 +34,413 @@ type Saving =
   | { state: 'saving' }
   | { state: 'error' };
 
+/** A new content for another template: what fits the new one is kept. */
+function switchTemplate(content: ReportContent, to: ReportTemplate): ReportContent {
+  const values: ReportContent['values'] = {};
+  for (const f of templateFields(to)) {
+    const v = content.values[f.id];
+    if (v !== undefined && v !== null && fieldValueProblem(f, v) === null) values[f.id] = v;
+  }
+  return {
+    ...emptyReportContent(content.caseId, to),
+    values,
+    measurements: content.measurements,
+    impression: content.impression,
+    critical: content.critical,
+  };
+}
+
 /**
- * A minimal report draft beside the images: free text that autosaves to this workstation on
- * every change and is there again after a reload, offline included. Signing and delivery come
- * with the structured report editor.
+ * The case's report (`report-editor`): while a draft, the structured form of its template with
+ * the clinical context above, measurements from the viewer, a live preview of the final text
+ * and the sign button; once signed, the signed text, immutable, and its delivery
+ * (`report-status`: signed → queued → delivered, or error). Everything is read from and written
+ * to the cache; the draft is saved on every change.
  */
 export function ReportDraftPanel({ caseId }: { caseId: string }) {
-  const [text, setText] = useState<string | null>(null);
+  const db = cacheDb();
+  const signedRows = useLiveQuery(
+    () => db.signedReports.where('caseId').equals(caseId).sortBy('signedAt'),
+    [caseId],
+  );
+  const outboxRows = useLiveQuery(
+    () => db.outbox.where('caseId').equals(caseId).toArray(),
+    [caseId],
+  );
+  const latest = signedRows?.at(-1);
+  const signed = useMemo(() => {
+    if (!latest) return undefined;
+    const parsed = StoredSignedReport.safeParse(latest.document);
+    return parsed.success ? parsed.data : null;
+  }, [latest]);
+  const outbox = signed
+    ? outboxRows?.find((o) => o.idempotencyKey === signed.idempotencyKey)
+    : undefined;
+  const view = reportStatusOf(latest !== undefined, outbox);
+
+  return (
+    <aside className="report-panel report-editor-panel" aria-label="Report">
+      <div
+        className="report-editor"
+        data-testid="report-editor"
+        data-report-state={signedRows === undefined ? 'loading' : view.status}
+      >
+        <div className="report-heading">
+          <h3>Report</h3>
+          <span className="report-status" data-testid="report-status" data-status={view.status}>
+            {view.status}
+          </span>
+        </div>
+        {signedRows === undefined ? (
+          <p className="muted">Reading the report…</p>
+        ) : latest ? (
+          <SignedReportView
+            stored={signed ?? null}
+            status={view.status}
+            problem={view.problem}
+            attempts={view.attempts}
+          />
+        ) : (
+          <DraftEditor caseId={caseId} />
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function SignedReportView(props: {
+  stored: StoredSignedReport | null;
+  status: string;
+  problem: { code: string; message: string } | null;
+  attempts: number;
+}) {
+  const { stored, status, problem } = props;
+  if (!stored) {
+    return (
+      <p className="field-error" role="alert">
+        This case has a signed report this version of Tandem cannot show. It is kept; tell your
+        administrator.
+      </p>
+    );
+  }
+  const doc = stored.signed.document;
+  return (
+    <div className="report-signed" data-testid="signed-report">
+      <p className="muted small">
+        Signed by {doc.author.displayName} at {new Date(doc.signedAt).toLocaleString()} ·
+        fingerprint <code data-testid="report-fingerprint">{stored.signed.hash.slice(0, 16)}</code>
+      </p>
+      {status === 'queued' && (
+        <p className="muted small" data-testid="report-delivery">
+          {problem
+            ? `Waiting to send (tried ${props.attempts}×): ${problem.message}`
+            : 'Sending to the server…'}
+        </p>
+      )}
+      {status === 'signed' && <p className="muted small">Queued for sending…</p>}
+      {status === 'delivered' && (
+        <p className="muted small" data-testid="report-delivery">
+          Delivered to the server.
+        </p>
+      )}
+      {status === 'error' && problem && (
+        <p className="field-error" role="alert" data-testid="report-delivery-error">
+          The server did not accept this report: {problem.message} It is kept on this workstation;
+          tell your administrator.
+        </p>
+      )}
+      <pre className="report-text" data-testid="signed-report-text">
+        {stored.text}
+      </pre>
+      {stored.signed.document.content.measurements.length > 0 && (
+        <ul className="report-links">
+          {stored.signed.document.content.measurements.map((m) => (
+            <li key={m.annotationId}>
+              <button type="button" className="link" onClick={() => jumpToImage(m)}>
+                {measurementText(m)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function DraftEditor({ caseId }: { caseId: string }) {
+  const db = cacheDb();
+  const { api } = useServices();
+  const session = useSession();
+  const templates = useMemo(() => reportTemplates(), []);
+  const assignment = useLiveQuery(() => db.assignments.get(caseId), [caseId]);
+  const context = useLiveQuery(() => db.contexts.get(caseId), [caseId]);
+  const annotationRows = useLiveQuery(
+    () => db.annotations.where('caseId').equals(caseId).toArray(),
+    [caseId],
+  );
+  const [content, setContent] = useState<ReportContent | null | undefined>(undefined);
   const [saving, setSaving] = useState<Saving>({ state: 'loading' });
+  const [problems, setProblems] = useState<ReportProblem[]>([]);
+  const [signing, setSigning] = useState(false);
+  const signingNow = useRef(false);
+  const [signError, setSignError] = useState<string | null>(null);
   // Saves run one after another, so the last change is the one that stays.
   const chain = useRef<Promise<void>>(Promise.resolve());
-  const latest = useRef(0);
-  const id = useId();
+  const version = useRef(0);
+
+  const suggested = useMemo(
+    () =>
+      chooseTemplate(templates, {
+        modalities: assignment?.modalities ?? [],
+        bodyPart: assignment?.bodyPart,
+      }),
+    [templates, assignment],
+  );
 
   useEffect(() => {
     let cancelled = false;
-    loadDraft(cacheDb(), caseId).then(
+    loadDraft(db, caseId).then(
       (draft) => {
         if (cancelled) return;
-        setText(draft?.text ?? '');
+        if (draft && 'report' in draft) setContent(draft.report);
+        else if (draft)
+          setContent({ ...emptyReportContent(caseId, suggested), impression: draft.text });
+        else setContent(null);
         setSaving({ state: 'saved', at: null });
       },
       (err: unknown) => {
         console.error('report: could not read the draft', err);
         if (cancelled) return;
-        setText('');
+        setContent(null);
         setSaving({ state: 'error' });
       },
     );
     return () => {
       cancelled = true;
     };
-  }, [caseId]);
+    // the draft is read once per case; the suggestion only fills a case without one
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [db, caseId]);
 
-  function change(next: string) {
-    setText(next);
+  const current = content ?? emptyReportContent(caseId, suggested);
+  const template = templates.find((t) => t.id === current.templateId) ?? suggested;
+
+  const measurements = useMemo(() => {
+    const out: Measurement[] = [];
+    for (const row of annotationRows ?? []) {
+      const m = Measurement.safeParse(row.data);
+      if (m.success && m.data.caseId === caseId) out.push(m.data);
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }, [annotationRows, caseId]);
+  const inReport = new Set(current.measurements.map((m) => m.annotationId));
+  const available = measurements.filter((m) => !inReport.has(m.annotationId));
+
+  function change(next: ReportContent) {
+    setContent(next);
+    if (problems.length) setProblems(validateForSigning(next, template));
     setSaving({ state: 'saving' });
-    const version = ++latest.current;
+    const v = ++version.current;
     chain.current = chain.current
-      .then(() => saveDraft(cacheDb(), caseId, { text: next }))
+      .then(() => saveDraft(db, caseId, { report: next }))
       .then(
         () => {
-          if (version === latest.current) setSaving({ state: 'saved', at: Date.now() });
+          if (v === version.current) setSaving({ state: 'saved', at: Date.now() });
         },
         (err: unknown) => {
           console.error('report: could not save the draft', err);
-          if (version === latest.current) setSaving({ state: 'error' });
+          if (v === version.current) setSaving({ state: 'error' });
         },
       );
   }
 
+  function insert(m: Measurement, fieldId: string | null) {
+    const fields = templateFields(template).filter((f) => f.type === 'measurement');
+    const target = fields.find((f) => f.id === fieldId) ?? fields[0];
+    const values = { ...current.values };
+    if (target) {
+      const refs = values[target.id];
+      values[target.id] = [...(Array.isArray(refs) ? refs : []), m.annotationId];
+    }
+    change({ ...current, values, measurements: [...current.measurements, m] });
+  }
+
+  function removeMeasurement(annotationId: string) {
+    const values: ReportContent['values'] = {};
+    for (const [k, v] of Object.entries(current.values)) {
+      if (
+        Array.isArray(v) &&
+        templateFields(template).find((f) => f.id === k)?.type === 'measurement'
+      ) {
+        const left = v.filter((id) => id !== annotationId);
+        values[k] = left.length ? left : null;
+      } else values[k] = v;
+    }
+    change({
+      ...current,
+      values,
+      measurements: current.measurements.filter((m) => m.annotationId !== annotationId),
+    });
+  }
+
+  async function sign() {
+    if (signingNow.current) return;
+    setSignError(null);
+    const found = validateForSigning(current, template);
+    setProblems(found);
+    if (found.length) {
+      const first = found[0]!;
+      const el = document.querySelector<HTMLElement>(
+        first.path === 'impression'
+          ? '#report-impression'
+          : first.path === 'critical'
+            ? '[data-field-id="critical"]'
+            : `#${CSS.escape(fieldInputId(first.path))}`,
+      );
+      el?.focus();
+      return;
+    }
+    if (session.status !== 'signed-in') return;
+    signingNow.current = true;
+    setSigning(true);
+    try {
+      // the last draft save lands before the signed report replaces the draft
+      await chain.current;
+      await signAndQueue({ db, api, user: session.user, content: current, template });
+    } catch (err) {
+      console.error('report: signing failed', err);
+      setSignError(userMessage(err));
+      signingNow.current = false;
+      setSigning(false);
+    }
+  }
+
+  if (content === undefined) return <p className="muted">Reading the draft…</p>;
+  const preview = renderReportText(current, template);
+
   return (
-    <aside className="report-panel" aria-label="Report">
-      <div className="report-heading">
-        <h3>
-          <label htmlFor={id}>Report</label>
-        </h3>
-        <span className="report-status" data-testid="report-status">
-          draft
-        </span>
-        <span className="muted small" data-testid="report-saved" data-save-state={saving.state}>
-          {saving.state === 'saving'
-            ? 'Saving…'
-            : saving.state === 'error'
-              ? 'Not saved — the local cache cannot be written'
-              : saving.state === 'saved' && saving.at !== null
-                ? `Saved ${new Date(saving.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
-                : saving.state === 'saved'
-                  ? 'Saved on this workstation'
-                  : ''}
-        </span>
-      </div>
-      {text === null ? (
-        <p className="muted">Reading the draft…</p>
-      ) : (
-        <textarea
-          id={id}
-          data-testid="report-editor"
-          className="report-editor"
-          spellCheck
-          placeholder="Findings, impression…"
-          value={text}
-          onChange={(e) => change(e.target.value)}
-        />
+    <div
+      className="report-draft"
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          void sign();
+        }
+      }}
+    >
+      <span className="muted small" data-testid="report-saved" data-save-state={saving.state}>
+        {saving.state === 'saving'
+          ? 'Saving…'
+          : saving.state === 'error'
+            ? 'Not saved — the local cache cannot be written'
+            : saving.state === 'saved' && saving.at !== null
+              ? `Saved ${new Date(saving.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
+              : 'Saved on this workstation'}
+      </span>
+      {context && (
+        <dl className="report-context" data-testid="report-context" aria-label="Clinical context">
+          <dt>Patient</dt>
+          <dd>
+            {formatAge(context.context.patientAge)}, {context.context.patientSex}
+          </dd>
+          <dt>Reason</dt>
+          <dd>{context.context.reasonForExam || '—'}</dd>
+          <dt>History</dt>
+          <dd>{context.context.history || '—'}</dd>
+        </dl>
       )}
-    </aside>
+      <label className="report-label" htmlFor="report-template">
+        Template
+      </label>
+      <select
+        id="report-template"
+        data-testid="report-template"
+        value={template.id}
+        onChange={(e) => {
+          const to = templates.find((t) => t.id === e.target.value);
+          if (to) change(switchTemplate(current, to));
+        }}
+      >
+        {templates.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
+      </select>
+      {template.macros.length > 0 && (
+        <p className="muted small">
+          Macros: {template.macros.map((m) => `${m.trigger} (${m.label})`).join(', ')}
+        </p>
+      )}
+      {measurements.length > 0 && (
+        <section className="report-available" aria-label="Measurements from the viewer">
+          <h4>From the viewer</h4>
+          <ul>
+            {measurements.map((m) => (
+              <li
+                key={m.annotationId}
+                data-testid="viewer-measurement"
+                data-annotation-id={m.annotationId}
+              >
+                <button type="button" className="link" onClick={() => jumpToImage(m)}>
+                  {measurementText(m)}
+                </button>{' '}
+                {inReport.has(m.annotationId) ? (
+                  <span className="muted small">in the report</span>
+                ) : (
+                  <button
+                    type="button"
+                    className="small"
+                    data-testid="insert-measurement"
+                    onClick={() => insert(m, null)}
+                  >
+                    Insert{m === available.at(-1) ? ' (Alt+M)' : ''}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {/* nothing changes while the content is being signed */}
+      <fieldset className="report-lock" disabled={signing}>
+        <ReportForm
+          template={template}
+          content={current}
+          problems={problems}
+          onChange={change}
+          available={available}
+          onInsert={insert}
+          onRemoveMeasurement={removeMeasurement}
+        />
+      </fieldset>
+      <section className="report-preview-section" aria-label="Preview">
+        <h4>Preview</h4>
+        <pre className="report-text" data-testid="report-preview">
+          {preview}
+        </pre>
+      </section>
+      {signError && (
+        <p className="field-error" role="alert" data-testid="sign-error">
+          {signError}
+        </p>
+      )}
+      {problems.length > 0 && (
+        <p className="field-error" role="alert" data-testid="sign-problems">
+          {problems.length === 1
+            ? 'One thing is missing before signing.'
+            : `${problems.length} things are missing before signing.`}
+        </p>
+      )}
+      <button
+        type="button"
+        className="primary"
+        data-testid="sign-button"
+        disabled={signing || session.status !== 'signed-in'}
+        onClick={() => void sign()}
+      >
+        {signing ? 'Signing…' : 'Sign report'} <kbd>Ctrl+Enter</kbd>
+      </button>
+    </div>
   );
 }

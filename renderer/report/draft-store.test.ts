@@ -34,3 +34,30 @@ describe('report drafts in the cache', () => {
     expect(await loadDraft(db, 'case-a')).toBeUndefined();
   });
 });
+
+describe('structured report drafts', () => {
+  const report = {
+    templateId: 'generic',
+    templateVersion: '1.0',
+    caseId: 'case-a',
+    values: { findings: 'Clear lungs.' },
+    measurements: [],
+    impression: '',
+    critical: null,
+  };
+
+  it('keeps the structured content as written, and drops a draft with nothing filled in', async () => {
+    const db = new TandemDb('drafts-4');
+    await saveDraft(db, 'case-a', { report });
+    expect(await loadDraft(db, 'case-a')).toEqual({ report });
+    await saveDraft(db, 'case-a', { report: { ...report, values: { findings: '   ' } } });
+    expect(await db.drafts.count()).toBe(0);
+  });
+
+  it('keeps a draft whose only content is a critical-finding flag', async () => {
+    const db = new TandemDb('drafts-5');
+    const critical = { communicatedTo: '', communicatedAt: '', method: '' } as const;
+    await saveDraft(db, 'case-a', { report: { ...report, values: {}, critical } });
+    expect(await db.drafts.count()).toBe(1);
+  });
+});

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import type { TandemDb } from '../../shared/cache/db.ts';
+import { ReportContent } from '../../shared/report/document.ts';
+import { isFilled } from '../../shared/report/template.ts';
 
 /**
  * The report draft of a case, kept in the cache's `drafts` table: written on every change, so a
- * crash, a reload or going offline loses nothing. One free-text draft per case for now; the
- * structured report editor refines `content`.
+ * crash, a reload or going offline loses nothing, and the same draft is there online and
+ * offline (it never leaves the workstation). One draft per case: the structured report content
+ * being written. A draft of the earlier free-text editor (`{ text }`) is read as the impression.
  */
-export const DraftContent = z.object({ text: z.string() });
+export const LegacyTextDraft = z.object({ text: z.string() });
+export const StructuredDraft = z.object({ report: ReportContent });
+export const DraftContent = z.union([StructuredDraft, LegacyTextDraft]);
 export type DraftContent = z.infer<typeof DraftContent>;
 
 export function draftIdOf(caseId: string): string {
@@ -20,6 +25,18 @@ export async function loadDraft(db: TandemDb, caseId: string): Promise<DraftCont
   return parsed.success ? parsed.data : undefined;
 }
 
+/** True when the reader has written nothing yet. */
+export function isEmptyDraft(content: DraftContent): boolean {
+  if ('text' in content) return content.text.trim() === '';
+  const r = content.report;
+  return (
+    !Object.values(r.values).some(isFilled) &&
+    r.measurements.length === 0 &&
+    r.impression.trim() === '' &&
+    r.critical === null
+  );
+}
+
 /**
  * Saves a draft; an empty one is removed, so a case never stays protected from eviction by a
  * draft with nothing in it.
@@ -30,7 +47,7 @@ export async function saveDraft(
   content: DraftContent,
 ): Promise<void> {
   const draftId = draftIdOf(caseId);
-  if (content.text.trim() === '') {
+  if (isEmptyDraft(content)) {
     await db.drafts.delete(draftId);
     return;
   }

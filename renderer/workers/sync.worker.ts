@@ -12,6 +12,7 @@ import { SyncEngine } from '../../shared/sync/engine.ts';
 import { HttpSyncBackend } from '../../shared/sync/http-backend.ts';
 import type { SyncBackend } from '../../shared/sync/ports.ts';
 import { cacheBudget } from '../app/workstation-db.ts';
+import { WorkerOutbox } from './report-outbox.ts';
 
 /**
  * The sync worker (ARCHITECTURE.md, The data path): a dedicated worker of the renderer's origin
@@ -32,6 +33,8 @@ function post(event: SyncEvent): void {
 
 class SyncWorker {
   private readonly db = new TandemDb();
+  /** signed reports go out from here too, with the session (report-outbox.ts) */
+  private readonly outbox = new WorkerOutbox(this.db);
 
   constructor() {
     this.cipher = new Promise((resolve) => (this.decideCipher = resolve));
@@ -94,6 +97,7 @@ class SyncWorker {
         return;
       case 'resume':
         this.engine?.resume();
+        this.outbox.nudge();
         return;
       case 'stop':
         await this.stop();
@@ -105,6 +109,7 @@ class SyncWorker {
   }
 
   private start(baseUrl: string, budget: number | null | undefined): void {
+    this.outbox.start(baseUrl);
     if (this.engine && this.engine.status().state !== 'stopped') {
       // already running: a second start is a nudge
       this.engine.resume();
@@ -149,6 +154,7 @@ class SyncWorker {
 
   private async stop(): Promise<void> {
     this.generation++;
+    await this.outbox.stop();
     const engine = this.engine;
     this.engine = undefined;
     if (engine) await engine.stop();

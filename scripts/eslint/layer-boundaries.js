@@ -17,7 +17,8 @@ export const LAYER_TABLE = {
     packages: ['electron', 'react', 'react-dom', 'fastify', '@fastify/', '@cornerstonejs/'],
   },
   'backend/': {
-    may: ['backend/', 'shared/api/', 'shared/domain/'],
+    // shared/report: the backend verifies signatures, renders report text and writes the SR with the client's code
+    may: ['backend/', 'shared/api/', 'shared/domain/', 'shared/report/'],
     builtins: true,
     packages: ['electron', 'react', 'react-dom', '@cornerstonejs/', 'dexie'],
   },

@@ -1,14 +1,20 @@
 import type { z } from 'zod';
 import {
   CaseDetail,
+  EnrollWorkstationKeyResponse,
   ErrorBody,
   HealthResponse,
   LoginResponse,
+  IDEMPOTENCY_HEADER,
   OriginalReportResponse,
+  ReportResponse,
   SessionInfo,
+  SubmitReportResponse,
   WorklistResponse,
+  type EnrollWorkstationKeyRequest,
   type LoginRequest,
 } from './contract.ts';
+import type { SignedReport } from '../report/document.ts';
 import { TandemError } from './errors.ts';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -58,6 +64,26 @@ export class ApiClient {
     );
   }
 
+  /** Enrolls this workstation's public signing key for the signed-in user (at sign-in). */
+  enrollWorkstationKey(body: EnrollWorkstationKeyRequest): Promise<EnrollWorkstationKeyResponse> {
+    return this.request('POST', '/api/workstation-keys', EnrollWorkstationKeyResponse, body);
+  }
+
+  /**
+   * Delivers a signed report. Retrying with the same idempotency key and report is safe (the
+   * backend answers as the first time); errors are TandemErrors with the backend's code, e.g.
+   * 409 `report-replayed`, 422 `report-tampered`.
+   */
+  submitReport(signed: SignedReport, idempotencyKey: string): Promise<SubmitReportResponse> {
+    return this.request('POST', '/api/reports', SubmitReportResponse, signed, {
+      [IDEMPOTENCY_HEADER]: idempotencyKey,
+    });
+  }
+
+  getReport(reportId: string): Promise<ReportResponse> {
+    return this.request('GET', `/api/reports/${encodeURIComponent(reportId)}`, ReportResponse);
+  }
+
   health(): Promise<HealthResponse> {
     return this.request('GET', '/api/health', HealthResponse);
   }
@@ -67,8 +93,9 @@ export class ApiClient {
     path: string,
     schema: T,
     body?: unknown,
+    extraHeaders?: Record<string, string>,
   ): Promise<z.infer<T>> {
-    const res = await this.raw(method, path, body);
+    const res = await this.raw(method, path, body, extraHeaders);
     const json: unknown = await res.json();
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
@@ -80,8 +107,13 @@ export class ApiClient {
     return parsed.data;
   }
 
-  private async raw(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private async raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders?: Record<string, string>,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.opts.token) headers['authorization'] = `Bearer ${this.opts.token}`;
     if (this.opts.workstationId) headers['x-tandem-workstation'] = this.opts.workstationId;

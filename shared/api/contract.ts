@@ -11,6 +11,8 @@ import {
   StudySummary,
   Uid,
 } from '../domain/case.ts';
+import { SignedReport, Sha256Hex } from '../report/document.ts';
+import { PublicKeyJwk } from '../report/signing.ts';
 
 /**
  * The backend's HTTP contract. Every request body the backend accepts and every response body
@@ -91,6 +93,8 @@ export const CaseDetail = z.object({
   priors: z.array(PriorStudy),
   /** true when an original report exists (second opinion / peer review); its text is fetched separately */
   hasOriginalReport: z.boolean(),
+  /** the assignee's own signed reports for this case (report first, then addenda), oldest first */
+  signedReports: z.array(SignedReportSummary).optional(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 
@@ -98,6 +102,63 @@ export const OriginalReportResponse = z.object({
   report: SignedReportSummary,
 });
 export type OriginalReportResponse = z.infer<typeof OriginalReportResponse>;
+
+/** `POST /api/workstation-keys`: enrolls the public half of a workstation's signing key for the signed-in user. */
+export const EnrollWorkstationKeyRequest = z.strictObject({
+  publicKeyJwk: PublicKeyJwk,
+  /** a name for the workstation, shown to administrators */
+  label: z.string().min(1).max(100),
+});
+export type EnrollWorkstationKeyRequest = z.infer<typeof EnrollWorkstationKeyRequest>;
+
+export const EnrollWorkstationKeyResponse = z.object({
+  keyId: z.string(),
+});
+export type EnrollWorkstationKeyResponse = z.infer<typeof EnrollWorkstationKeyResponse>;
+
+/** Header carrying the idempotency key of `POST /api/reports` (8–128 of A-Z a-z 0-9 - _ . :). */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'expected 8 to 128 letters, digits or - _ . :');
+
+/**
+ * `POST /api/reports` body: a `SignedReport` (shared/report/document.ts). The answer to the first
+ * accepted submission; the same answer (200) again for the same idempotency key and body.
+ */
+export const SubmitReportRequest = SignedReport;
+export const SubmitReportResponse = z.object({
+  reportId: z.string(),
+  caseId: z.string(),
+  hash: Sha256Hex,
+  /** when the backend stored it */
+  receivedAt: IsoDateTime,
+});
+export type SubmitReportResponse = z.infer<typeof SubmitReportResponse>;
+
+/** A report as `GET /api/reports/:id` returns it. */
+export const StoredReport = SignedReportSummary.extend({
+  caseId: z.string(),
+  hash: Sha256Hex,
+  keyId: z.string(),
+  amends: Sha256Hex.nullable(),
+  receivedAt: IsoDateTime,
+  signed: SignedReport,
+  /** the DICOM SR written for it, once stored in the PACS / local store */
+  sr: z.object({
+    status: z.enum(['pending', 'stored', 'failed']),
+    sopInstanceUid: Uid.nullable(),
+    seriesInstanceUid: Uid.nullable(),
+  }),
+});
+export type StoredReport = z.infer<typeof StoredReport>;
+
+export const ReportResponse = z.object({ report: StoredReport });
+export type ReportResponse = z.infer<typeof ReportResponse>;
+
+export const ReportIdParams = z.strictObject({
+  id: z.uuid('report id must be a UUID'),
+});
 
 export const HealthResponse = z.object({
   status: z.literal('ok'),

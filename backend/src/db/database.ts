@@ -128,6 +128,38 @@ const MIGRATIONS: string[] = [
   CREATE INDEX dicom_instances_study ON dicom_instances(study_uid);
   CREATE UNIQUE INDEX dicom_instances_path ON dicom_instances(path);
   `,
+  // 2: workstation keys, signed report submissions (idempotency), signed report columns, SR state
+  `
+  CREATE TABLE workstation_keys (
+    key_id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    label TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX workstation_keys_user ON workstation_keys(user_id);
+  ALTER TABLE reports ADD COLUMN author_id TEXT;
+  ALTER TABLE reports ADD COLUMN hash TEXT;
+  ALTER TABLE reports ADD COLUMN signature TEXT;
+  ALTER TABLE reports ADD COLUMN key_id TEXT;
+  ALTER TABLE reports ADD COLUMN amends TEXT;
+  ALTER TABLE reports ADD COLUMN signed_json TEXT;
+  ALTER TABLE reports ADD COLUMN received_at TEXT;
+  ALTER TABLE reports ADD COLUMN sr_status TEXT;
+  ALTER TABLE reports ADD COLUMN sr_series_uid TEXT;
+  ALTER TABLE reports ADD COLUMN sr_sop_uid TEXT;
+  CREATE UNIQUE INDEX reports_signature ON reports(signature) WHERE signature IS NOT NULL;
+  CREATE UNIQUE INDEX reports_hash ON reports(hash) WHERE hash IS NOT NULL;
+  CREATE TABLE report_submissions (
+    user_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    report_id TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, idempotency_key)
+  );
+  `,
 ];
 
 export function openDatabase(dataDir: string): Db {

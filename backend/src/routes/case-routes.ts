@@ -17,6 +17,7 @@ import {
 } from '../cases/case-repository.ts';
 import { caseDetail, compareWorklist, worklistItem } from '../cases/case-views.ts';
 import { checkResponse, httpError, parseRequest } from '../http/api-errors.ts';
+import { signedReportsOfCase } from '../reports/report-repository.ts';
 
 const NoQuery = z.strictObject({});
 
@@ -84,7 +85,10 @@ export function caseRoutes(services: AppServices) {
       const auth = requireAuth(request);
       parseRequest(NoQuery, request.query, 'query string');
       const { c, detail } = openCase(request, auth, 'case.read');
-      const body = checkResponse(CaseDetail, await caseDetail(db, catalog, c));
+      const body = checkResponse(CaseDetail, {
+        ...(await caseDetail(db, catalog, c)),
+        signedReports: signedReportsOfCase(db, c.caseId, c.assigneeId),
+      });
       record(request, auth, 'case.read', 'allowed', {
         caseId: c.caseId,
         studyUid: c.studyUid,

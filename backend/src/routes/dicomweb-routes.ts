@@ -22,6 +22,7 @@ import {
 import { parseContentType, readMultipartToFiles, type ReceivedPart } from '../dicom/multipart.ts';
 import { parseQidoQuery, type QidoLevel } from '../dicom/qido-query.ts';
 import { checkResponse, httpError, parseRequest } from '../http/api-errors.ts';
+import { blindedReportSeries } from '../reports/report-repository.ts';
 
 const StudyParams = z.strictObject({ study: Uid });
 const SeriesParams = z.strictObject({ study: Uid, series: Uid });
@@ -45,6 +46,7 @@ const WadoUriQuery = z.strictObject({
 });
 
 const DICOM_JSON = 'application/dicom+json';
+const SERIES_ONLY = { filters: [], limit: null, offset: 0, includeAll: false, includeFields: [] };
 const STOW_LIMITS = { maxParts: 20_000, maxBytes: 8 * 1024 * 1024 * 1024 };
 
 /** DICOMweb (QIDO-RS, WADO-RS, WADO-URI, STOW-RS) in front of the DICOM store, with access control. */
@@ -88,6 +90,33 @@ export function dicomwebRoutes(services: AppServices) {
       'forbidden',
       'You have no case that includes this study, so its images are not available to you.',
     );
+  }
+
+  /** Report SR series hidden from a blinded second reader (see `blindedReportSeries`). */
+  function hiddenSeries(auth: AuthContext): ReadonlySet<string> {
+    return auth.user.role === 'admin' ? new Set() : blindedReportSeries(services.db, auth.user.id);
+  }
+
+  /** Refuses (404, audited as blinded) a series hidden from the caller. */
+  function checkSeries(
+    request: FastifyRequest,
+    auth: AuthContext,
+    action: string,
+    ref: InstanceRef,
+    hidden: ReadonlySet<string>,
+    what: string,
+  ): void {
+    if (!ref.seriesUid || !hidden.has(ref.seriesUid)) return;
+    record(request, auth, action, 'denied', ref.studyUid, 'blinded');
+    throw notFound(what);
+  }
+
+  function withoutHidden(results: DicomJsonDataset[], hidden: ReadonlySet<string>) {
+    if (hidden.size === 0) return results;
+    return results.filter((ds) => {
+      const uid = ds[TAG.SeriesInstanceUID]?.Value?.[0];
+      return typeof uid !== 'string' || !hidden.has(uid);
+    });
   }
 
   function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
@@ -148,7 +177,17 @@ export function dicomwebRoutes(services: AppServices) {
     let scope: ReadonlySet<string> | null = null;
     if (within.studyUid) await checkStudy(request, auth, 'search', within.studyUid);
     else scope = await access.studyScope(auth.user);
-    const results = await store.search(level, query, within, scope, linksOf(request));
+    const hidden = hiddenSeries(auth);
+    checkSeries(
+      request,
+      auth,
+      'search',
+      { studyUid: within.studyUid ?? '', ...within },
+      hidden,
+      'series',
+    );
+    const found = await store.search(level, query, within, scope, linksOf(request));
+    const results = level === 'studies' ? found : withoutHidden(found, hidden);
     const body = checkResponse(DicomJsonArraySchema, results);
     record(
       request,
@@ -171,6 +210,25 @@ export function dicomwebRoutes(services: AppServices) {
     parseRequest(RetrieveQuery, request.query, 'query string');
     acceptsDicomMultipart(request);
     await checkStudy(request, auth, 'retrieve', ref.studyUid);
+    const hidden = hiddenSeries(auth);
+    checkSeries(request, auth, 'retrieve', ref, hidden, what);
+    if (!ref.seriesUid && hidden.size > 0) {
+      const inStudy = await store.search(
+        'series',
+        SERIES_ONLY,
+        { studyUid: ref.studyUid },
+        null,
+        linksOf(request),
+      );
+      if (inStudy.length !== withoutHidden(inStudy, hidden).length) {
+        record(request, auth, 'retrieve', 'denied', ref.studyUid, 'blinded');
+        throw httpError(
+          403,
+          'blinded',
+          'Retrieve this study series by series until you sign your own report.',
+        );
+      }
+    }
     const res = await store.retrieve(ref, request.headers.accept);
     if (!res) throw notFound(what);
     record(request, auth, 'retrieve', 'allowed', ref.studyUid, levelOf(ref));
@@ -187,8 +245,11 @@ export function dicomwebRoutes(services: AppServices) {
     parseRequest(NoQuery, request.query, 'query string');
     acceptsDicomJson(request);
     await checkStudy(request, auth, 'metadata', ref.studyUid);
-    const results = await store.metadata(ref, linksOf(request));
-    if (!results) throw notFound(what);
+    const hidden = hiddenSeries(auth);
+    checkSeries(request, auth, 'metadata', ref, hidden, what);
+    const found = await store.metadata(ref, linksOf(request));
+    if (!found) throw notFound(what);
+    const results = withoutHidden(found, hidden);
     const body = checkResponse(DicomJsonArraySchema, results);
     record(request, auth, 'metadata', 'allowed', ref.studyUid, levelOf(ref));
     return sendJson(reply, body);
@@ -402,6 +463,7 @@ export function dicomwebRoutes(services: AppServices) {
       parseRequest(NoQuery, req.query, 'query string');
       await checkStudy(req, auth, 'bulk', p.study);
       const ref = { studyUid: p.study, seriesUid: p.series, sopUid: p.instance };
+      checkSeries(req, auth, 'bulk', ref, hiddenSeries(auth), 'bulk data');
       const res = await store.bulkData(ref, p['*'], req.headers.accept);
       if (!res) throw notFound('bulk data');
       record(req, auth, 'bulk', 'allowed', p.study, null);
@@ -419,6 +481,14 @@ export function dicomwebRoutes(services: AppServices) {
         );
       }
       await checkStudy(req, auth, 'wado-uri', q.studyUID);
+      checkSeries(
+        req,
+        auth,
+        'wado-uri',
+        { studyUid: q.studyUID, seriesUid: q.seriesUID },
+        hiddenSeries(auth),
+        'instance',
+      );
       const res = await store.wadoUri({
         studyUid: q.studyUID,
         seriesUid: q.seriesUID,

@@ -1,4 +1,5 @@
-// The slice of dcmjs the backend uses (the package ships no type declarations).
+// The slice of dcmjs the backend and the SR writer use (the package ships no type declarations).
+// It lives here because every project that compiles shared/report/sr.ts needs it.
 declare module 'dcmjs' {
   /** One element of dcmjs' dictionary form: tag → { vr, Value }. */
   export interface DcmjsElement {

@@ -1,0 +1,48 @@
+import type { User } from '../../shared/api/contract.ts';
+import type { ApiClient } from '../../shared/api/client.ts';
+import type { TandemDb } from '../../shared/cache/db.ts';
+import {
+  renderReportText,
+  type ReportContent,
+  type ReportDocument,
+} from '../../shared/report/document.ts';
+import type { StoredSignedReport } from '../../shared/report/outbox.ts';
+import { queueSignedReport, storeSignedReport } from '../../shared/report/outbox-store.ts';
+import { signReport } from '../../shared/report/signing.ts';
+import type { ReportTemplate } from '../../shared/report/template.ts';
+import { draftIdOf } from './draft-store.ts';
+import { signingKey } from './workstation-key.ts';
+
+/**
+ * Signs a report and hands it to the outbox: the document (with a fresh report id, the author,
+ * the time and the enrolled key's id) is signed over its canonical JSON, stored in the cache as
+ * the case's immutable signed report (the draft goes in the same transaction), and only then
+ * queued, with the idempotency key it keeps for every retry. The caller validated the content.
+ */
+export async function signAndQueue(args: {
+  db: TandemDb;
+  api: ApiClient;
+  user: User;
+  content: ReportContent;
+  template: ReportTemplate;
+}): Promise<StoredSignedReport> {
+  const { db, api, user, content, template } = args;
+  const { privateKey, keyId } = await signingKey(api, user);
+  const document: ReportDocument = {
+    reportId: crypto.randomUUID(),
+    caseId: content.caseId,
+    author: { userId: user.id, displayName: user.displayName },
+    signedAt: new Date().toISOString(),
+    content,
+    keyId,
+  };
+  const signed = await signReport(document, privateKey);
+  const stored: StoredSignedReport = {
+    signed,
+    idempotencyKey: crypto.randomUUID(),
+    text: renderReportText(content, template),
+  };
+  await storeSignedReport(db, stored, draftIdOf(content.caseId));
+  await queueSignedReport(db, stored, Date.now());
+  return stored;
+}
