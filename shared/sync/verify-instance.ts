@@ -57,6 +57,15 @@ function describe(err: unknown): string {
 }
 
 export const verifyPart10: InstanceVerifier = async (blob, expected) => {
+  try {
+    return await verifyUnguarded(blob, expected);
+  } catch (err) {
+    // dicom-parser also throws (strings) when reading an element whose length runs past the end.
+    return failure('corrupt', `damaged header: ${describe(err)}`);
+  }
+};
+
+const verifyUnguarded: InstanceVerifier = async (blob, expected) => {
   const size = blob.size;
   if (expected.size !== undefined && size !== expected.size) {
     return failure(
@@ -122,6 +131,13 @@ export const verifyPart10: InstanceVerifier = async (blob, expected) => {
         ? `the pixel data is cut short (${size - pixelData.dataOffset} of ${pixelData.length} bytes)`
         : undefined;
     if (problem) return failure('incomplete', problem);
+  } else if (
+    dataSet.elements['x00280010'] &&
+    !dataSet.elements['x7fe00008'] &&
+    !dataSet.elements['x7fe00009']
+  ) {
+    // An image (it has Rows) whose file ends before its pixel data: cut on an element boundary.
+    return failure('incomplete', 'the image has no pixel data (the file ends before it)');
   }
 
   return {
