@@ -19,7 +19,12 @@ import type { BackendOptions } from './config/cli-args.ts';
 import { openDatabase } from './db/database.ts';
 import { LocalDicomStore } from './dicom/local-store.ts';
 import { ProxyDicomStore } from './dicom/proxy-store.ts';
-import { errorBodyFor, installErrorHandlers, sendError } from './http/api-errors.ts';
+import {
+  answerClientError,
+  errorBodyFor,
+  installErrorHandlers,
+  sendError,
+} from './http/api-errors.ts';
 import { caseRoutes } from './routes/case-routes.ts';
 import { dicomwebRoutes } from './routes/dicomweb-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -50,6 +55,7 @@ export async function createBackend(
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
     frameworkErrors(error, _request, reply) {
       const { status, code, message } = errorBodyFor(error);
       void sendError(reply, status, code, message);
