@@ -25,6 +25,7 @@ import {
   installErrorHandlers,
   sendError,
 } from './http/api-errors.ts';
+import { UI_CONTENT_SECURITY_POLICY } from './http/content-security-policy.ts';
 import { caseRoutes } from './routes/case-routes.ts';
 import { dicomwebRoutes } from './routes/dicomweb-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -142,6 +143,11 @@ async function registerRoutes(app: FastifyInstance, services: AppServices): Prom
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
+    // Pages (the renderer's index.html in browser mode) get the same policy as its <meta> tag.
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('content-security-policy', UI_CONTENT_SECURITY_POLICY);
+      reply.header('referrer-policy', 'no-referrer');
+    }
     return payload;
   });
 
