@@ -6,6 +6,8 @@ import {
   HostileTally,
   mutate,
   mutations,
+  sopInstanceUidOf,
+  UNKNOWN_SOP,
   verifyHostile,
   MUTATION_KINDS,
 } from './test-support/hostile-dicom.ts';
@@ -29,18 +31,7 @@ function walk(dir: string): string[] {
   });
 }
 
-/** The SOP Instance UID a file says it carries, when it parses at all (else a placeholder). */
-function sopOf(bytes: Uint8Array): string {
-  try {
-    const ds = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
-    return (
-      (ds.string('x00080018') ?? ds.string('x00020003'))?.replace(/[\0 ]+$/, '') ??
-      '1.2.3.4.5.unknown'
-    );
-  } catch {
-    return '1.2.3.4.5.unknown';
-  }
-}
+const sopOf = sopInstanceUidOf;
 
 const files = walk(PYDICOM_TEST_FILES).sort();
 
@@ -96,7 +87,7 @@ describe('hostile DICOM through the sync verifier', () => {
     const bases: Uint8Array[] = files
       .filter((f) => f.endsWith('.dcm'))
       .map((f) => new Uint8Array(readFileSync(f)))
-      .filter((b) => b.length < 600_000 && sopOf(b) !== '1.2.3.4.5.unknown');
+      .filter((b) => b.length < 600_000 && sopOf(b) !== UNKNOWN_SOP);
     for (const ts of Object.values(TransferSyntax))
       bases.push(
         buildPart10({

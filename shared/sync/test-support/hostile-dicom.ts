@@ -56,6 +56,20 @@ function pixelDataElementStart(bytes: Uint8Array): number | undefined {
   }
 }
 
+/** The SOP Instance UID a file says it carries, when it parses that far (else a placeholder). */
+export function sopInstanceUidOf(bytes: Uint8Array): string {
+  try {
+    const ds = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
+    return (
+      (ds.string('x00080018') ?? ds.string('x00020003'))?.replace(/[\0 ]+$/, '') ?? UNKNOWN_SOP
+    );
+  } catch {
+    return UNKNOWN_SOP;
+  }
+}
+
+export const UNKNOWN_SOP = '1.2.3.4.5.unknown';
+
 /** Offsets where the tag (group, element) is written little endian. */
 function findTag(bytes: Uint8Array, group: number, element: number, from = 132): number[] {
   const out: number[] = [];
