@@ -87,6 +87,9 @@ const cacheDir = makeTempDir('soak-fixture');
 const fixture = writeFixtureDemoCache(cacheDir);
 const backendEnv = { TANDEM_DEMO_CACHE: cacheDir, TANDEM_DEMO_SKIP_GENERATE: '1' };
 let backend: BackendProcess = await startBackend({ seed: 'demo', env: backendEnv });
+// The fuzz gets a backend of its own: an administrator's fuzzed STOW-RS may overwrite a stored
+// instance with damaged bytes, which would change what the sync rounds must receive.
+const fuzzBackend: BackendProcess = await startBackend({ seed: 'demo', env: backendEnv });
 const proxy = await startChaosProxy(backend.url, random);
 const expected = expectedInstances(fixture);
 
@@ -101,6 +104,12 @@ async function restartBackend(): Promise<void> {
 }
 
 async function ensureBackendUp(): Promise<void> {
+  if (fuzzBackend.child.exitCode !== null) {
+    totals.backendCrashes++;
+    throw new Error(
+      `the fuzzed backend exited: ${fuzzBackend.stderr().split('\n').slice(-5).join('\n')}`,
+    );
+  }
   const alive =
     backend.child.exitCode === null &&
     (await fetch(`${backend.url}/api/health`).then(
@@ -201,12 +210,12 @@ async function hostileRound(): Promise<void> {
 
 async function fuzzRound(): Promise<void> {
   const tokens = {
-    radiologist1: await signIn(backend.url, 'radiologist1'),
-    admin1: await signIn(backend.url, 'admin1'),
+    radiologist1: await signIn(fuzzBackend.url, 'radiologist1'),
+    admin1: await signIn(fuzzBackend.url, 'admin1'),
   };
   await runApiFuzz({
-    baseUrl: backend.url,
-    dataDir: backend.dataDir,
+    baseUrl: fuzzBackend.url,
+    dataDir: fuzzBackend.dataDir,
     fixture,
     tokens,
     seed: Math.floor(random() * 2 ** 31),
@@ -259,6 +268,9 @@ try {
   await proxy.stop();
   await backend.stop();
   removeDir(backend.dataDir);
+  const fuzzExit = await fuzzBackend.stop();
+  if (fuzzExit !== 0 && fuzzExit !== null) totals.backendCrashes++;
+  removeDir(fuzzBackend.dataDir);
   removeDir(cacheDir);
 }
 

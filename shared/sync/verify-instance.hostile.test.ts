@@ -51,6 +51,23 @@ describe('hostile DICOM through the sync verifier', () => {
     if (!result.ok) expect(result.reason).toMatch(/damaged header/);
   });
 
+  it('refuses an image cut on an element boundary early in its header, before Rows', async () => {
+    const sop = '1.2.3.4.5.6';
+    const bytes = buildPart10({ sopInstanceUid: sop, rows: 8, columns: 8 });
+    // Just before (0028,0010) Rows: every element so far is whole, the SOP Instance UID is there.
+    const rowsAt = bytes.findIndex(
+      (_, i) =>
+        i > 132 &&
+        bytes[i] === 0x28 &&
+        bytes[i + 1] === 0 &&
+        bytes[i + 2] === 0x10 &&
+        bytes[i + 3] === 0,
+    );
+    const cut = bytes.slice(0, rowsAt);
+    const result = await verifyPart10(new Blob([cut]), { sopInstanceUid: sop, size: cut.length });
+    expect(result).toMatchObject({ ok: false, code: 'incomplete' });
+  });
+
   it('refuses an image cut off on the element boundary just before its pixel data', async () => {
     const sop = '1.2.3.4.5.6';
     const cut = mutate(
