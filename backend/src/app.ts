@@ -19,7 +19,13 @@ import type { BackendOptions } from './config/cli-args.ts';
 import { openDatabase } from './db/database.ts';
 import { LocalDicomStore } from './dicom/local-store.ts';
 import { ProxyDicomStore } from './dicom/proxy-store.ts';
-import { errorBodyFor, installErrorHandlers, sendError } from './http/api-errors.ts';
+import {
+  answerClientError,
+  errorBodyFor,
+  installErrorHandlers,
+  sendError,
+} from './http/api-errors.ts';
+import { UI_CONTENT_SECURITY_POLICY } from './http/content-security-policy.ts';
 import { caseRoutes } from './routes/case-routes.ts';
 import { dicomwebRoutes } from './routes/dicomweb-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -51,6 +57,7 @@ export async function createBackend(
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
     frameworkErrors(error, _request, reply) {
       const { status, code, message } = errorBodyFor(error);
       void sendError(reply, status, code, message);
@@ -137,6 +144,11 @@ async function registerRoutes(app: FastifyInstance, services: AppServices): Prom
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
+    // Pages (the renderer's index.html in browser mode) get the same policy as its <meta> tag.
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('content-security-policy', UI_CONTENT_SECURITY_POLICY);
+      reply.header('referrer-policy', 'no-referrer');
+    }
     return payload;
   });
 

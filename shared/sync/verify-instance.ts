@@ -57,6 +57,15 @@ function describe(err: unknown): string {
 }
 
 export const verifyPart10: InstanceVerifier = async (blob, expected) => {
+  try {
+    return await verifyUnguarded(blob, expected);
+  } catch (err) {
+    // dicom-parser also throws (strings) when reading an element whose length runs past the end.
+    return failure('corrupt', `damaged header: ${describe(err)}`);
+  }
+};
+
+const verifyUnguarded: InstanceVerifier = async (blob, expected) => {
   const size = blob.size;
   if (expected.size !== undefined && size !== expected.size) {
     return failure(
@@ -122,6 +131,14 @@ export const verifyPart10: InstanceVerifier = async (blob, expected) => {
         ? `the pixel data is cut short (${size - pixelData.dataOffset} of ${pixelData.length} bytes)`
         : undefined;
     if (problem) return failure('incomplete', problem);
+  } else if (
+    !dataSet.elements['x7fe00008'] &&
+    !dataSet.elements['x7fe00009'] &&
+    (dataSet.elements['x00280010'] ||
+      isImageClass(clean(dataSet.string('x00080016')) ?? clean(meta.string('x00020002'))))
+  ) {
+    // An image whose file ends before its pixel data: cut on an element boundary.
+    return failure('incomplete', 'the image has no pixel data (the file may have been cut short)');
   }
 
   return {
@@ -134,6 +151,17 @@ export const verifyPart10: InstanceVerifier = async (blob, expected) => {
     columns: dataSet.uint16('x00280011'),
   };
 };
+
+/**
+ * Storage SOP classes of images, which always carry pixel data: CR, DX, MG, IO (1.x), CT (2.x),
+ * US (3.1, 6.x), MR (4.x), SC (7.x), XA/RF (12.x), NM (20), PET (128, 130), RT image and dose.
+ */
+const IMAGE_CLASS =
+  /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.(1(\.\d+)*|2(\.\d+)?|3\.1|4(\.\d+)*|6(\.\d+)*|7(\.\d+)*|12(\.\d+)*|20|128(\.\d+)?|130|481\.[12])$/;
+
+function isImageClass(sopClassUid: string | undefined): boolean {
+  return sopClassUid !== undefined && IMAGE_CLASS.test(sopClassUid);
+}
 
 /** Walks the items of encapsulated pixel data up to the sequence delimiter; returns a problem or undefined. */
 async function checkFragments(blob: Blob, start: number): Promise<string | undefined> {

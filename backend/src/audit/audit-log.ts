@@ -59,14 +59,22 @@ export class AuditLog {
     });
   }
 
-  /** Recomputes the chain; returns the sequence number of the first broken row, or null if intact. */
+  /**
+   * Recomputes the chain; returns the sequence number of the first broken row, or null if intact.
+   * Rows cut from the end leave the chain intact, so the last row must also be the last number
+   * SQLite handed out (AUTOINCREMENT's sqlite_sequence); if not, the first missing number is returned.
+   */
   verify(): number | null {
     let prev = GENESIS;
+    let lastSeq = 0;
     for (const r of all(this.db, 'SELECT * FROM audit_log ORDER BY seq')) {
       const row = fromRow(r);
       if (row.prevHash !== prev || chainHash(prev, row) !== row.hash) return row.seq;
       prev = row.hash;
+      lastSeq = row.seq;
     }
+    const issued = one(this.db, "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'");
+    if (issued && Number(issued['seq']) !== lastSeq) return lastSeq + 1;
     return null;
   }
 }

@@ -388,9 +388,19 @@ export class LocalDicomStore implements DicomStore {
     const row = this.instanceRows(ref, 'i.path, i.transfer_syntax')[0];
     if (!row) return null;
     const bytes = await readFile(path.join(this.root, String(row['path'])));
-    const parsed = dcmjs.data.DicomMessage.readFile(
-      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
-    );
+    let parsed: ReturnType<typeof dcmjs.data.DicomMessage.readFile>;
+    try {
+      parsed = dcmjs.data.DicomMessage.readFile(
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
+      );
+    } catch {
+      // Stored as received (STOW-RS checks the header only): the rest of the file may be damaged.
+      throw httpError(
+        422,
+        'damaged-instance',
+        'This image file is damaged on the server, so its pixel data cannot be read.',
+      );
+    }
     const element = parsed.dict[tag];
     const values = Array.isArray(element?.Value) ? element.Value : [];
     const buffers = values

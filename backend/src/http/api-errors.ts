@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ErrorBody } from '../../../shared/api/contract.ts';
@@ -132,4 +133,28 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     return sendError(reply, status, code, message);
   });
+}
+
+/**
+ * Answers a request Node's HTTP parser refused (malformed HTTP, oversized headers, a request
+ * that took too long) in the contract's error shape, as Fastify's default handler does in its own.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const [status, reason, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'request-timeout', 'The request took too long to arrive.']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [
+            431,
+            'Request Header Fields Too Large',
+            'headers-too-large',
+            'The request headers are too large.',
+          ]
+        : [400, 'Bad Request', 'malformed-request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
