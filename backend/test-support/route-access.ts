@@ -1,6 +1,7 @@
 // Who may call which backend route on whose data: the access-control table, the routes the backend
 // declares (read from its source), and a runner. Shared by backend/test/route-access.test.ts and the
 // soak runner (reliability/soak.ts). No test framework imports.
+import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FixtureDemoCache } from './dicom-fixtures.ts';
@@ -22,6 +23,12 @@ export interface AccessCase {
   path: string;
   body?: () => { body: Uint8Array<ArrayBuffer> | string; headers: Record<string, string> };
   expect: Expectation;
+}
+
+/** A P-256 public key as a workstation enrolls it. */
+function testPublicKeyJwk(): Record<string, unknown> {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { ...publicKey.export({ format: 'jwk' }), key_ops: ['verify'], ext: true };
 }
 
 const ALL = (status: number): Expectation => ({
@@ -93,6 +100,36 @@ export function accessCases(fx: FixtureDemoCache): AccessCase[] {
     'r1 blinded second opinion',
     '/api/cases/case-cr-chest-second/original-report',
     { ...R1_ONLY, radiologist1: 403 },
+  );
+
+  // Reports: any signed-in user may enroll a workstation key; only radiologists may send a report,
+  // and a body that is not a signed report is refused for them too; nobody reads an unknown one.
+  add('POST /api/workstation-keys', 'own key', '/api/workstation-keys', SIGNED_IN, {
+    body: () => ({
+      body: JSON.stringify({ label: 'access table', publicKeyJwk: testPublicKeyJwk() }),
+      headers: { 'content-type': 'application/json' },
+    }),
+  });
+  add(
+    'POST /api/reports',
+    'r1 case, not a signed report',
+    '/api/reports',
+    { radiologist1: 422, radiologist2: 422, qa1: 403, admin1: 403, anonymous: 401 },
+    {
+      body: () => ({
+        body: JSON.stringify({ document: { caseId: 'case-ct-chest-stat' } }),
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'access-table-1' },
+      }),
+    },
+  );
+  add(
+    'GET /api/reports/:id',
+    'unknown report',
+    '/api/reports/00000000-0000-4000-8000-000000000000',
+    {
+      ...ALL(404),
+      anonymous: 401,
+    },
   );
 
   for (const level of ['studies', 'series', 'instances'])
