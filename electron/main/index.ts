@@ -1,6 +1,7 @@
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   Menu,
   nativeImage,
@@ -20,6 +21,8 @@ import { startEmbeddedBackend } from './embedded-backend.ts';
 import { consoleLogger } from './logger.ts';
 import type { ProgressTray } from './sync-progress.ts';
 import { readSyncSettings } from './sync-settings.ts';
+import { readWorkstationSettings } from './workstation-settings.ts';
+import { TandemError } from '../../shared/api/errors.ts';
 import { startTandem } from './tandem-main.ts';
 
 // Built layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/.
@@ -54,6 +57,8 @@ startTandem({
   createTray,
   loadSyncSettings: () =>
     readSyncSettings(path.join(app.getPath('userData'), 'sync.json'), consoleLogger),
+  loadWorkstationSettings: () =>
+    readWorkstationSettings(path.join(app.getPath('userData'), 'workstation.json'), consoleLogger),
   startBackend: () =>
     startEmbeddedBackend({
       fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
@@ -78,5 +83,7 @@ startTandem({
   consoleLogger.error(
     `startup failed: ${error instanceof Error ? error.message : 'unknown error'}`,
   );
+  // A TandemError's message is written for the person at the screen (e.g. an insecure backend URL).
+  if (error instanceof TandemError) dialog.showErrorBox('Tandem cannot start', error.message);
   app.exit(1);
 });

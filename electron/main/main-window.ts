@@ -2,9 +2,11 @@ import type { BrowserWindowConstructorOptions, Event } from 'electron';
 import { APP_ENTRY_URL } from './app-origin.ts';
 import type { Logger } from './logger.ts';
 import type { ProgressWindow } from './sync-progress.ts';
+import type { SyncIpcTarget } from './sync-ipc.ts';
 
 /** The part of a BrowserWindow main uses (a real BrowserWindow satisfies it). */
 export interface WindowHandle extends ProgressWindow {
+  readonly webContents: SyncIpcTarget;
   loadURL(url: string): Promise<void>;
   show(): void;
   focus(): void;

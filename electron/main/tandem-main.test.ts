@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IpcChannel } from '../../shared/ipc/host-bridge.ts';
+import { ShellIpcChannel } from '../common/shell-ipc.ts';
 import { SyncIpcChannel } from '../common/sync-ipc.ts';
 import {
   FakeApp,
@@ -25,6 +26,7 @@ import type { FetchFunction } from './backend-proxy.ts';
 import type { EmbeddedBackend } from './embedded-backend.ts';
 import type { SyncSettings } from './sync-settings.ts';
 import { startTandem, type TandemMainDeps } from './tandem-main.ts';
+import type { WorkstationSettings } from './workstation-settings.ts';
 
 class FakeBackend implements EmbeddedBackend {
   readonly origin: Promise<string>;
@@ -80,6 +82,7 @@ function fakeBackendFetch() {
 function setup(
   origin: Promise<string> = Promise.resolve('http://127.0.0.1:9'),
   settings: SyncSettings = {},
+  workstation: WorkstationSettings = {},
 ) {
   const calls: string[] = [];
   const app = new FakeApp(calls);
@@ -114,6 +117,7 @@ function setup(
     net,
     createTray: () => tray,
     loadSyncSettings: () => Promise.resolve(settings),
+    loadWorkstationSettings: () => Promise.resolve(workstation),
     every: clock.every,
     preloadPath: '/app/out/preload/index.cjs',
     rendererRoot: '/app/out/renderer',
@@ -167,9 +171,10 @@ describe('main process startup', () => {
     expect([...t.ipcMain.handlers.keys()].sort()).toEqual(Object.values(IpcChannel).sort());
     // The sync link's one-way messages from the page (main sends on the command channel).
     expect([...t.ipcMain.messageListeners.keys()].sort()).toEqual(
-      Object.values(SyncIpcChannel)
-        .filter((c) => c !== SyncIpcChannel.command)
-        .sort(),
+      [
+        ...Object.values(SyncIpcChannel).filter((c) => c !== SyncIpcChannel.command),
+        ShellIpcChannel.toShell,
+      ].sort(),
     );
     const window = FakeBrowserWindow.created[0];
     expect(window?.loadedUrl).toBe(APP_ENTRY_URL);
@@ -241,6 +246,59 @@ describe('main process startup', () => {
     expect(t.log.lines.some((l) => l.startsWith('error the embedded backend did not start'))).toBe(
       true,
     );
+  });
+
+  it('forwards to a configured HTTPS backend instead of starting the embedded one', async () => {
+    const t = setup(undefined, {}, { backendUrl: 'https://tele.example.org/' });
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    expect(t.starts()).toBe(0);
+    await t.protocol.handlers.get('app')?.(new Request('app://tandem/api/worklist'));
+    expect(t.requests.at(-1)?.path).toBe('/api/worklist');
+    expect(t.log.lines).toContain('info using the configured backend https://tele.example.org');
+  });
+
+  it('refuses to start with a plain-HTTP backend on another host, with a message saying why', async () => {
+    const t = setup(undefined, {}, { backendUrl: 'http://tele.example.org' });
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await expect(started).rejects.toThrow(/must use HTTPS/);
+    expect(t.starts()).toBe(0);
+    expect(FakeBrowserWindow.created).toHaveLength(0);
+  });
+
+  it('locks every window after the idle time, and lets the page lift the lock', async () => {
+    const t = setup(undefined, {}, { idleLockMinutes: 5 });
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    const window = FakeBrowserWindow.created[0];
+    if (!window) throw new Error('no window');
+    const locks = () =>
+      window.webContents.sent.filter((m) => m.channel === ShellIpcChannel.toPage).length;
+    t.power.idleSeconds = 3600;
+    t.clock.tick();
+    expect(locks()).toBe(0); // nobody signed in yet
+    await t.protocol.handlers.get('app')?.(
+      new Request('app://tandem/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'radiologist1', password: 'tandem-demo' }),
+      }),
+    );
+    t.clock.tick();
+    expect(window.webContents.sent.at(-1)).toEqual({
+      channel: ShellIpcChannel.toPage,
+      args: [{ type: 'lock' }],
+    });
+    t.clock.tick();
+    expect(locks()).toBe(1);
+    t.ipcMain.message(ShellIpcChannel.toShell, senderFrame(APP_ENTRY_URL), window.webContents, {
+      type: 'unlocked',
+    });
+    t.power.emit('lock-screen');
+    expect(locks()).toBe(2);
   });
 
   it('hands over to a running instance instead of starting a second one', async () => {

@@ -3,16 +3,20 @@ import type { HostBridge } from '../../shared/ipc/host-bridge.ts';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import type { FetchFunction } from './backend-proxy.ts';
 import { Credentials, type SafeStoragePort, type SecretFile } from './credentials.ts';
+import { checkedBackendOrigin } from './backend-url.ts';
 import type { EmbeddedBackend } from './embedded-backend.ts';
 import { registerHostBridgeHandlers, type IpcHandlerRegistry } from './host-bridge-handlers.ts';
+import { IdleLock, type IdlePower } from './idle-lock.ts';
 import type { Logger } from './logger.ts';
 import { openReadingWindow, type WindowFactory, type WindowHandle } from './main-window.ts';
 import { installPermissionPolicy, type PermissionSession } from './permissions.ts';
+import { connectShellIpc } from './shell-ipc.ts';
 import { every, SyncController, type Every, type PowerEvents } from './sync-controller.ts';
 import { connectSyncIpc, type IpcMessageRegistry } from './sync-ipc.ts';
 import { SyncProgressDisplay, type ProgressTray } from './sync-progress.ts';
 import type { SyncSettings } from './sync-settings.ts';
 import { guardWebContents, type GuardedWebContents } from './web-contents-guard.ts';
+import { DEFAULT_IDLE_LOCK_MINUTES, type WorkstationSettings } from './workstation-settings.ts';
 
 /** The part of Electron's `app` main uses (the real `app` satisfies it). */
 export interface AppLifecycle {
@@ -43,16 +47,18 @@ export interface TandemMainDeps {
   /** Where the encrypted session is kept between runs. */
   credentialsFile: SecretFile;
   /** Electron's powerMonitor (subscribed after `ready`). */
-  powerMonitor: PowerEvents;
+  powerMonitor: PowerEvents & IdlePower;
   /** Electron's net. */
   net: { isOnline(): boolean };
   /** The tray icon (after `ready`), or null where there is none. */
   createTray: () => ProgressTray | null;
   /** The workstation's sync settings (read after `ready`). */
   loadSyncSettings: () => Promise<SyncSettings>;
+  /** The administrator's workstation settings (read after `ready`): backend URL, idle lock. */
+  loadWorkstationSettings: () => Promise<WorkstationSettings>;
   /** setInterval as a port (tests drive it). */
   every?: Every;
-  /** Starts the embedded backend (after `ready`). */
+  /** Starts the embedded backend (after `ready`; not when a backend URL is configured). */
   startBackend: () => EmbeddedBackend;
   fetch: FetchFunction;
   preloadPath: string;
@@ -85,7 +91,11 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
 
   let window: WindowHandle | undefined;
   // Set after `ready`: the sync controller, and its display that new windows start from.
-  const syncing: { controller?: SyncController; display?: SyncProgressDisplay } = {};
+  const syncing: {
+    controller?: SyncController;
+    display?: SyncProgressDisplay;
+    idleLock?: IdleLock;
+  } = {};
   const openWindow = (): void => {
     window = openReadingWindow(deps.BrowserWindow, deps.preloadPath, log);
     syncing.display?.apply(window);
@@ -112,6 +122,7 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
   const backend: { current?: EmbeddedBackend; stopped: boolean } = { stopped: false };
   app.on('will-quit', (event) => {
     syncing.controller?.dispose();
+    syncing.idleLock?.dispose();
     if (!backend.current || backend.stopped) return;
     // Let the backend close its database before the app exits, then quit for real.
     event.preventDefault();
@@ -125,13 +136,9 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
 
   installPermissionPolicy(deps.defaultSession(), log);
 
-  const started = deps.startBackend();
-  backend.current = started;
-  started.origin.catch((error: unknown) => {
-    log.error(
-      `the embedded backend did not start: ${error instanceof Error ? error.message : 'unknown error'}`,
-    );
-  });
+  const workstation = await deps.loadWorkstationSettings();
+  // A configured backend must be this machine or HTTPS: refused before anything reaches it.
+  const backendOrigin = startBackendFor(workstation, deps, backend);
   const credentials = await Credentials.open({
     safeStorage: deps.safeStorage,
     file: deps.credentialsFile,
@@ -140,7 +147,7 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
   });
   handleAppProtocol(deps.protocol, {
     rendererRoot: deps.rendererRoot,
-    backendOrigin: () => started.origin.catch(() => null),
+    backendOrigin,
     fetch: deps.fetch,
     authority: credentials,
   });
@@ -177,6 +184,47 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
   sync.onView((view) => progress.show(view));
   progress.show(sync.view());
 
+  const shell = connectShellIpc(deps.ipcMain, log);
+  const idleLock = new IdleLock({
+    power: deps.powerMonitor,
+    session: credentials,
+    every: deps.every ?? every,
+    idleMinutes: workstation.idleLockMinutes ?? DEFAULT_IDLE_LOCK_MINUTES,
+    lock: () => {
+      for (const w of deps.BrowserWindow.getAllWindows())
+        shell.send(w.webContents, { type: 'lock' });
+    },
+    log,
+  });
+  syncing.idleLock = idleLock;
+  shell.onMessage((message) => {
+    if (message.type === 'unlocked') idleLock.unlocked();
+  });
+
   openWindow();
   return true;
+}
+
+/**
+ * The origin main forwards /api and /dicom-web to: the configured backend (checked: loopback or
+ * HTTPS, else startup stops with a TandemError saying so), or the embedded one, started here.
+ */
+function startBackendFor(
+  workstation: WorkstationSettings,
+  deps: TandemMainDeps,
+  backend: { current?: EmbeddedBackend },
+): () => Promise<string | null> {
+  if (workstation.backendUrl !== undefined) {
+    const origin = checkedBackendOrigin(workstation.backendUrl);
+    deps.log.info(`using the configured backend ${origin}`);
+    return () => Promise.resolve(origin);
+  }
+  const started = deps.startBackend();
+  backend.current = started;
+  started.origin.catch((error: unknown) => {
+    deps.log.error(
+      `the embedded backend did not start: ${error instanceof Error ? error.message : 'unknown error'}`,
+    );
+  });
+  return () => started.origin.catch(() => null);
 }

@@ -1,5 +1,6 @@
 import { TandemError } from '../../shared/api/errors.ts';
 import type { HostBridge } from '../../shared/ipc/host-bridge.ts';
+import type { ShellHostLink } from '../../shared/ipc/shell-link.ts';
 import type { SyncHostLink } from '../../shared/ipc/sync-host-link.ts';
 import { hostBridgeIpc, type HostBridgeMethod } from '../common/host-bridge-ipc.ts';
 
@@ -25,13 +26,18 @@ async function call<K extends HostBridgeMethod>(
 
 /**
  * The HostBridge the preload exposes: each method is one validated `invoke` on its channel, and
- * the sync link (when given) its one-way messages. Plain functions and data only, so
+ * the sync and shell links (when given) their one-way messages. Plain functions and data only, so
  * contextBridge can copy it into the page.
  */
-export function createHostBridge(invoke: Invoke, sync?: SyncHostLink): HostBridge {
+export function createHostBridge(
+  invoke: Invoke,
+  sync?: SyncHostLink,
+  shell?: ShellHostLink,
+): HostBridge {
   return {
     appInfo: () => call(invoke, 'appInfo'),
     backendBaseUrl: () => call(invoke, 'backendBaseUrl'),
     ...(sync ? { sync } : {}),
+    ...(shell ? { shell } : {}),
   };
 }

@@ -24,6 +24,7 @@ import type {
   IpcSenderEvent,
   SenderFrame,
 } from '../main/host-bridge-handlers.ts';
+import type { IdlePower } from '../main/idle-lock.ts';
 import type { Logger } from '../main/logger.ts';
 import type { WindowFactory, WindowHandle } from '../main/main-window.ts';
 import type { PermissionSession } from '../main/permissions.ts';
@@ -91,6 +92,7 @@ export class FakeBrowserWindow extends FakeEmitter implements WindowHandle {
   }
 
   readonly options: BrowserWindowConstructorOptions;
+  readonly webContents = new FakeSyncTarget();
   loadedUrl: string | undefined;
   shown = false;
   focused = false;
@@ -359,7 +361,13 @@ export class FakeSyncTarget implements SyncIpcTarget {
 }
 
 /** powerMonitor: tests emit 'suspend', 'resume', 'lock-screen', 'unlock-screen'. */
-export class FakePowerMonitor extends FakeEmitter implements PowerEvents {}
+export class FakePowerMonitor extends FakeEmitter implements PowerEvents, IdlePower {
+  /** seconds since the last input anywhere on the machine */
+  idleSeconds = 0;
+  getSystemIdleTime(): number {
+    return this.idleSeconds;
+  }
+}
 
 /** Electron's `net` as far as being online goes. */
 export class FakeNet {

@@ -10,6 +10,9 @@ import { useSession } from './session-store.ts';
 import { SignIn } from './SignIn.tsx';
 import { StatusBanners } from './StatusBanners.tsx';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
+import { startLockController } from '../lock/lock-controller.ts';
+import { LockScreen } from '../lock/LockScreen.tsx';
+import { useLocked } from '../lock/lock-store.ts';
 import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
 
 // Cornerstone is large: load it only when a case is opened, so sign-in and the worklist come up fast.
@@ -28,7 +31,17 @@ export function App() {
       if (cancelled) return;
       const created = createServices(base);
       setServices(created);
-      stop = startSessionController(created, base, (err) => setStartError(err), host.sync);
+      const stopSession = startSessionController(
+        created,
+        base,
+        (err) => setStartError(err),
+        host.sync,
+      );
+      const stopLock = startLockController(host);
+      stop = () => {
+        stopSession();
+        stopLock();
+      };
     })().catch((err: unknown) => setStartError(err));
     return () => {
       cancelled = true;
@@ -50,6 +63,7 @@ function Screens({ startError }: { startError: unknown }) {
   const session = useSession();
   const route = useRoute();
   const settingsOpen = useSettingsOpen();
+  const locked = useLocked();
 
   if (session.status === 'checking') return <p className="splash">Starting…</p>;
   if (session.status === 'signed-out') {
@@ -60,18 +74,22 @@ function Screens({ startError }: { startError: unknown }) {
       </>
     );
   }
+  // Locked, the screens stay mounted (drafts, open images) but unreachable under the lock screen.
   return (
-    <div className="app">
-      <Header user={session.user} />
-      <StatusBanners />
-      {route.name === 'case' ? (
-        <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
-          <CaseView key={route.caseId} caseId={route.caseId} />
-        </Suspense>
-      ) : (
-        <Worklist />
-      )}
-      {settingsOpen && <SettingsDialog />}
-    </div>
+    <>
+      <div className="app" inert={locked}>
+        <Header user={session.user} />
+        <StatusBanners />
+        {route.name === 'case' ? (
+          <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
+            <CaseView key={route.caseId} caseId={route.caseId} />
+          </Suspense>
+        ) : (
+          <Worklist />
+        )}
+        {settingsOpen && <SettingsDialog />}
+      </div>
+      {locked && <LockScreen user={session.user} />}
+    </>
   );
 }

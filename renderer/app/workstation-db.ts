@@ -42,6 +42,7 @@ const KEYS = {
   user: 'signed-in-user',
   cacheOwner: 'cache-owner',
   budget: 'cache-budget',
+  idleLock: 'idle-lock-minutes',
 } as const;
 
 async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
@@ -85,4 +86,15 @@ export async function cacheBudget(): Promise<number | null> {
 
 export function setCacheBudget(budgetBytes: number | null): Promise<void> {
   return write(KEYS.budget, CacheBudgetSetting.parse({ budgetBytes }));
+}
+
+/** Browser mode's idle lock, in minutes without input (0: never); Electron's main has its own. */
+export const DEFAULT_IDLE_LOCK_MINUTES = 15;
+
+export async function idleLockMinutes(): Promise<number> {
+  return (await read(KEYS.idleLock, z.number().min(0))) ?? DEFAULT_IDLE_LOCK_MINUTES;
+}
+
+export function setIdleLockMinutes(minutes: number): Promise<void> {
+  return write(KEYS.idleLock, z.number().min(0).parse(minutes));
 }

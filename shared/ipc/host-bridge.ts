@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ShellHostLink } from './shell-link.ts';
 import type { SyncHostLink } from './sync-host-link.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface HostBridge {
    * credentials); absent in browser mode, where the page drives its sync worker itself.
    */
   readonly sync?: SyncHostLink;
+  /** Present in Electron: lock, deep links, menu commands, other displays (`shell-link.ts`). */
+  readonly shell?: ShellHostLink;
 }
 
 /** IPC channel names between preload and main; every payload is validated with zod on both sides. */
