@@ -9,6 +9,7 @@ import {
   powerMonitor,
   protocol,
   safeStorage,
+  screen,
   session,
   Tray,
   utilityProcess,
@@ -17,6 +18,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { secretFileAt } from './credentials.ts';
 import { demoDataEnv } from './demo-data-env.ts';
+import { layoutFileAt } from './display-layout.ts';
 import { startEmbeddedBackend } from './embedded-backend.ts';
 import { consoleLogger } from './logger.ts';
 import type { ProgressTray } from './sync-progress.ts';
@@ -75,6 +77,11 @@ startTandem({
       log: consoleLogger,
     }),
   fetch: (input, init) => fetch(input, init),
+  screen: () => screen,
+  layoutStore: layoutFileAt(
+    path.join(app.getPath('userData'), 'window-layout.json'),
+    consoleLogger,
+  ),
   preloadPath: path.join(outDir, 'preload', 'index.cjs'),
   rendererRoot: path.join(outDir, 'renderer'),
   platform: process.platform,

@@ -9,6 +9,8 @@ import {
   FakeNet,
   FakePowerMonitor,
   FakeProtocol,
+  FakeScreen,
+  fakeDisplay,
   FakeSafeStorage,
   FakeSession,
   FakeSyncTarget,
@@ -97,6 +99,10 @@ function setup(
   const net = new FakeNet();
   const clock = new ManualEvery();
   const tray = new FakeTray();
+  const screen = new FakeScreen([
+    fakeDisplay(1, { x: 0, y: 0, width: 1920, height: 1080 }),
+    fakeDisplay(2, { x: 1920, y: 0, width: 2048, height: 2560 }),
+  ]);
   const backendFetch = fakeBackendFetch();
   let backendStarts = 0;
   const deps: TandemMainDeps = {
@@ -119,6 +125,8 @@ function setup(
     loadSyncSettings: () => Promise.resolve(settings),
     loadWorkstationSettings: () => Promise.resolve(workstation),
     every: clock.every,
+    screen: () => screen,
+    layoutStore: { load: () => Promise.resolve({}), save: () => Promise.resolve() },
     preloadPath: '/app/out/preload/index.cjs',
     rendererRoot: '/app/out/renderer',
     platform: 'linux',
@@ -299,6 +307,43 @@ describe('main process startup', () => {
     });
     t.power.emit('lock-screen');
     expect(locks()).toBe(2);
+  });
+
+  it("opens an images window on the display a page's hanging protocol asks for", async () => {
+    const t = setup();
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    const main = FakeBrowserWindow.created[0];
+    if (!main) throw new Error('no window');
+    const place = (message: unknown) =>
+      t.ipcMain.message(
+        ShellIpcChannel.toShell,
+        senderFrame(APP_ENTRY_URL),
+        main.webContents,
+        message,
+      );
+    place({
+      type: 'place-viewports',
+      display: 1,
+      caseId: 'c1',
+      viewports: [{ seriesInstanceUid: '1.2' }],
+    });
+    expect(FakeBrowserWindow.created).toHaveLength(2);
+    expect(FakeBrowserWindow.created[1]?.options.x).toBe(1920);
+    expect(FakeBrowserWindow.created[1]?.loadedUrl).toBe(`${APP_ENTRY_URL}#/cases/c1`);
+    place({
+      type: 'place-viewports',
+      display: 1,
+      caseId: 'c1',
+      viewports: [{ seriesInstanceUid: '1.3' }],
+    });
+    expect(FakeBrowserWindow.created[1]?.webContents.sent.at(-1)).toEqual({
+      channel: ShellIpcChannel.toPage,
+      args: [{ type: 'show-viewports', caseId: 'c1', viewports: [{ seriesInstanceUid: '1.3' }] }],
+    });
+    place({ type: 'place-viewports', display: 1, caseId: '../../x', viewports: [] });
+    expect(FakeBrowserWindow.created).toHaveLength(2);
   });
 
   it('hands over to a running instance instead of starting a second one', async () => {

@@ -8,7 +8,9 @@ import type { EmbeddedBackend } from './embedded-backend.ts';
 import { registerHostBridgeHandlers, type IpcHandlerRegistry } from './host-bridge-handlers.ts';
 import { IdleLock, type IdlePower } from './idle-lock.ts';
 import type { Logger } from './logger.ts';
-import { openReadingWindow, type WindowFactory, type WindowHandle } from './main-window.ts';
+import type { LayoutStore, ScreenPort } from './display-layout.ts';
+import { openReadingWindow, type WindowFactory } from './main-window.ts';
+import { WindowManager } from './window-manager.ts';
 import { installPermissionPolicy, type PermissionSession } from './permissions.ts';
 import { connectShellIpc } from './shell-ipc.ts';
 import { every, SyncController, type Every, type PowerEvents } from './sync-controller.ts';
@@ -61,6 +63,10 @@ export interface TandemMainDeps {
   /** Starts the embedded backend (after `ready`; not when a backend URL is configured). */
   startBackend: () => EmbeddedBackend;
   fetch: FetchFunction;
+  /** Electron's screen (only read after `ready`). */
+  screen: () => ScreenPort;
+  /** Where the windows of each display arrangement are remembered. */
+  layoutStore: LayoutStore;
   preloadPath: string;
   rendererRoot: string;
   platform: string;
@@ -89,30 +95,23 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
 
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, log));
 
-  let window: WindowHandle | undefined;
-  // Set after `ready`: the sync controller, and its display that new windows start from.
+  // Set after `ready`: the sync controller, its display that new windows start from, the idle
+  // lock, and the windows (one per chosen display).
   const syncing: {
     controller?: SyncController;
     display?: SyncProgressDisplay;
     idleLock?: IdleLock;
+    windows?: WindowManager;
   } = {};
-  const openWindow = (): void => {
-    window = openReadingWindow(deps.BrowserWindow, deps.preloadPath, log);
-    syncing.display?.apply(window);
-  };
   const showWindow = (): void => {
-    if (!window || window.isDestroyed()) {
-      openWindow();
-      return;
-    }
+    const window = syncing.windows?.mainWindow();
+    if (!window) return;
     if (window.isMinimized()) window.restore();
     window.focus();
   };
-  app.on('second-instance', () => {
-    if (window) showWindow();
-  });
+  app.on('second-instance', () => showWindow());
   app.on('activate', () => {
-    if (deps.BrowserWindow.getAllWindows().length === 0) openWindow();
+    if (deps.BrowserWindow.getAllWindows().length === 0) showWindow();
   });
   app.on('window-all-closed', () => {
     if (deps.platform !== 'darwin') app.quit();
@@ -185,6 +184,22 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
   progress.show(sync.view());
 
   const shell = connectShellIpc(deps.ipcMain, log);
+  const windows = new WindowManager({
+    screen: deps.screen(),
+    store: deps.layoutStore,
+    open: (bounds, _role, route) => {
+      const window = openReadingWindow(deps.BrowserWindow, deps.preloadPath, log, {
+        bounds,
+        ...(route === undefined ? {} : { route }),
+      });
+      syncing.display?.apply(window);
+      return window;
+    },
+    showViewports: (window, caseId, viewports) =>
+      shell.send(window.webContents, { type: 'show-viewports', caseId, viewports }),
+    log,
+  });
+  syncing.windows = windows;
   const idleLock = new IdleLock({
     power: deps.powerMonitor,
     session: credentials,
@@ -199,9 +214,12 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
   syncing.idleLock = idleLock;
   shell.onMessage((message) => {
     if (message.type === 'unlocked') idleLock.unlocked();
+    else if (message.type === 'place-viewports') {
+      windows.placeViewports(message.display, message.caseId, message.viewports);
+    }
   });
 
-  openWindow();
+  await windows.openAll();
   return true;
 }
 

@@ -11,6 +11,7 @@ import type {
   MenuItemConstructorOptions,
   ProgressBarOptions,
   Protocol,
+  Rectangle,
   SafeStorage,
   Session,
   WindowOpenHandlerResponse,
@@ -24,6 +25,7 @@ import type {
   IpcSenderEvent,
   SenderFrame,
 } from '../main/host-bridge-handlers.ts';
+import type { ScreenDisplay, ScreenPort } from '../main/display-layout.ts';
 import type { IdlePower } from '../main/idle-lock.ts';
 import type { Logger } from '../main/logger.ts';
 import type { WindowFactory, WindowHandle } from '../main/main-window.ts';
@@ -100,10 +102,17 @@ export class FakeBrowserWindow extends FakeEmitter implements WindowHandle {
   destroyed = false;
   title: string;
   progress: { value: number; mode: ProgressBarOptions['mode'] | undefined } | undefined;
+  bounds: Rectangle;
 
   constructor(options: BrowserWindowConstructorOptions) {
     super();
     this.options = options;
+    this.bounds = {
+      x: options.x ?? 0,
+      y: options.y ?? 0,
+      width: options.width ?? 800,
+      height: options.height ?? 600,
+    };
     this.title = options.title ?? '';
     FakeBrowserWindow.created.push(this);
   }
@@ -132,6 +141,17 @@ export class FakeBrowserWindow extends FakeEmitter implements WindowHandle {
   }
   isDestroyed(): boolean {
     return this.destroyed;
+  }
+  getBounds(): Rectangle {
+    return { ...this.bounds };
+  }
+  setBounds(bounds: Partial<Rectangle>): void {
+    this.bounds = { ...this.bounds, ...bounds };
+  }
+  /** The user closes the window. */
+  close(): void {
+    this.destroyed = true;
+    this.emit('closed');
   }
 }
 // The fake class must keep fitting the BrowserWindow port.
@@ -410,5 +430,54 @@ export class FakeTray implements ProgressTray {
     const item = this.menu.find((i) => i.label === label);
     if (!item?.click) throw new Error(`no menu item ${label}`);
     (item.click as () => void)();
+  }
+}
+
+/** A display as `screen` reports it. */
+export function fakeDisplay(
+  id: number,
+  bounds: Rectangle,
+  extra: Partial<ScreenDisplay> = {},
+): ScreenDisplay {
+  return {
+    id,
+    bounds,
+    workArea: { ...bounds, height: bounds.height - 40 },
+    size: { width: bounds.width, height: bounds.height },
+    scaleFactor: 1,
+    colorDepth: 24,
+    label: `Display ${id}`,
+    internal: false,
+    ...extra,
+  };
+}
+
+/** Electron's `screen`: tests plug displays in and out. */
+export class FakeScreen extends FakeEmitter implements ScreenPort {
+  displays: ScreenDisplay[];
+  primaryId: number;
+
+  constructor(displays: ScreenDisplay[]) {
+    super();
+    this.displays = displays;
+    this.primaryId = displays[0]?.id ?? 0;
+  }
+  getAllDisplays(): ScreenDisplay[] {
+    return [...this.displays];
+  }
+  getPrimaryDisplay(): ScreenDisplay {
+    const primary = this.displays.find((d) => d.id === this.primaryId);
+    if (!primary) throw new Error('no primary display');
+    return primary;
+  }
+  unplug(id: number): void {
+    const display = this.displays.find((d) => d.id === id);
+    if (!display) throw new Error(`no display ${id}`);
+    this.displays = this.displays.filter((d) => d.id !== id);
+    this.emit('display-removed', fakeEvent({}), display);
+  }
+  plug(display: ScreenDisplay): void {
+    this.displays = [...this.displays, display];
+    this.emit('display-added', fakeEvent({}), display);
   }
 }

@@ -7,6 +7,7 @@ import { useRoute } from './route.ts';
 import { createServices, ServicesContext, type Services } from './services.ts';
 import { startSessionController } from './session-controller.ts';
 import { useSession } from './session-store.ts';
+import { followShellMessages } from './shell-messages.ts';
 import { SignIn } from './SignIn.tsx';
 import { StatusBanners } from './StatusBanners.tsx';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
@@ -38,9 +39,11 @@ export function App() {
         host.sync,
       );
       const stopLock = startLockController(host);
+      const stopShell = followShellMessages(host);
       stop = () => {
         stopSession();
         stopLock();
+        stopShell();
       };
     })().catch((err: unknown) => setStartError(err));
     return () => {

@@ -16,6 +16,7 @@ export const DisplayIndex = z.number().int().min(0).max(15);
 export const ViewportPlacement = z.object({
   seriesInstanceUid: z.string().regex(/^[0-9.]{1,64}$/),
 });
+export type ViewportPlacement = z.infer<typeof ViewportPlacement>;
 
 /** main → page */
 export const ShellToPage = z.discriminatedUnion('type', [
