@@ -19,6 +19,7 @@ import path from 'node:path';
 import { secretFileAt } from './credentials.ts';
 import { demoDataEnv } from './demo-data-env.ts';
 import { layoutFileAt } from './display-layout.ts';
+import { qaRecordFileAt } from './display-qa-service.ts';
 import { startEmbeddedBackend } from './embedded-backend.ts';
 import { consoleLogger } from './logger.ts';
 import type { ProgressTray } from './sync-progress.ts';
@@ -80,6 +81,10 @@ startTandem({
   screen: () => screen,
   layoutStore: layoutFileAt(
     path.join(app.getPath('userData'), 'window-layout.json'),
+    consoleLogger,
+  ),
+  qaRecordStore: qaRecordFileAt(
+    path.join(app.getPath('userData'), 'display-qa.json'),
     consoleLogger,
   ),
   preloadPath: path.join(outDir, 'preload', 'index.cjs'),

@@ -66,9 +66,13 @@ export function openReadingWindow(
   BrowserWindow: WindowFactory,
   preloadPath: string,
   log: Logger,
-  place: { bounds?: Rectangle; route?: string } = {},
+  place: { bounds?: Rectangle; route?: string; fullscreen?: boolean } = {},
 ): WindowHandle {
-  const window = new BrowserWindow({ ...readingWindowOptions(preloadPath), ...place.bounds });
+  const window = new BrowserWindow({
+    ...readingWindowOptions(preloadPath),
+    ...place.bounds,
+    ...(place.fullscreen ? { fullscreen: true, frame: false } : {}),
+  });
   window.once('ready-to-show', () => window.show());
   window.on('page-title-updated', (event) => event.preventDefault());
   // The route (a hash such as `#/cases/<id>`) opens an images window straight on its case.

@@ -29,6 +29,9 @@ import type { EmbeddedBackend } from './embedded-backend.ts';
 import type { SyncSettings } from './sync-settings.ts';
 import { startTandem, type TandemMainDeps } from './tandem-main.ts';
 import type { WorkstationSettings } from './workstation-settings.ts';
+import type { DisplayQaRecord } from '../../shared/display/qa-record.ts';
+import { displayQaIpc } from '../common/display-qa-ipc.ts';
+import { gsdfConformingReadings } from '../../shared/display/tg18.ts';
 
 class FakeBackend implements EmbeddedBackend {
   readonly origin: Promise<string>;
@@ -104,6 +107,7 @@ function setup(
     fakeDisplay(2, { x: 1920, y: 0, width: 2048, height: 2560 }),
   ]);
   const backendFetch = fakeBackendFetch();
+  const qaRecords: DisplayQaRecord[] = [];
   let backendStarts = 0;
   const deps: TandemMainDeps = {
     app,
@@ -127,6 +131,13 @@ function setup(
     every: clock.every,
     screen: () => screen,
     layoutStore: { load: () => Promise.resolve({}), save: () => Promise.resolve() },
+    qaRecordStore: {
+      load: () => Promise.resolve([...qaRecords]),
+      append: (record) => {
+        qaRecords.push(record);
+        return Promise.resolve();
+      },
+    },
     preloadPath: '/app/out/preload/index.cjs',
     rendererRoot: '/app/out/renderer',
     platform: 'linux',
@@ -176,7 +187,9 @@ describe('main process startup', () => {
     expect(t.session.requestHandler).not.toBeNull();
     expect(t.session.checkHandler).not.toBeNull();
     expect(t.session.deviceHandler).not.toBeNull();
-    expect([...t.ipcMain.handlers.keys()].sort()).toEqual(Object.values(IpcChannel).sort());
+    expect([...t.ipcMain.handlers.keys()].sort()).toEqual(
+      [...Object.values(IpcChannel), ...Object.values(displayQaIpc).map((c) => c.channel)].sort(),
+    );
     // The sync link's one-way messages from the page (main sends on the command channel).
     expect([...t.ipcMain.messageListeners.keys()].sort()).toEqual(
       [
@@ -344,6 +357,45 @@ describe('main process startup', () => {
     });
     place({ type: 'place-viewports', display: 1, caseId: '../../x', viewports: [] });
     expect(FakeBrowserWindow.created).toHaveLength(2);
+  });
+
+  it('answers display QA from screen, keeps records, and shows the pattern full screen on the chosen display', async () => {
+    const t = setup();
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    const frame = senderFrame(APP_ENTRY_URL);
+    await expect(t.ipcMain.invoke(displayQaIpc.displays.channel, frame)).resolves.toEqual([
+      { id: '1', label: 'Display 1', width: 1920, height: 1080, scaleFactor: 1, colorDepth: 24 },
+      { id: '2', label: 'Display 2', width: 2048, height: 2560, scaleFactor: 1, colorDepth: 24 },
+    ]);
+    const record: DisplayQaRecord = {
+      displayId: '2',
+      displayLabel: 'Display 2',
+      testedAt: '2026-12-01T10:00:00.000Z',
+      displayClass: 'primary',
+      readings: gsdfConformingReadings(1, 400),
+      ambient: 0,
+      pass: true,
+      maxDeviation: 0.001,
+      luminanceRatio: 400,
+    };
+    await t.ipcMain.invoke(displayQaIpc.saveRecord.channel, frame, record);
+    await expect(t.ipcMain.invoke(displayQaIpc.records.channel, frame)).resolves.toEqual([record]);
+    await expect(
+      t.ipcMain.invoke(displayQaIpc.saveRecord.channel, frame, { ...record, readings: [1] }),
+    ).rejects.toThrow('invalid request');
+    await expect(
+      t.ipcMain.invoke(displayQaIpc.records.channel, senderFrame('https://evil.example/')),
+    ).rejects.toThrow('may not talk');
+
+    await t.ipcMain.invoke(displayQaIpc.showTestPattern.channel, frame, '2');
+    const pattern = FakeBrowserWindow.created.at(-1);
+    expect(pattern?.options).toMatchObject({ x: 1920, y: 0, fullscreen: true, frame: false });
+    expect(pattern?.loadedUrl).toBe(`${APP_ENTRY_URL}#/display-qa/pattern`);
+    await expect(
+      t.ipcMain.invoke(displayQaIpc.showTestPattern.channel, frame, '9'),
+    ).rejects.toThrow('no longer connected');
   });
 
   it('hands over to a running instance instead of starting a second one', async () => {

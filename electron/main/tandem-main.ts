@@ -5,7 +5,14 @@ import type { FetchFunction } from './backend-proxy.ts';
 import { Credentials, type SafeStoragePort, type SecretFile } from './credentials.ts';
 import { checkedBackendOrigin } from './backend-url.ts';
 import type { EmbeddedBackend } from './embedded-backend.ts';
-import { registerHostBridgeHandlers, type IpcHandlerRegistry } from './host-bridge-handlers.ts';
+import {
+  registerHostBridgeHandlers,
+  registerValidatedHandlers,
+  type IpcHandlerRegistry,
+  type ValidatedMethod,
+} from './host-bridge-handlers.ts';
+import { displayQaIpc } from '../common/display-qa-ipc.ts';
+import { createDisplayQaService, type QaRecordStore } from './display-qa-service.ts';
 import { IdleLock, type IdlePower } from './idle-lock.ts';
 import type { Logger } from './logger.ts';
 import type { LayoutStore, ScreenPort } from './display-layout.ts';
@@ -67,6 +74,8 @@ export interface TandemMainDeps {
   screen: () => ScreenPort;
   /** Where the windows of each display arrangement are remembered. */
   layoutStore: LayoutStore;
+  /** Where display QA records are kept. */
+  qaRecordStore: QaRecordStore;
   preloadPath: string;
   rendererRoot: string;
   platform: string;
@@ -200,6 +209,23 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
     log,
   });
   syncing.windows = windows;
+  registerValidatedHandlers(
+    deps.ipcMain,
+    displayQaIpc as unknown as Record<string, ValidatedMethod>,
+    createDisplayQaService({
+      screen: deps.screen(),
+      store: deps.qaRecordStore,
+      showPattern: (display) => {
+        const window = openReadingWindow(deps.BrowserWindow, deps.preloadPath, log, {
+          bounds: display.bounds,
+          route: '#/display-qa/pattern',
+          fullscreen: true,
+        });
+        syncing.display?.apply(window);
+      },
+    }),
+    log,
+  );
   const idleLock = new IdleLock({
     power: deps.powerMonitor,
     session: credentials,

@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { z } from 'zod';
-import { createHostBridge } from './host-bridge-client.ts';
+import { createDisplayQaClient, createHostBridge } from './host-bridge-client.ts';
 import { createShellLink } from './shell-link-client.ts';
 import { createSyncLink } from './sync-link-client.ts';
 
@@ -22,5 +22,6 @@ contextBridge.exposeInMainWorld(
     (channel, ...args) => ipcRenderer.invoke(channel, ...args),
     createSyncLink(transport),
     createShellLink(transport),
+    createDisplayQaClient((channel, ...args) => ipcRenderer.invoke(channel, ...args)),
   ),
 );

@@ -13,6 +13,8 @@ import { StatusBanners } from './StatusBanners.tsx';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
 import { startLockController } from '../lock/lock-controller.ts';
 import { LockScreen } from '../lock/LockScreen.tsx';
+import { DisplayQaPage } from '../display-qa/DisplayQaPage.tsx';
+import { TestPattern } from '../display-qa/TestPattern.tsx';
 import { useLocked } from '../lock/lock-store.ts';
 import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
 
@@ -68,6 +70,8 @@ function Screens({ startError }: { startError: unknown }) {
   const settingsOpen = useSettingsOpen();
   const locked = useLocked();
 
+  // The QA test pattern holds no patient data: it shows whoever is signed in (its own window in Electron).
+  if (route.name === 'display-qa-pattern') return <TestPattern />;
   if (session.status === 'checking') return <p className="splash">Starting…</p>;
   if (session.status === 'signed-out') {
     return (
@@ -87,6 +91,8 @@ function Screens({ startError }: { startError: unknown }) {
           <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
             <CaseView key={route.caseId} caseId={route.caseId} />
           </Suspense>
+        ) : route.name === 'display-qa' ? (
+          <DisplayQaPage />
         ) : (
           <Worklist />
         )}

@@ -1,6 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { User } from '../../shared/api/contract.ts';
+import { DisplayQaRecord } from '../../shared/display/qa-record.ts';
 
 /**
  * What this workstation remembers about itself, apart from patient data: who was last signed in
@@ -43,6 +44,7 @@ const KEYS = {
   cacheOwner: 'cache-owner',
   budget: 'cache-budget',
   idleLock: 'idle-lock-minutes',
+  displayQa: 'display-qa-records',
 } as const;
 
 async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
@@ -97,4 +99,17 @@ export async function idleLockMinutes(): Promise<number> {
 
 export function setIdleLockMinutes(minutes: number): Promise<void> {
   return write(KEYS.idleLock, z.number().min(0).parse(minutes));
+}
+
+/** Display QA records kept in browser mode (Electron keeps them in main), oldest first. */
+export async function displayQaRecords(): Promise<DisplayQaRecord[]> {
+  return (await read(KEYS.displayQa, z.array(DisplayQaRecord))) ?? [];
+}
+
+export async function addDisplayQaRecord(record: DisplayQaRecord): Promise<void> {
+  const db = workstationDb();
+  await db.transaction('rw', db.entries, async () => {
+    const records = [...(await displayQaRecords()), DisplayQaRecord.parse(record)];
+    await write(KEYS.displayQa, records);
+  });
 }
