@@ -1,6 +1,7 @@
 import {
   app,
   BrowserWindow,
+  crashReporter,
   dialog,
   ipcMain,
   Menu,
@@ -14,7 +15,9 @@ import {
   Tray,
   utilityProcess,
 } from 'electron';
+import electronUpdater from 'electron-updater';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { secretFileAt } from './credentials.ts';
 import { demoDataEnv } from './demo-data-env.ts';
@@ -22,6 +25,7 @@ import { layoutFileAt } from './display-layout.ts';
 import { qaRecordFileAt } from './display-qa-service.ts';
 import { startEmbeddedBackend } from './embedded-backend.ts';
 import { consoleLogger } from './logger.ts';
+import { CRASH_REPORTER_OPTIONS, crashLogWriter, logUncaughtErrors } from './crash-log.ts';
 import type { ProgressTray } from './sync-progress.ts';
 import { readSyncSettings } from './sync-settings.ts';
 import { readWorkstationSettings } from './workstation-settings.ts';
@@ -46,6 +50,17 @@ function createTray(): ProgressTray | null {
     setMenu: (items) => tray.setContextMenu(Menu.buildFromTemplate(items)),
   };
 }
+
+// Crash dumps stay on this machine; main's uncaught errors go to a local log, redacted.
+crashReporter.start(CRASH_REPORTER_OPTIONS);
+logUncaughtErrors(
+  process,
+  crashLogWriter({
+    dir: path.join(app.getPath('userData'), 'logs'),
+    home: os.homedir(),
+    log: consoleLogger,
+  }),
+);
 
 startTandem({
   app,
@@ -90,6 +105,10 @@ startTandem({
   preloadPath: path.join(outDir, 'preload', 'index.cjs'),
   rendererRoot: path.join(outDir, 'renderer'),
   platform: process.platform,
+  argv: process.argv,
+  setApplicationMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
+  updater: electronUpdater.autoUpdater,
+  isPackaged: app.isPackaged,
   log: consoleLogger,
 }).catch((error: unknown) => {
   consoleLogger.error(

@@ -23,6 +23,7 @@ export interface WindowHandle extends ProgressWindow {
 export interface WindowFactory {
   new (options: BrowserWindowConstructorOptions): WindowHandle;
   getAllWindows(): WindowHandle[];
+  getFocusedWindow(): WindowHandle | null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { MenuItemConstructorOptions } from 'electron';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IpcChannel } from '../../shared/ipc/host-bridge.ts';
 import { ShellIpcChannel } from '../common/shell-ipc.ts';
@@ -88,7 +89,9 @@ function setup(
   origin: Promise<string> = Promise.resolve('http://127.0.0.1:9'),
   settings: SyncSettings = {},
   workstation: WorkstationSettings = {},
+  options: { argv?: string[] } = {},
 ) {
+  const menus: MenuItemConstructorOptions[][] = [];
   const calls: string[] = [];
   const app = new FakeApp(calls);
   const protocol = new FakeProtocol(calls);
@@ -141,6 +144,19 @@ function setup(
     preloadPath: '/app/out/preload/index.cjs',
     rendererRoot: '/app/out/renderer',
     platform: 'linux',
+    argv: options.argv ?? ['/opt/Tandem/tandem'],
+    setApplicationMenu: (template) => {
+      menus.push(template);
+    },
+    updater: {
+      autoDownload: false,
+      autoInstallOnAppQuit: false,
+      setFeedURL: () => {
+        throw new Error('no update feed in tests');
+      },
+      checkForUpdates: () => Promise.reject(new Error('no network in tests')),
+    },
+    isPackaged: false,
     log,
   };
   return {
@@ -160,6 +176,7 @@ function setup(
     calls,
     log,
     starts: () => backendStarts,
+    menus,
   };
 }
 
@@ -398,6 +415,55 @@ describe('main process startup', () => {
     ).rejects.toThrow('no longer connected');
   });
 
+  it('opens the case of a deep link given at launch once the page listens, and of a second launch', async () => {
+    const t = setup(undefined, {}, {}, { argv: ['/opt/Tandem/tandem', 'tandem://case/case-7'] });
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    expect(t.app.protocolClients).toEqual(['tandem']);
+    const main = FakeBrowserWindow.created[0];
+    if (!main) throw new Error('no window');
+    const toPage = () =>
+      main.webContents.sent
+        .filter((m) => m.channel === ShellIpcChannel.toPage)
+        .map((m) => m.args[0]);
+    expect(toPage()).toEqual([]);
+    t.ipcMain.message(ShellIpcChannel.toShell, senderFrame(APP_ENTRY_URL), main.webContents, {
+      type: 'ready',
+    });
+    expect(toPage()).toEqual([{ type: 'open-case', caseId: 'case-7' }]);
+
+    main.minimized = true;
+    t.app.emit('second-instance', fakeEvent({}), ['/opt/Tandem/tandem', 'tandem://case/case-8']);
+    t.app.emit('second-instance', fakeEvent({}), ['/opt/Tandem/tandem', 'tandem://case/../x']);
+    const openUrl = fakeEvent({});
+    t.app.emit('open-url', openUrl, 'tandem://case/case-9');
+    expect(openUrl.defaultPrevented).toBe(true);
+    expect(toPage().slice(1)).toEqual([
+      { type: 'open-case', caseId: 'case-8' },
+      { type: 'open-case', caseId: 'case-9' },
+    ]);
+    expect(main.minimized).toBe(false);
+    expect(main.focused).toBe(true);
+  });
+
+  it('sets the native menu from the shortcut table; a click replays the key in the focused window', async () => {
+    const t = setup();
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    const image = t.menus[0]?.find((m) => m.label === 'Image');
+    const next = (Array.isArray(image?.submenu) ? image.submenu : []).find(
+      (i) => i.label === 'Next image',
+    );
+    expect(next?.accelerator).toBe('Down');
+    (next?.click as () => void)();
+    expect(FakeBrowserWindow.created[0]?.webContents.sent.at(-1)).toEqual({
+      channel: ShellIpcChannel.toPage,
+      args: [{ type: 'shortcut', id: 'next-image' }],
+    });
+  });
+
   it('hands over to a running instance instead of starting a second one', async () => {
     const t = setup();
     t.app.hasLock = false;
@@ -415,7 +481,7 @@ describe('main process startup', () => {
     const window = FakeBrowserWindow.created[0];
     if (!window) throw new Error('no window');
     window.minimized = true;
-    t.app.emit('second-instance');
+    t.app.emit('second-instance', fakeEvent({}), ['/opt/Tandem/tandem']);
     expect(window.minimized).toBe(false);
     expect(window.focused).toBe(true);
   });

@@ -1,9 +1,12 @@
-import type { Event, Protocol } from 'electron';
+import type { Event, MenuItemConstructorOptions, Protocol } from 'electron';
 import type { HostBridge } from '../../shared/ipc/host-bridge.ts';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import type { FetchFunction } from './backend-proxy.ts';
 import { Credentials, type SafeStoragePort, type SecretFile } from './credentials.ts';
+import { appMenuTemplate } from './app-menu.ts';
+import { configureAutoUpdate, type UpdaterPort } from './auto-update.ts';
 import { checkedBackendOrigin } from './backend-url.ts';
+import { caseIdFromArgv, caseIdFromDeepLink, DEEP_LINK_SCHEME } from './deep-link.ts';
 import type { EmbeddedBackend } from './embedded-backend.ts';
 import {
   registerHostBridgeHandlers,
@@ -38,7 +41,9 @@ export interface AppLifecycle {
     event: 'web-contents-created',
     listener: (event: Event, contents: GuardedWebContents) => void,
   ): unknown;
-  on(event: 'second-instance', listener: () => void): unknown;
+  on(event: 'second-instance', listener: (event: Event, argv: string[]) => void): unknown;
+  on(event: 'open-url', listener: (event: Event, url: string) => void): unknown;
+  setAsDefaultProtocolClient(protocol: string): boolean;
   on(event: 'activate', listener: () => void): unknown;
   on(event: 'window-all-closed', listener: () => void): unknown;
   on(event: 'will-quit', listener: (event: Event) => void): unknown;
@@ -79,6 +84,13 @@ export interface TandemMainDeps {
   preloadPath: string;
   rendererRoot: string;
   platform: string;
+  /** process.argv: a deep link may come with the first launch */
+  argv: readonly string[];
+  /** Menu.setApplicationMenu(Menu.buildFromTemplate(template)) */
+  setApplicationMenu: (template: MenuItemConstructorOptions[]) => void;
+  /** electron-updater's autoUpdater */
+  updater: UpdaterPort;
+  isPackaged: boolean;
   log: Logger;
 }
 
@@ -118,7 +130,24 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
     if (window.isMinimized()) window.restore();
     window.focus();
   };
-  app.on('second-instance', () => showWindow());
+  // A deep link opens its case in the worklist window once a page listens ('ready').
+  const links: { pending: string | null; open?: (caseId: string) => void } = {
+    pending: caseIdFromArgv(deps.argv),
+  };
+  const openDeepLink = (caseId: string | null): void => {
+    if (caseId === null) return;
+    if (links.open) links.open(caseId);
+    else links.pending = caseId;
+  };
+  app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  app.on('second-instance', (_event, argv) => {
+    showWindow();
+    openDeepLink(caseIdFromArgv(argv));
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openDeepLink(caseIdFromDeepLink(url));
+  });
   app.on('activate', () => {
     if (deps.BrowserWindow.getAllWindows().length === 0) showWindow();
   });
@@ -238,14 +267,37 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
     log,
   });
   syncing.idleLock = idleLock;
-  shell.onMessage((message) => {
-    if (message.type === 'unlocked') idleLock.unlocked();
+  shell.onMessage((message, from) => {
+    if (message.type === 'ready' && from.id === windows.mainWindow().webContents.id) {
+      links.open = (caseId) => {
+        shell.send(windows.mainWindow().webContents, { type: 'open-case', caseId });
+        showWindow();
+      };
+      if (links.pending !== null) links.open(links.pending);
+      links.pending = null;
+    } else if (message.type === 'unlocked') idleLock.unlocked();
     else if (message.type === 'place-viewports') {
       windows.placeViewports(message.display, message.caseId, message.viewports);
     }
   });
 
+  deps.setApplicationMenu(
+    appMenuTemplate({
+      platform: deps.platform,
+      shortcut: (id) => {
+        const focused = deps.BrowserWindow.getFocusedWindow() ?? windows.mainWindow();
+        shell.send(focused.webContents, { type: 'shortcut', id });
+      },
+    }),
+  );
+
   await windows.openAll();
+  void configureAutoUpdate({
+    updater: deps.updater,
+    feedUrl: workstation.updateFeedUrl,
+    isPackaged: deps.isPackaged,
+    log,
+  });
   return true;
 }
 

@@ -92,6 +92,9 @@ export class FakeBrowserWindow extends FakeEmitter implements WindowHandle {
   static getAllWindows(): WindowHandle[] {
     return FakeBrowserWindow.created;
   }
+  static getFocusedWindow(): WindowHandle | null {
+    return FakeBrowserWindow.created.find((w) => w.focused && !w.destroyed) ?? null;
+  }
 
   readonly options: BrowserWindowConstructorOptions;
   readonly webContents = new FakeSyncTarget();
@@ -284,6 +287,11 @@ export class FakeApp extends FakeEmitter implements AppLifecycle {
   }
   requestSingleInstanceLock(): boolean {
     return this.hasLock;
+  }
+  readonly protocolClients: string[] = [];
+  setAsDefaultProtocolClient(protocol: string): boolean {
+    this.protocolClients.push(protocol);
+    return true;
   }
   quit(): void {
     this.quitCount += 1;

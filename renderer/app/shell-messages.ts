@@ -9,7 +9,7 @@ import { navigate } from './route.ts';
  */
 export function followShellMessages(host: HostBridge): () => void {
   if (!host.shell) return () => undefined;
-  return host.shell.listen((message) => {
+  const stop = host.shell.listen((message) => {
     if (message.type === 'open-case' || message.type === 'show-viewports') {
       navigate({ name: 'case', caseId: message.caseId });
     } else if (message.type === 'shortcut') {
@@ -21,4 +21,6 @@ export function followShellMessages(host: HostBridge): () => void {
       );
     }
   });
+  host.shell.tell({ type: 'ready' });
+  return stop;
 }

@@ -37,6 +37,8 @@ export type ShellToPage = z.infer<typeof ShellToPage>;
 
 /** page → main */
 export const PageToShell = z.discriminatedUnion('type', [
+  /** the page listens now: main sends what waited for it (a deep link given at launch) */
+  z.object({ type: z.literal('ready') }),
   /** the user gave the password again: the lock is lifted */
   z.object({ type: z.literal('unlocked') }),
   /** a hanging-protocol stage wants these viewports on display N (an images window there) */
