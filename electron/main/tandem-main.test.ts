@@ -332,11 +332,16 @@ describe('main process startup', () => {
     });
     t.clock.tick();
     expect(locks()).toBe(1);
+    // A reloaded page comes up locked.
+    t.ipcMain.message(ShellIpcChannel.toShell, senderFrame(APP_ENTRY_URL), window.webContents, {
+      type: 'ready',
+    });
+    expect(locks()).toBe(2);
     t.ipcMain.message(ShellIpcChannel.toShell, senderFrame(APP_ENTRY_URL), window.webContents, {
       type: 'unlocked',
     });
     t.power.emit('lock-screen');
-    expect(locks()).toBe(2);
+    expect(locks()).toBe(3);
   });
 
   it("opens an images window on the display a page's hanging protocol asks for", async () => {

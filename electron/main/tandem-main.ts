@@ -268,6 +268,8 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
   });
   syncing.idleLock = idleLock;
   shell.onMessage((message, from) => {
+    // A page loaded (or reloaded) while Tandem is locked starts under the lock screen.
+    if (message.type === 'ready' && idleLock.isLocked()) shell.send(from, { type: 'lock' });
     if (message.type === 'ready' && from.id === windows.mainWindow().webContents.id) {
       links.open = (caseId) => {
         shell.send(windows.mainWindow().webContents, { type: 'open-case', caseId });
