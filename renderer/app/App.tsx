@@ -12,6 +12,7 @@ import { SignIn } from './SignIn.tsx';
 import { StatusBanners } from './StatusBanners.tsx';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
 import { startLockController } from '../lock/lock-controller.ts';
+import { finishPendingPurge } from '../lock/purge-cache.ts';
 import { LockScreen } from '../lock/LockScreen.tsx';
 import { DisplayQaPage } from '../display-qa/DisplayQaPage.tsx';
 import { TestPattern } from '../display-qa/TestPattern.tsx';
@@ -29,6 +30,8 @@ export function App() {
     let cancelled = false;
     let stop: (() => void) | undefined;
     (async () => {
+      // A sign-out that asked for the patient cache to be purged finishes here, before it opens.
+      await finishPendingPurge();
       const host = getHost();
       const base = await host.backendBaseUrl();
       if (cancelled) return;

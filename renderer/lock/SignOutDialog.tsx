@@ -4,7 +4,8 @@ import { UNSENT_OUTBOX_STATES } from '../../shared/cache/rows.ts';
 import { cacheDb } from '../app/local-cache.ts';
 import { useServices } from '../app/services.ts';
 import { sessionStore } from '../app/session-store.ts';
-import { purgePatientCache } from './purge-cache.ts';
+import { forgetUser } from '../app/workstation-db.ts';
+import { purgePatientCacheAndReload } from './purge-cache.ts';
 
 /**
  * Sign out, optionally deleting every cached patient record from this workstation (images,
@@ -14,7 +15,6 @@ export function SignOutDialog({ onClose }: { onClose: () => void }) {
   const { api } = useServices();
   const [purge, setPurge] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const unsent = useLiveQuery(
     () => cacheDb().outbox.where('state').anyOf(UNSENT_OUTBOX_STATES).count(),
     [],
@@ -42,17 +42,13 @@ export function SignOutDialog({ onClose }: { onClose: () => void }) {
       // Signing out locally matters more than telling the server; its session expires anyway.
     }
     if (purge) {
-      try {
-        await purgePatientCache();
-      } catch {
-        setError('The cached patient data could not be deleted. Close Tandem and try again.');
-        setBusy(false);
-        return;
-      }
+      // The next start asks for a sign-in; the page reloads and deletes the cache before
+      // anything opens it again.
+      await forgetUser().catch(() => undefined);
+      purgePatientCacheAndReload();
+      return;
     }
-    sessionStore.signedOut(purge ? 'Signed out. The cached patient data was deleted.' : undefined);
-    // Start afresh: every connection to the deleted cache goes with the page.
-    if (purge) window.location.reload();
+    sessionStore.signedOut();
   }
 
   return (
@@ -79,11 +75,6 @@ export function SignOutDialog({ onClose }: { onClose: () => void }) {
           <p className="form-error" role="alert">
             {unsent === 1 ? '1 signed report has' : `${unsent} signed reports have`} not been
             delivered yet and would be lost.
-          </p>
-        )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
           </p>
         )}
         <div className="dialog-buttons">
