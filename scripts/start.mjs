@@ -5,32 +5,11 @@
 // points to browser mode. `npm start -- --no-build` skips the build and the demo data generation
 // (use what is there); other arguments go to Electron.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { findElectronBinary } from '../electron/build/electron-binary.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-
-/**
- * The Electron executable, or null when there is none. Finds it the way the `electron` package
- * does (path.txt, ELECTRON_OVERRIDE_DIST_PATH) without loading that package, whose entry point
- * starts a download when the binary is missing.
- */
-function findElectronBinary() {
-  let packageDir;
-  try {
-    packageDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-  } catch {
-    return null;
-  }
-  const pathFile = path.join(packageDir, 'path.txt');
-  const executable = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  let candidate = null;
-  if (override) candidate = path.join(override, executable || 'electron');
-  else if (executable) candidate = path.join(packageDir, 'dist', executable);
-  return candidate !== null && existsSync(candidate) ? candidate : null;
-}
 
 const args = process.argv.slice(2);
 const skipBuild = args.includes('--no-build');

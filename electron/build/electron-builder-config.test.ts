@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ICON_SIZES } from './make-icons.mjs';
+import { DEEP_LINK_SCHEME } from '../main/deep-link.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -34,6 +35,12 @@ describe('electron-builder.yml', () => {
     expect(config.appId).toBe('org.tandem.workstation');
     expect(config.productName).toBe('Tandem');
     expect(config.asar).toBe(true);
+  });
+
+  it('registers the tandem:// scheme that main takes deep links from', async () => {
+    const config = await loadConfig();
+    const protocols = Array.isArray(config.protocols) ? config.protocols : [config.protocols];
+    expect(protocols.flatMap((p) => p?.schemes ?? [])).toEqual([DEEP_LINK_SCHEME]);
   });
 
   it('builds AppImage and deb, NSIS and dmg', async () => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AppInfo, IpcChannel, type HostBridge } from '../../shared/ipc/host-bridge.ts';
 
-/** The HostBridge members that are request/response calls (the sync link has its own wire, sync-ipc.ts). */
-export type HostBridgeMethod = Exclude<keyof HostBridge, 'sync'>;
+/** The HostBridge members that are request/response calls (the sync and shell links have their own wires). */
+export type HostBridgeMethod = Exclude<keyof HostBridge, 'sync' | 'shell' | 'displayQa'>;
 export type HostBridgeMethods = Pick<HostBridge, HostBridgeMethod>;
 
 /**

@@ -1,7 +1,8 @@
 import type { IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import { TandemError } from '../../shared/api/errors.ts';
 import type { HostBridge } from '../../shared/ipc/host-bridge.ts';
-import { hostBridgeIpc, hostBridgeMethods } from '../common/host-bridge-ipc.ts';
+import type { z } from 'zod';
+import { hostBridgeIpc } from '../common/host-bridge-ipc.ts';
 import { isAppUrl } from './app-origin.ts';
 import type { Logger } from './logger.ts';
 
@@ -29,18 +30,25 @@ export function isTrustedSender(event: IpcSenderEvent): boolean {
   return frame !== null && frame.parent === null && isAppUrl(frame.url);
 }
 
+/** One request/response IPC method: its channel and the zod schemas of its arguments and result. */
+export interface ValidatedMethod {
+  readonly channel: string;
+  readonly args: z.ZodType<unknown[]>;
+  readonly result: z.ZodType;
+}
+
 /**
- * Registers one ipcMain handler per HostBridge method. Each checks the sender, validates the
+ * Registers one ipcMain handler per method of a contract. Each checks the sender, validates the
  * arguments with the method's zod schema, calls the implementation and validates its result
  * before it leaves main. Refusals reject the renderer's promise with a TandemError.
  */
-export function registerHostBridgeHandlers(
+export function registerValidatedHandlers(
   ipcMain: IpcHandlerRegistry,
-  implementation: HostBridge,
+  contracts: Readonly<Record<string, ValidatedMethod>>,
+  implementation: object,
   log: Logger,
 ): void {
-  for (const method of hostBridgeMethods) {
-    const contract = hostBridgeIpc[method];
+  for (const [method, contract] of Object.entries(contracts)) {
     ipcMain.handle(contract.channel, async (event, ...rawArgs) => {
       if (!isTrustedSender(event)) {
         log.warn(`refused IPC ${contract.channel} from an untrusted frame`);
@@ -51,7 +59,12 @@ export function registerHostBridgeHandlers(
         log.warn(`refused IPC ${contract.channel}: invalid arguments`);
         throw new TandemError('ipc-bad-request', 'Tandem received an invalid request.');
       }
-      const call = implementation[method] as (...a: unknown[]) => Promise<unknown>;
+      const call = (implementation as Record<string, (...a: unknown[]) => Promise<unknown>>)[
+        method
+      ];
+      if (typeof call !== 'function') {
+        throw new TandemError('ipc-bad-request', 'Tandem received an invalid request.');
+      }
       const result = contract.result.safeParse(await call.apply(implementation, args.data));
       if (!result.success) {
         log.error(`IPC ${contract.channel}: main produced an invalid result`);
@@ -60,4 +73,18 @@ export function registerHostBridgeHandlers(
       return result.data;
     });
   }
+}
+
+/** Registers one ipcMain handler per HostBridge method (see registerValidatedHandlers). */
+export function registerHostBridgeHandlers(
+  ipcMain: IpcHandlerRegistry,
+  implementation: HostBridge,
+  log: Logger,
+): void {
+  registerValidatedHandlers(
+    ipcMain,
+    hostBridgeIpc as unknown as Record<string, ValidatedMethod>,
+    implementation,
+    log,
+  );
 }

@@ -1,6 +1,8 @@
 import {
   app,
   BrowserWindow,
+  crashReporter,
+  dialog,
   ipcMain,
   Menu,
   nativeImage,
@@ -8,18 +10,26 @@ import {
   powerMonitor,
   protocol,
   safeStorage,
+  screen,
   session,
   Tray,
   utilityProcess,
 } from 'electron';
+import electronUpdater from 'electron-updater';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { secretFileAt } from './credentials.ts';
 import { demoDataEnv } from './demo-data-env.ts';
+import { layoutFileAt } from './display-layout.ts';
+import { qaRecordFileAt } from './display-qa-service.ts';
 import { startEmbeddedBackend } from './embedded-backend.ts';
 import { consoleLogger } from './logger.ts';
+import { CRASH_REPORTER_OPTIONS, crashLogWriter, logUncaughtErrors } from './crash-log.ts';
 import type { ProgressTray } from './sync-progress.ts';
 import { readSyncSettings } from './sync-settings.ts';
+import { readWorkstationSettings } from './workstation-settings.ts';
+import { TandemError } from '../../shared/api/errors.ts';
 import { startTandem } from './tandem-main.ts';
 
 // Built layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/.
@@ -41,6 +51,17 @@ function createTray(): ProgressTray | null {
   };
 }
 
+// Crash dumps stay on this machine; main's uncaught errors go to a local log, redacted.
+crashReporter.start(CRASH_REPORTER_OPTIONS);
+logUncaughtErrors(
+  process,
+  crashLogWriter({
+    dir: path.join(app.getPath('userData'), 'logs'),
+    home: os.homedir(),
+    log: consoleLogger,
+  }),
+);
+
 startTandem({
   app,
   BrowserWindow,
@@ -55,6 +76,8 @@ startTandem({
   createTray,
   loadSyncSettings: () =>
     readSyncSettings(path.join(app.getPath('userData'), 'sync.json'), consoleLogger),
+  loadWorkstationSettings: () =>
+    readWorkstationSettings(path.join(app.getPath('userData'), 'workstation.json'), consoleLogger),
   startBackend: () =>
     startEmbeddedBackend({
       fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
@@ -71,13 +94,28 @@ startTandem({
       log: consoleLogger,
     }),
   fetch: (input, init) => fetch(input, init),
+  screen: () => screen,
+  layoutStore: layoutFileAt(
+    path.join(app.getPath('userData'), 'window-layout.json'),
+    consoleLogger,
+  ),
+  qaRecordStore: qaRecordFileAt(
+    path.join(app.getPath('userData'), 'display-qa.json'),
+    consoleLogger,
+  ),
   preloadPath: path.join(outDir, 'preload', 'index.cjs'),
   rendererRoot: path.join(outDir, 'renderer'),
   platform: process.platform,
+  argv: process.argv,
+  setApplicationMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
+  updater: electronUpdater.autoUpdater,
+  isPackaged: app.isPackaged,
   log: consoleLogger,
 }).catch((error: unknown) => {
   consoleLogger.error(
     `startup failed: ${error instanceof Error ? error.message : 'unknown error'}`,
   );
+  // A TandemError's message is written for the person at the screen (e.g. an insecure backend URL).
+  if (error instanceof TandemError) dialog.showErrorBox('Tandem cannot start', error.message);
   app.exit(1);
 });

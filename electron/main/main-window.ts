@@ -1,23 +1,29 @@
-import type { BrowserWindowConstructorOptions, Event } from 'electron';
+import type { BrowserWindowConstructorOptions, Event, Rectangle } from 'electron';
 import { APP_ENTRY_URL } from './app-origin.ts';
 import type { Logger } from './logger.ts';
 import type { ProgressWindow } from './sync-progress.ts';
+import type { SyncIpcTarget } from './sync-ipc.ts';
 
 /** The part of a BrowserWindow main uses (a real BrowserWindow satisfies it). */
 export interface WindowHandle extends ProgressWindow {
+  readonly webContents: SyncIpcTarget;
   loadURL(url: string): Promise<void>;
   show(): void;
   focus(): void;
   isMinimized(): boolean;
   restore(): void;
+  getBounds(): Rectangle;
+  setBounds(bounds: Partial<Rectangle>): void;
   once(event: 'ready-to-show', listener: () => void): unknown;
   on(event: 'page-title-updated', listener: (event: Event, title: string) => void): unknown;
+  on(event: 'closed' | 'moved', listener: () => void): unknown;
 }
 
 /** The BrowserWindow class as main uses it. */
 export interface WindowFactory {
   new (options: BrowserWindowConstructorOptions): WindowHandle;
   getAllWindows(): WindowHandle[];
+  getFocusedWindow(): WindowHandle | null;
 }
 
 /**
@@ -54,18 +60,24 @@ export function readingWindowOptions(preloadPath: string): BrowserWindowConstruc
 
 /**
  * Opens a reading window on app://tandem. It shows once painted; a failed load is logged, not
- * thrown: the window stays, and reloading it may succeed. Main owns the title (it shows sync
+ * thrown: the window stays, and reloading it may succeed. Placed on a display by `bounds`. Main owns the title (it shows sync
  * progress, `sync-progress.ts`): the page's <title> does not replace it.
  */
 export function openReadingWindow(
   BrowserWindow: WindowFactory,
   preloadPath: string,
   log: Logger,
+  place: { bounds?: Rectangle; route?: string; fullscreen?: boolean } = {},
 ): WindowHandle {
-  const window = new BrowserWindow(readingWindowOptions(preloadPath));
+  const window = new BrowserWindow({
+    ...readingWindowOptions(preloadPath),
+    ...place.bounds,
+    ...(place.fullscreen ? { fullscreen: true, frame: false } : {}),
+  });
   window.once('ready-to-show', () => window.show());
   window.on('page-title-updated', (event) => event.preventDefault());
-  window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
+  // The route (a hash such as `#/cases/<id>`) opens an images window straight on its case.
+  window.loadURL(`${APP_ENTRY_URL}${place.route ?? ''}`).catch((error: unknown) => {
     log.error(
       `the reading window did not load: ${error instanceof Error ? error.message : 'unknown error'}`,
     );

@@ -1,5 +1,7 @@
+import type { MenuItemConstructorOptions } from 'electron';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IpcChannel } from '../../shared/ipc/host-bridge.ts';
+import { ShellIpcChannel } from '../common/shell-ipc.ts';
 import { SyncIpcChannel } from '../common/sync-ipc.ts';
 import {
   FakeApp,
@@ -8,6 +10,8 @@ import {
   FakeNet,
   FakePowerMonitor,
   FakeProtocol,
+  FakeScreen,
+  fakeDisplay,
   FakeSafeStorage,
   FakeSession,
   FakeSyncTarget,
@@ -25,6 +29,10 @@ import type { FetchFunction } from './backend-proxy.ts';
 import type { EmbeddedBackend } from './embedded-backend.ts';
 import type { SyncSettings } from './sync-settings.ts';
 import { startTandem, type TandemMainDeps } from './tandem-main.ts';
+import type { WorkstationSettings } from './workstation-settings.ts';
+import type { DisplayQaRecord } from '../../shared/display/qa-record.ts';
+import { displayQaIpc } from '../common/display-qa-ipc.ts';
+import { gsdfConformingReadings } from '../../shared/display/tg18.ts';
 
 class FakeBackend implements EmbeddedBackend {
   readonly origin: Promise<string>;
@@ -80,7 +88,10 @@ function fakeBackendFetch() {
 function setup(
   origin: Promise<string> = Promise.resolve('http://127.0.0.1:9'),
   settings: SyncSettings = {},
+  workstation: WorkstationSettings = {},
+  options: { argv?: string[] } = {},
 ) {
+  const menus: MenuItemConstructorOptions[][] = [];
   const calls: string[] = [];
   const app = new FakeApp(calls);
   const protocol = new FakeProtocol(calls);
@@ -95,7 +106,12 @@ function setup(
   const net = new FakeNet();
   const clock = new ManualEvery();
   const tray = new FakeTray();
+  const screen = new FakeScreen([
+    fakeDisplay(1, { x: 0, y: 0, width: 1920, height: 1080 }),
+    fakeDisplay(2, { x: 1920, y: 0, width: 2048, height: 2560 }),
+  ]);
   const backendFetch = fakeBackendFetch();
+  const qaRecords: DisplayQaRecord[] = [];
   let backendStarts = 0;
   const deps: TandemMainDeps = {
     app,
@@ -116,10 +132,33 @@ function setup(
     net,
     createTray: () => tray,
     loadSyncSettings: () => Promise.resolve(settings),
+    loadWorkstationSettings: () => Promise.resolve(workstation),
     every: clock.every,
+    screen: () => screen,
+    layoutStore: { load: () => Promise.resolve({}), save: () => Promise.resolve() },
+    qaRecordStore: {
+      load: () => Promise.resolve([...qaRecords]),
+      append: (record) => {
+        qaRecords.push(record);
+        return Promise.resolve();
+      },
+    },
     preloadPath: '/app/out/preload/index.cjs',
     rendererRoot: '/app/out/renderer',
     platform: 'linux',
+    argv: options.argv ?? ['/opt/Tandem/tandem'],
+    setApplicationMenu: (template) => {
+      menus.push(template);
+    },
+    updater: {
+      autoDownload: false,
+      autoInstallOnAppQuit: false,
+      setFeedURL: () => {
+        throw new Error('no update feed in tests');
+      },
+      checkForUpdates: () => Promise.reject(new Error('no network in tests')),
+    },
+    isPackaged: false,
     log,
   };
   return {
@@ -140,6 +179,7 @@ function setup(
     calls,
     log,
     starts: () => backendStarts,
+    menus,
   };
 }
 
@@ -167,12 +207,15 @@ describe('main process startup', () => {
     expect(t.session.requestHandler).not.toBeNull();
     expect(t.session.checkHandler).not.toBeNull();
     expect(t.session.deviceHandler).not.toBeNull();
-    expect([...t.ipcMain.handlers.keys()].sort()).toEqual(Object.values(IpcChannel).sort());
+    expect([...t.ipcMain.handlers.keys()].sort()).toEqual(
+      [...Object.values(IpcChannel), ...Object.values(displayQaIpc).map((c) => c.channel)].sort(),
+    );
     // The sync link's one-way messages from the page (main sends on the command channel).
     expect([...t.ipcMain.messageListeners.keys()].sort()).toEqual(
-      Object.values(SyncIpcChannel)
-        .filter((c) => c !== SyncIpcChannel.command)
-        .sort(),
+      [
+        ...Object.values(SyncIpcChannel).filter((c) => c !== SyncIpcChannel.command),
+        ShellIpcChannel.toShell,
+      ].sort(),
     );
     const window = FakeBrowserWindow.created[0];
     expect(window?.loadedUrl).toBe(APP_ENTRY_URL);
@@ -246,6 +289,189 @@ describe('main process startup', () => {
     );
   });
 
+  it('forwards to a configured HTTPS backend instead of starting the embedded one', async () => {
+    const t = setup(undefined, {}, { backendUrl: 'https://tele.example.org/' });
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    expect(t.starts()).toBe(0);
+    await t.protocol.handlers.get('app')?.(new Request('app://tandem/api/worklist'));
+    expect(t.requests.at(-1)?.path).toBe('/api/worklist');
+    expect(t.log.lines).toContain('info using the configured backend https://tele.example.org');
+  });
+
+  it('refuses to start with a plain-HTTP backend on another host, with a message saying why', async () => {
+    const t = setup(undefined, {}, { backendUrl: 'http://tele.example.org' });
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await expect(started).rejects.toThrow(/must use HTTPS/);
+    expect(t.starts()).toBe(0);
+    expect(FakeBrowserWindow.created).toHaveLength(0);
+  });
+
+  it('locks every window after the idle time, and lets the page lift the lock', async () => {
+    const t = setup(undefined, {}, { idleLockMinutes: 5 });
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    const window = FakeBrowserWindow.created[0];
+    if (!window) throw new Error('no window');
+    const locks = () =>
+      window.webContents.sent.filter((m) => m.channel === ShellIpcChannel.toPage).length;
+    t.power.idleSeconds = 3600;
+    t.clock.tick();
+    expect(locks()).toBe(0); // nobody signed in yet
+    await t.protocol.handlers.get('app')?.(
+      new Request('app://tandem/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'radiologist1', password: 'tandem-demo' }),
+      }),
+    );
+    t.clock.tick();
+    expect(window.webContents.sent.at(-1)).toEqual({
+      channel: ShellIpcChannel.toPage,
+      args: [{ type: 'lock' }],
+    });
+    t.clock.tick();
+    expect(locks()).toBe(1);
+    // A reloaded page comes up locked.
+    t.ipcMain.message(ShellIpcChannel.toShell, senderFrame(APP_ENTRY_URL), window.webContents, {
+      type: 'ready',
+    });
+    expect(locks()).toBe(2);
+    t.ipcMain.message(ShellIpcChannel.toShell, senderFrame(APP_ENTRY_URL), window.webContents, {
+      type: 'unlocked',
+    });
+    t.power.emit('lock-screen');
+    expect(locks()).toBe(3);
+  });
+
+  it("opens an images window on the display a page's hanging protocol asks for", async () => {
+    const t = setup();
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    const main = FakeBrowserWindow.created[0];
+    if (!main) throw new Error('no window');
+    const place = (message: unknown) =>
+      t.ipcMain.message(
+        ShellIpcChannel.toShell,
+        senderFrame(APP_ENTRY_URL),
+        main.webContents,
+        message,
+      );
+    place({
+      type: 'place-viewports',
+      display: 1,
+      caseId: 'c1',
+      viewports: [{ seriesInstanceUid: '1.2' }],
+    });
+    expect(FakeBrowserWindow.created).toHaveLength(2);
+    expect(FakeBrowserWindow.created[1]?.options.x).toBe(1920);
+    expect(FakeBrowserWindow.created[1]?.loadedUrl).toBe(`${APP_ENTRY_URL}#/cases/c1`);
+    place({
+      type: 'place-viewports',
+      display: 1,
+      caseId: 'c1',
+      viewports: [{ seriesInstanceUid: '1.3' }],
+    });
+    expect(FakeBrowserWindow.created[1]?.webContents.sent.at(-1)).toEqual({
+      channel: ShellIpcChannel.toPage,
+      args: [{ type: 'show-viewports', caseId: 'c1', viewports: [{ seriesInstanceUid: '1.3' }] }],
+    });
+    place({ type: 'place-viewports', display: 1, caseId: '../../x', viewports: [] });
+    expect(FakeBrowserWindow.created).toHaveLength(2);
+  });
+
+  it('answers display QA from screen, keeps records, and shows the pattern full screen on the chosen display', async () => {
+    const t = setup();
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    const frame = senderFrame(APP_ENTRY_URL);
+    await expect(t.ipcMain.invoke(displayQaIpc.displays.channel, frame)).resolves.toEqual([
+      { id: '1', label: 'Display 1', width: 1920, height: 1080, scaleFactor: 1, colorDepth: 24 },
+      { id: '2', label: 'Display 2', width: 2048, height: 2560, scaleFactor: 1, colorDepth: 24 },
+    ]);
+    const record: DisplayQaRecord = {
+      displayId: '2',
+      displayLabel: 'Display 2',
+      testedAt: '2026-12-01T10:00:00.000Z',
+      displayClass: 'primary',
+      readings: gsdfConformingReadings(1, 400),
+      ambient: 0,
+      pass: true,
+      maxDeviation: 0.001,
+      luminanceRatio: 400,
+    };
+    await t.ipcMain.invoke(displayQaIpc.saveRecord.channel, frame, record);
+    await expect(t.ipcMain.invoke(displayQaIpc.records.channel, frame)).resolves.toEqual([record]);
+    await expect(
+      t.ipcMain.invoke(displayQaIpc.saveRecord.channel, frame, { ...record, readings: [1] }),
+    ).rejects.toThrow('invalid request');
+    await expect(
+      t.ipcMain.invoke(displayQaIpc.records.channel, senderFrame('https://evil.example/')),
+    ).rejects.toThrow('may not talk');
+
+    await t.ipcMain.invoke(displayQaIpc.showTestPattern.channel, frame, '2');
+    const pattern = FakeBrowserWindow.created.at(-1);
+    expect(pattern?.options).toMatchObject({ x: 1920, y: 0, fullscreen: true, frame: false });
+    expect(pattern?.loadedUrl).toBe(`${APP_ENTRY_URL}#/display-qa/pattern`);
+    await expect(
+      t.ipcMain.invoke(displayQaIpc.showTestPattern.channel, frame, '9'),
+    ).rejects.toThrow('no longer connected');
+  });
+
+  it('opens the case of a deep link given at launch once the page listens, and of a second launch', async () => {
+    const t = setup(undefined, {}, {}, { argv: ['/opt/Tandem/tandem', 'tandem://case/case-7'] });
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    expect(t.app.protocolClients).toEqual(['tandem']);
+    const main = FakeBrowserWindow.created[0];
+    if (!main) throw new Error('no window');
+    const toPage = () =>
+      main.webContents.sent
+        .filter((m) => m.channel === ShellIpcChannel.toPage)
+        .map((m) => m.args[0]);
+    expect(toPage()).toEqual([]);
+    t.ipcMain.message(ShellIpcChannel.toShell, senderFrame(APP_ENTRY_URL), main.webContents, {
+      type: 'ready',
+    });
+    expect(toPage()).toEqual([{ type: 'open-case', caseId: 'case-7' }]);
+
+    main.minimized = true;
+    t.app.emit('second-instance', fakeEvent({}), ['/opt/Tandem/tandem', 'tandem://case/case-8']);
+    t.app.emit('second-instance', fakeEvent({}), ['/opt/Tandem/tandem', 'tandem://case/../x']);
+    const openUrl = fakeEvent({});
+    t.app.emit('open-url', openUrl, 'tandem://case/case-9');
+    expect(openUrl.defaultPrevented).toBe(true);
+    expect(toPage().slice(1)).toEqual([
+      { type: 'open-case', caseId: 'case-8' },
+      { type: 'open-case', caseId: 'case-9' },
+    ]);
+    expect(main.minimized).toBe(false);
+    expect(main.focused).toBe(true);
+  });
+
+  it('sets the native menu from the shortcut table; a click replays the key in the focused window', async () => {
+    const t = setup();
+    const started = startTandem(t.deps);
+    t.app.becomeReady();
+    await started;
+    const image = t.menus[0]?.find((m) => m.label === 'Image');
+    const next = (Array.isArray(image?.submenu) ? image.submenu : []).find(
+      (i) => i.label === 'Next image',
+    );
+    expect(next?.accelerator).toBe('Down');
+    (next?.click as () => void)();
+    expect(FakeBrowserWindow.created[0]?.webContents.sent.at(-1)).toEqual({
+      channel: ShellIpcChannel.toPage,
+      args: [{ type: 'shortcut', id: 'next-image' }],
+    });
+  });
+
   it('hands over to a running instance instead of starting a second one', async () => {
     const t = setup();
     t.app.hasLock = false;
@@ -263,7 +489,7 @@ describe('main process startup', () => {
     const window = FakeBrowserWindow.created[0];
     if (!window) throw new Error('no window');
     window.minimized = true;
-    t.app.emit('second-instance');
+    t.app.emit('second-instance', fakeEvent({}), ['/opt/Tandem/tandem']);
     expect(window.minimized).toBe(false);
     expect(window.focused).toBe(true);
   });

@@ -11,6 +11,7 @@ import type {
   MenuItemConstructorOptions,
   ProgressBarOptions,
   Protocol,
+  Rectangle,
   SafeStorage,
   Session,
   WindowOpenHandlerResponse,
@@ -24,6 +25,8 @@ import type {
   IpcSenderEvent,
   SenderFrame,
 } from '../main/host-bridge-handlers.ts';
+import type { ScreenDisplay, ScreenPort } from '../main/display-layout.ts';
+import type { IdlePower } from '../main/idle-lock.ts';
 import type { Logger } from '../main/logger.ts';
 import type { WindowFactory, WindowHandle } from '../main/main-window.ts';
 import type { PermissionSession } from '../main/permissions.ts';
@@ -89,8 +92,12 @@ export class FakeBrowserWindow extends FakeEmitter implements WindowHandle {
   static getAllWindows(): WindowHandle[] {
     return FakeBrowserWindow.created;
   }
+  static getFocusedWindow(): WindowHandle | null {
+    return FakeBrowserWindow.created.find((w) => w.focused && !w.destroyed) ?? null;
+  }
 
   readonly options: BrowserWindowConstructorOptions;
+  readonly webContents = new FakeSyncTarget();
   loadedUrl: string | undefined;
   shown = false;
   focused = false;
@@ -98,10 +105,17 @@ export class FakeBrowserWindow extends FakeEmitter implements WindowHandle {
   destroyed = false;
   title: string;
   progress: { value: number; mode: ProgressBarOptions['mode'] | undefined } | undefined;
+  bounds: Rectangle;
 
   constructor(options: BrowserWindowConstructorOptions) {
     super();
     this.options = options;
+    this.bounds = {
+      x: options.x ?? 0,
+      y: options.y ?? 0,
+      width: options.width ?? 800,
+      height: options.height ?? 600,
+    };
     this.title = options.title ?? '';
     FakeBrowserWindow.created.push(this);
   }
@@ -130,6 +144,17 @@ export class FakeBrowserWindow extends FakeEmitter implements WindowHandle {
   }
   isDestroyed(): boolean {
     return this.destroyed;
+  }
+  getBounds(): Rectangle {
+    return { ...this.bounds };
+  }
+  setBounds(bounds: Partial<Rectangle>): void {
+    this.bounds = { ...this.bounds, ...bounds };
+  }
+  /** The user closes the window. */
+  close(): void {
+    this.destroyed = true;
+    this.emit('closed');
   }
 }
 // The fake class must keep fitting the BrowserWindow port.
@@ -263,6 +288,11 @@ export class FakeApp extends FakeEmitter implements AppLifecycle {
   requestSingleInstanceLock(): boolean {
     return this.hasLock;
   }
+  readonly protocolClients: string[] = [];
+  setAsDefaultProtocolClient(protocol: string): boolean {
+    this.protocolClients.push(protocol);
+    return true;
+  }
   quit(): void {
     this.quitCount += 1;
     this.emit('will-quit', fakeEvent({}));
@@ -359,7 +389,13 @@ export class FakeSyncTarget implements SyncIpcTarget {
 }
 
 /** powerMonitor: tests emit 'suspend', 'resume', 'lock-screen', 'unlock-screen'. */
-export class FakePowerMonitor extends FakeEmitter implements PowerEvents {}
+export class FakePowerMonitor extends FakeEmitter implements PowerEvents, IdlePower {
+  /** seconds since the last input anywhere on the machine */
+  idleSeconds = 0;
+  getSystemIdleTime(): number {
+    return this.idleSeconds;
+  }
+}
 
 /** Electron's `net` as far as being online goes. */
 export class FakeNet {
@@ -402,5 +438,54 @@ export class FakeTray implements ProgressTray {
     const item = this.menu.find((i) => i.label === label);
     if (!item?.click) throw new Error(`no menu item ${label}`);
     (item.click as () => void)();
+  }
+}
+
+/** A display as `screen` reports it. */
+export function fakeDisplay(
+  id: number,
+  bounds: Rectangle,
+  extra: Partial<ScreenDisplay> = {},
+): ScreenDisplay {
+  return {
+    id,
+    bounds,
+    workArea: { ...bounds, height: bounds.height - 40 },
+    size: { width: bounds.width, height: bounds.height },
+    scaleFactor: 1,
+    colorDepth: 24,
+    label: `Display ${id}`,
+    internal: false,
+    ...extra,
+  };
+}
+
+/** Electron's `screen`: tests plug displays in and out. */
+export class FakeScreen extends FakeEmitter implements ScreenPort {
+  displays: ScreenDisplay[];
+  primaryId: number;
+
+  constructor(displays: ScreenDisplay[]) {
+    super();
+    this.displays = displays;
+    this.primaryId = displays[0]?.id ?? 0;
+  }
+  getAllDisplays(): ScreenDisplay[] {
+    return [...this.displays];
+  }
+  getPrimaryDisplay(): ScreenDisplay {
+    const primary = this.displays.find((d) => d.id === this.primaryId);
+    if (!primary) throw new Error('no primary display');
+    return primary;
+  }
+  unplug(id: number): void {
+    const display = this.displays.find((d) => d.id === id);
+    if (!display) throw new Error(`no display ${id}`);
+    this.displays = this.displays.filter((d) => d.id !== id);
+    this.emit('display-removed', fakeEvent({}), display);
+  }
+  plug(display: ScreenDisplay): void {
+    this.displays = [...this.displays, display];
+    this.emit('display-added', fakeEvent({}), display);
   }
 }

@@ -7,9 +7,16 @@ import { useRoute } from './route.ts';
 import { createServices, ServicesContext, type Services } from './services.ts';
 import { startSessionController } from './session-controller.ts';
 import { useSession } from './session-store.ts';
+import { followShellMessages } from './shell-messages.ts';
 import { SignIn } from './SignIn.tsx';
 import { StatusBanners } from './StatusBanners.tsx';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
+import { startLockController } from '../lock/lock-controller.ts';
+import { finishPendingPurge } from '../lock/purge-cache.ts';
+import { LockScreen } from '../lock/LockScreen.tsx';
+import { DisplayQaPage } from '../display-qa/DisplayQaPage.tsx';
+import { TestPattern } from '../display-qa/TestPattern.tsx';
+import { useLocked } from '../lock/lock-store.ts';
 import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
 
 // Cornerstone is large: load it only when a case is opened, so sign-in and the worklist come up fast.
@@ -23,12 +30,26 @@ export function App() {
     let cancelled = false;
     let stop: (() => void) | undefined;
     (async () => {
+      // A sign-out that asked for the patient cache to be purged finishes here, before it opens.
+      await finishPendingPurge();
       const host = getHost();
       const base = await host.backendBaseUrl();
       if (cancelled) return;
       const created = createServices(base);
       setServices(created);
-      stop = startSessionController(created, base, (err) => setStartError(err), host.sync);
+      const stopSession = startSessionController(
+        created,
+        base,
+        (err) => setStartError(err),
+        host.sync,
+      );
+      const stopLock = startLockController(host);
+      const stopShell = followShellMessages(host);
+      stop = () => {
+        stopSession();
+        stopLock();
+        stopShell();
+      };
     })().catch((err: unknown) => setStartError(err));
     return () => {
       cancelled = true;
@@ -50,7 +71,10 @@ function Screens({ startError }: { startError: unknown }) {
   const session = useSession();
   const route = useRoute();
   const settingsOpen = useSettingsOpen();
+  const locked = useLocked();
 
+  // The QA test pattern holds no patient data: it shows whoever is signed in (its own window in Electron).
+  if (route.name === 'display-qa-pattern') return <TestPattern />;
   if (session.status === 'checking') return <p className="splash">Starting…</p>;
   if (session.status === 'signed-out') {
     return (
@@ -60,18 +84,24 @@ function Screens({ startError }: { startError: unknown }) {
       </>
     );
   }
+  // Locked, the screens stay mounted (drafts, open images) but unreachable under the lock screen.
   return (
-    <div className="app">
-      <Header user={session.user} />
-      <StatusBanners />
-      {route.name === 'case' ? (
-        <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
-          <CaseView key={route.caseId} caseId={route.caseId} />
-        </Suspense>
-      ) : (
-        <Worklist />
-      )}
-      {settingsOpen && <SettingsDialog />}
-    </div>
+    <>
+      <div className="app" inert={locked}>
+        <Header user={session.user} />
+        <StatusBanners />
+        {route.name === 'case' ? (
+          <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
+            <CaseView key={route.caseId} caseId={route.caseId} />
+          </Suspense>
+        ) : route.name === 'display-qa' ? (
+          <DisplayQaPage />
+        ) : (
+          <Worklist />
+        )}
+        {settingsOpen && <SettingsDialog />}
+      </div>
+      {locked && <LockScreen user={session.user} />}
+    </>
   );
 }

@@ -1,7 +1,7 @@
 import type { User } from '../../shared/api/contract.ts';
 import { openSettings } from '../settings/settings-dialog-store.ts';
-import { useServices } from './services.ts';
-import { sessionStore } from './session-store.ts';
+import { useState } from 'react';
+import { SignOutDialog } from '../lock/SignOutDialog.tsx';
 
 const ROLE_LABEL: Record<User['role'], string> = {
   radiologist: 'Radiologist',
@@ -10,16 +10,8 @@ const ROLE_LABEL: Record<User['role'], string> = {
 };
 
 export function Header({ user }: { user: User }) {
-  const { api } = useServices();
-
-  async function signOut() {
-    try {
-      await api.logout();
-    } catch {
-      // Signing out locally matters more than telling the server; its session expires anyway.
-    }
-    sessionStore.signedOut();
-  }
+  // Signing out asks whether to purge the cached patient data (renderer/lock).
+  const [signingOut, setSigningOut] = useState(false);
 
   return (
     <header className="app-header">
@@ -33,10 +25,11 @@ export function Header({ user }: { user: User }) {
         <button type="button" onClick={openSettings}>
           Settings
         </button>
-        <button type="button" onClick={signOut}>
+        <button type="button" onClick={() => setSigningOut(true)}>
           Sign out
         </button>
       </div>
+      {signingOut && <SignOutDialog onClose={() => setSigningOut(false)} />}
     </header>
   );
 }

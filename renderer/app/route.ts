@@ -1,16 +1,25 @@
 import { useSyncExternalStore } from 'react';
 
-export type Route = { name: 'worklist' } | { name: 'case'; caseId: string };
+export type Route =
+  | { name: 'worklist' }
+  | { name: 'case'; caseId: string }
+  | { name: 'display-qa' }
+  | { name: 'display-qa-pattern' };
 
 /** Routes live in the hash so a reload keeps the open case and app://tandem needs no server routes. */
 export function parseRoute(hash: string): Route {
   const match = /^#\/cases\/([A-Za-z0-9-]+)$/.exec(hash);
   if (match?.[1]) return { name: 'case', caseId: match[1] };
+  if (hash === '#/display-qa') return { name: 'display-qa' };
+  if (hash === '#/display-qa/pattern') return { name: 'display-qa-pattern' };
   return { name: 'worklist' };
 }
 
 export function routeHash(route: Route): string {
-  return route.name === 'case' ? `#/cases/${route.caseId}` : '#/worklist';
+  if (route.name === 'case') return `#/cases/${route.caseId}`;
+  if (route.name === 'display-qa') return '#/display-qa';
+  if (route.name === 'display-qa-pattern') return '#/display-qa/pattern';
+  return '#/worklist';
 }
 
 export function navigate(route: Route): void {

@@ -2,6 +2,7 @@ import type { CacheKey } from '../../shared/cache/at-rest-cipher.ts';
 import { Dexie, type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { User } from '../../shared/api/contract.ts';
+import { DisplayQaRecord } from '../../shared/display/qa-record.ts';
 
 /**
  * What this workstation remembers about itself, apart from patient data: who was last signed in
@@ -45,6 +46,8 @@ const KEYS = {
   budget: 'cache-budget',
   encryptCache: 'encrypt-cache',
   browserCacheKey: 'browser-cache-key',
+  idleLock: 'idle-lock-minutes',
+  displayQa: 'display-qa-records',
 } as const;
 
 async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
@@ -124,4 +127,28 @@ export function workstationKeyEntry<T>(
 
 export function setWorkstationKeyEntry(userId: string, value: unknown): Promise<void> {
   return write(`workstation-key:${userId}`, value);
+}
+
+/** Browser mode's idle lock, in minutes without input (0: never); Electron's main has its own. */
+export const DEFAULT_IDLE_LOCK_MINUTES = 15;
+
+export async function idleLockMinutes(): Promise<number> {
+  return (await read(KEYS.idleLock, z.number().min(0))) ?? DEFAULT_IDLE_LOCK_MINUTES;
+}
+
+export function setIdleLockMinutes(minutes: number): Promise<void> {
+  return write(KEYS.idleLock, z.number().min(0).parse(minutes));
+}
+
+/** Display QA records kept in browser mode (Electron keeps them in main), oldest first. */
+export async function displayQaRecords(): Promise<DisplayQaRecord[]> {
+  return (await read(KEYS.displayQa, z.array(DisplayQaRecord))) ?? [];
+}
+
+export async function addDisplayQaRecord(record: DisplayQaRecord): Promise<void> {
+  const db = workstationDb();
+  await db.transaction('rw', db.entries, async () => {
+    const records = [...(await displayQaRecords()), DisplayQaRecord.parse(record)];
+    await write(KEYS.displayQa, records);
+  });
 }

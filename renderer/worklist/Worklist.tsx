@@ -1,3 +1,4 @@
+import { DisplayQaBadge } from '../display-qa/DisplayQaBadge.tsx';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { WorklistItem } from '../../shared/api/contract.ts';
 import { useConnection } from '../app/connection-store.ts';
@@ -81,6 +82,7 @@ export function Worklist() {
           {ready && `${items.length} case${items.length === 1 ? '' : 's'}`}
         </span>
         <span className="spacer" />
+        <DisplayQaBadge />
         <span className="muted hint">↑↓ select · Enter open</span>
       </div>
       {loading && <p className="muted pad">Loading the worklist…</p>}

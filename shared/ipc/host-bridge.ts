@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { DisplayQaHost } from '../display/display-qa-host.ts';
+import type { ShellHostLink } from './shell-link.ts';
 import type { SyncHostLink } from './sync-host-link.ts';
 
 /**
@@ -32,6 +34,10 @@ export interface HostBridge {
    * when main has no safe place for a key. Absent in a plain browser.
    */
   cacheKey?(): Promise<Uint8Array<ArrayBuffer> | null>;
+  /** Present in Electron: lock, deep links, menu commands, other displays (`shell-link.ts`). */
+  readonly shell?: ShellHostLink;
+  /** Present in Electron: displays from `screen`, QA records in main's store. */
+  readonly displayQa?: DisplayQaHost;
 }
 
 /** IPC channel names between preload and main; every payload is validated with zod on both sides. */
