@@ -42,6 +42,7 @@ const KEYS = {
   user: 'signed-in-user',
   cacheOwner: 'cache-owner',
   budget: 'cache-budget',
+  shortcuts: 'viewer-shortcuts',
 } as const;
 
 async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
@@ -85,4 +86,16 @@ export async function cacheBudget(): Promise<number | null> {
 
 export function setCacheBudget(budgetBytes: number | null): Promise<void> {
   return write(KEYS.budget, CacheBudgetSetting.parse({ budgetBytes }));
+}
+
+/** The reader's own viewer shortcuts: action id → keys (actions not named keep their defaults). */
+export const ShortcutOverridesSetting = z.record(z.string(), z.array(z.string().min(1)));
+export type ShortcutOverridesSetting = z.infer<typeof ShortcutOverridesSetting>;
+
+export async function shortcutOverrides(): Promise<ShortcutOverridesSetting> {
+  return (await read(KEYS.shortcuts, ShortcutOverridesSetting)) ?? {};
+}
+
+export function setShortcutOverrides(overrides: ShortcutOverridesSetting): Promise<void> {
+  return write(KEYS.shortcuts, ShortcutOverridesSetting.parse(overrides));
 }
