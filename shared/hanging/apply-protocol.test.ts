@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hangMatchStage, initialHanging, rankProtocols } from './apply-protocol.ts';
 import type { CaseStudies, HungStage } from './apply-protocol.ts';
 import { parseProtocol } from './parse-protocol.ts';
+import { protocolFromHanging, userProtocolId } from './protocol-from-hanging.ts';
 import type { HangingProtocol, HangingStudy, HungLayout } from './protocol.ts';
 import { DEMO_STUDIES, demoStudy, othersOf } from './test-support/demo-studies.ts';
 /** The shipped protocols, as the renderer loads them (file name order, generic last). */
@@ -301,5 +302,53 @@ describe('fallbacks', () => {
     expect(stage.secondDisplay?.viewports.map((v) => v?.role)).toEqual(['prior']);
     // One viewport per display: a cross-display group cannot be expressed per grid, so it is dropped.
     expect(stage.layout.syncGroups).toEqual([]);
+  });
+});
+
+describe('saving the current hanging as a protocol', () => {
+  it('hangs the same series in the same slots next time, ahead of the shipped protocol', () => {
+    const studies = caseOf('p1-ct-chest-current');
+    const [current, prior] = [studies.current, studies.others[0]!];
+    // The reader swapped the sides and chose the mediastinal window on a 2×1 grid.
+    const saved = protocolFromHanging(
+      {
+        rows: 2,
+        columns: 1,
+        viewports: [
+          {
+            studyInstanceUid: prior.studyInstanceUid,
+            seriesInstanceUid: prior.series[0]!.seriesInstanceUid,
+            voiPreset: 'Mediastinum',
+          },
+          {
+            studyInstanceUid: current.studyInstanceUid,
+            seriesInstanceUid: current.series[1]!.seriesInstanceUid,
+            voiPreset: 'Mediastinum',
+          },
+        ],
+        syncGroups: [{ id: 'linked', kinds: ['slice'], viewportIndexes: [0, 1] }],
+      },
+      studies,
+      userProtocolId('My chest CT', 'abc'),
+      'My chest CT',
+    );
+    expect(saved.id).toBe('user-my-chest-ct-abc');
+    // Saved protocols are offered first; it must still win on score, not only on order.
+    const stage = initialHanging([...SHIPPED, saved], studies)!.stage;
+    expect(stage.protocolName).toBe('My chest CT');
+    expect(described(stage.layout, studies)).toEqual([
+      'prior Chest 2.0 Lung',
+      'current Chest 5.0 Mediastinum',
+    ]);
+    expect(stage.layout.viewports.map((v) => v?.voiPreset)).toEqual(['Mediastinum', 'Mediastinum']);
+    expect(stage.layout.syncGroups).toEqual([
+      { id: 'linked', kinds: ['slice'], viewportIndexes: [0, 1] },
+    ]);
+    // and it survives the trip through a JSON file
+    expect(parseProtocol(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
+    // It does not capture an MR brain.
+    expect(
+      initialHanging([saved, ...SHIPPED], caseOf('p2-mr-brain-current'))!.stage.protocolId,
+    ).toBe('mr-brain');
   });
 });
