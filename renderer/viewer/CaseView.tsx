@@ -8,6 +8,8 @@ import { navigate } from '../app/route.ts';
 import { useServices } from '../app/services.ts';
 import { isUnreachable } from '../app/session-controller.ts';
 import { ReportDraftPanel } from '../report/ReportDraftPanel.tsx';
+import { HangingBar } from '../hanging/HangingBar.tsx';
+import { PriorReports } from '../hanging/PriorReports.tsx';
 import { syncClient } from '../workers/sync-client.ts';
 import { KIND_LABEL, PRIORITY_LABEL } from '../worklist/labels.ts';
 import { useShortcutMap } from '../settings/shortcut-settings.ts';
@@ -330,6 +332,7 @@ export default function CaseView({ caseId }: { caseId: string }) {
           </p>
         </div>
         <ClinicalContextPanel context={detail.context} />
+        <PriorReports current={detail.study} priors={detail.priors} />
         <SeriesList
           groups={groups}
           selected={
@@ -349,6 +352,7 @@ export default function CaseView({ caseId }: { caseId: string }) {
         <KeyHelp modality={activeEntry?.series.modality} map={shortcutMap} />
       </aside>
       <section className="viewer-area">
+        <HangingBar caseId={detail.caseId} detail={detail} />
         <ViewerToolbar
           layout={shown}
           linked={linked}
