@@ -1,6 +1,7 @@
 import { getRenderingEngine, type Types } from '@cornerstonejs/core';
 import { synchronizers, SynchronizerManager } from '@cornerstonejs/tools';
 import { preloadHeaders, RENDERING_ENGINE_ID } from './cornerstone-setup.ts';
+import { registerByTablePosition } from '../hanging/table-registration.ts';
 import type { SyncGroup } from './layout-model.ts';
 import type { ViewportHandle } from './viewport-registry.ts';
 
@@ -25,6 +26,7 @@ export function linkViewports(
     for (const kind of group.kinds) {
       const id = `tandem-${gen}-${group.id}-${kind}`;
       ids.push(id);
+      if (kind === 'slice') registerByTablePosition(members.map((m) => m.viewportId));
       const sync =
         kind === 'slice'
           ? synchronizers.createImageSliceSynchronizer(id)
