@@ -10,6 +10,7 @@ import { isUnreachable } from '../app/session-controller.ts';
 import { ReportDraftPanel } from '../report/ReportDraftPanel.tsx';
 import { HangingBar } from '../hanging/HangingBar.tsx';
 import { PriorReports } from '../hanging/PriorReports.tsx';
+import { MeasurementComparison } from '../hanging/MeasurementComparison.tsx';
 import { syncClient } from '../workers/sync-client.ts';
 import { KIND_LABEL, PRIORITY_LABEL } from '../worklist/labels.ts';
 import { useShortcutMap } from '../settings/shortcut-settings.ts';
@@ -349,6 +350,7 @@ export default function CaseView({ caseId }: { caseId: string }) {
           }}
         />
         <MeasurementsPanel caseId={detail.caseId} />
+        <MeasurementComparison detail={detail} />
         <KeyHelp modality={activeEntry?.series.modality} map={shortcutMap} />
       </aside>
       <section className="viewer-area">
