@@ -1,10 +1,40 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, signIn } from './fixtures.ts';
+import { PHANTOM_FACTS } from '../scripts/demo-data/phantom-facts.ts';
 import { canvasStats, type CanvasStats } from './pixels.ts';
 import { ctChestCase, demoManifest } from './demo-manifest.ts';
 
 const MG_CASE = 'case-mg-screening-second-opinion';
+// The demo nodule grows from 6 mm (prior) to 10 mm (current): scripts/demo-data/phantom-facts.ts.
+const [NX, NY] = PHANTOM_FACTS.ctChest.nodule.centreMm;
+
+/** Where a patient-space point is on the page, through the viewer's geometry hook. */
+async function pagePoint(page: Page, vp: Locator, x: number, y: number) {
+  const index = Number(await vp.getAttribute('data-viewport-index'));
+  const canvasPoint = await page.evaluate(
+    ([i, px, py]) =>
+      (
+        window as unknown as {
+          tandemViewer: { worldToCanvas(i: number, p: number[]): [number, number] | null };
+        }
+      ).tandemViewer.worldToCanvas(i, [px, py, 0]),
+    [index, x, y] as const,
+  );
+  if (!canvasPoint) throw new Error('the viewport has no geometry yet');
+  const box = (await vp.locator('canvas').first().boundingBox())!;
+  return { x: box.x + canvasPoint[0], y: box.y + canvasPoint[1] };
+}
+
+/** Draws a horizontal length of `mm` centred on the nodule. */
+async function measureNodule(page: Page, vp: Locator, mm: number): Promise<void> {
+  const from = await pagePoint(page, vp, NX - mm / 2, NY);
+  const to = await pagePoint(page, vp, NX + mm / 2, NY);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 6 });
+  await page.mouse.up();
+}
 
 async function openCase(page: Page, caseId: string): Promise<void> {
   await page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`).dblclick();
@@ -160,5 +190,41 @@ test.describe('hanging protocols', () => {
     await expect(page.getByTestId('hp-notice')).toHaveText(
       'Hanging protocol rejected: stages[0].grid.viewports: a grid needs rows × columns viewports (null for an empty slot)',
     );
+  });
+
+  test('a nodule measured on current and prior shows its growth, in mm, percent and interval', async ({
+    page,
+  }) => {
+    await signIn(page, 'radiologist1');
+    await openCase(page, 'case-ct-chest-nodule-followup');
+    await expect(page.getByTestId('hp-stage')).toHaveAttribute(
+      'data-stage-id',
+      'current-vs-prior',
+      {
+        timeout: 20_000,
+      },
+    );
+    const [current, prior] = [viewport(page, 0), viewport(page, 1)];
+    await expect(current).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+    await expect(prior).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+    // Each to the nodule's level, z = −115 mm: current 1 mm slices from −10, prior 2 mm from −9.5.
+    await current.click({ position: { x: 5, y: 5 } });
+    for (let i = 0; i < 10; i++) await page.keyboard.press('PageDown');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+    await expect(current).toHaveAttribute('data-image-index', '105');
+    await expect(async () => {
+      expect(Math.abs((await slicePosition(prior)) + 115)).toBeLessThanOrEqual(1.01);
+    }).toPass({ timeout: 30_000 });
+    await expect(current).toHaveAttribute('data-rendered', 'true');
+    await expect(prior).toHaveAttribute('data-rendered', 'true');
+
+    await page.keyboard.press('l');
+    await measureNodule(page, current, 10);
+    await measureNodule(page, prior, 6);
+    const change = page.getByTestId('measurement-change');
+    await expect(change).toHaveCount(1, { timeout: 10_000 });
+    await expect(change).toContainText('prior 14 months earlier');
+    expect(Math.abs(Number(await change.getAttribute('data-absolute')) - 4)).toBeLessThan(0.6);
+    expect(Math.abs(Number(await change.getAttribute('data-percent')) - 66.7)).toBeLessThan(12);
   });
 });
