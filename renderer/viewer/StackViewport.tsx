@@ -105,7 +105,7 @@ export function StackViewport({
       });
 
     const resize = new ResizeObserver(() => {
-      if (enabled) renderingEngine().resize(true, true);
+      if (enabled) renderingEngine().resize(true, false);
     });
     resize.observe(element);
     return () => {

@@ -44,15 +44,26 @@ export async function preloadHeaders(imageIds: readonly string[]): Promise<void>
   await initCornerstone();
   const source = instanceSource;
   if (!source) return;
-  const seen = new Set<string>();
+  const byUrl = new Map<string, string>();
   for (const imageId of imageIds) {
     const { url } = wadouri.parseImageId(imageId);
-    if (seen.has(url)) continue;
-    seen.add(url);
-    if (wadouri.dataSetCacheManager.isLoaded(url)) continue;
-    await wadouri.dataSetCacheManager.load(url, (uid: string) => source.bytes(uid), imageId);
+    if (!byUrl.has(url) && !wadouri.dataSetCacheManager.isLoaded(url)) byUrl.set(url, imageId);
   }
+  const pending = [...byUrl].map(([url, imageId]) => ({ url, imageId }));
+  // a few reads at a time: the cache answers in parallel, and the decoders stay free
+  const worker = async () => {
+    for (let next = pending.shift(); next; next = pending.shift()) {
+      await wadouri.dataSetCacheManager.load(
+        next.url,
+        (uid: string) => source.bytes(uid),
+        next.imageId,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: HEADER_READS_AT_ONCE }, worker));
 }
+
+const HEADER_READS_AT_ONCE = 6;
 
 /**
  * Initialises Cornerstone once per page: core, tools, the DICOM loader and our `tandem:` loader

@@ -3,7 +3,7 @@ import { annotation as annotationApi, Enums as ToolEnums } from '@cornerstonejs/
 import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import { Measurement } from '../../shared/domain/measurement.ts';
 import { cacheDb } from '../app/local-cache.ts';
-import { RENDERING_ENGINE_ID } from './cornerstone-setup.ts';
+import { initCornerstone, RENDERING_ENGINE_ID } from './cornerstone-setup.ts';
 import {
   kindOfTool,
   toAnnotation,
@@ -57,15 +57,35 @@ function persist(annotation: AnnotationLike): void {
     .catch((err: unknown) => console.error('viewer: could not keep a measurement', err));
 }
 
+/**
+ * Tools compute their statistics when they render, which follows the event that announced the
+ * change: keep the annotation a moment later, with its final values.
+ */
+const SETTLE_MS = 150;
+const pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+function persistSoon(annotationUid: string): void {
+  clearTimeout(pending.get(annotationUid));
+  pending.set(
+    annotationUid,
+    setTimeout(() => {
+      pending.delete(annotationUid);
+      const found = annotationApi.state.getAnnotation(annotationUid) as AnnotationLike | undefined;
+      if (found) persist(found);
+    }, SETTLE_MS),
+  );
+}
+
 function remove(annotationUid: string): void {
+  clearTimeout(pending.get(annotationUid));
+  pending.delete(annotationUid);
   known.delete(annotationUid);
   void cacheDb().annotations.delete(annotationUid);
 }
 
-/** Saves one annotation now (after a keyboard edit, a label change). */
+/** Saves one annotation (after a keyboard edit), once its statistics are computed. */
 export function saveAnnotation(annotationUid: string): void {
-  const found = annotationApi.state.getAnnotation(annotationUid) as AnnotationLike | undefined;
-  if (found) persist(found);
+  persistSoon(annotationUid);
 }
 
 /** Starts mirroring for a case and restores its stored measurements; returns the stop. */
@@ -75,7 +95,7 @@ export function openMeasurementSession(forCase: string): () => void {
   const onChange = (evt: Event) => {
     const detail = (evt as CustomEvent<{ annotation?: AnnotationLike }>).detail;
     const a = detail.annotation;
-    if (a && kindOfTool(a.metadata.toolName)) persist(a);
+    if (a?.annotationUID && kindOfTool(a.metadata.toolName)) persistSoon(a.annotationUID);
   };
   const onRemoved = (evt: Event) => {
     const detail = (evt as CustomEvent<{ annotation?: AnnotationLike }>).detail;
@@ -97,6 +117,8 @@ export function openMeasurementSession(forCase: string): () => void {
 }
 
 function closeSession(): void {
+  for (const timer of pending.values()) clearTimeout(timer);
+  pending.clear();
   stopListening?.();
   stopListening = null;
   caseId = null;
@@ -106,6 +128,8 @@ function closeSession(): void {
 }
 
 async function restore(forCase: string): Promise<void> {
+  // the `tandem:` loader must be registered before a stored image can be read
+  await initCornerstone();
   const rows = await cacheDb().annotations.where('caseId').equals(forCase).toArray();
   for (const row of rows) {
     const parsed = Measurement.safeParse(row.data);

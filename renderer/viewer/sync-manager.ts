@@ -20,6 +20,7 @@ export function linkViewports(
   const gen = ++generation;
   const ids: string[] = [];
   let cancelled = false;
+  const marked: HTMLElement[] = [];
   for (const group of groups) {
     const members = handles.filter((h) => group.viewportIndexes.includes(h.index));
     if (members.length < 2) continue;
@@ -47,7 +48,12 @@ export function linkViewports(
         const imageIds = viewport?.getImageIds() ?? [];
         preloadHeaders(imageIds).then(
           () => {
-            if (!cancelled) sync.add(ref);
+            if (cancelled) return;
+            sync.add(ref);
+            // shown on the viewport (and to tests): it now follows the others' slice position
+            const shown = member.element.parentElement;
+            if (shown) shown.dataset.sliceLinked = 'true';
+            marked.push(member.element);
           },
           (err: unknown) => console.warn('viewer: slice link unavailable for a viewport', err),
         );
@@ -56,6 +62,7 @@ export function linkViewports(
   }
   return () => {
     cancelled = true;
+    for (const element of marked) delete element.parentElement?.dataset.sliceLinked;
     for (const id of ids) SynchronizerManager.destroySynchronizer(id);
   };
 }
