@@ -29,7 +29,7 @@ test.describe('reading a CT', () => {
     await expect(viewport).toHaveAttribute('data-rendered', 'true');
     const index = Number(await viewport.getAttribute('data-image-index'));
     expect(index).toBeGreaterThan(5);
-    await expect(page.getByTestId('image-number')).toContainText(`${index + 1}/`);
+    await expect(viewport.getByTestId('image-number')).toContainText(`${index + 1}/`);
     const scrolled = await canvasStats(viewport);
     expect(scrolled.nonBlack).toBeGreaterThan(0.1);
     expect(thumbDifference(first, scrolled)).toBeGreaterThan(0.5);
@@ -39,13 +39,13 @@ test.describe('reading a CT', () => {
     await expect(viewport).toHaveAttribute('data-image-index', String(index + 1));
 
     // Window/level by dragging: the pixels change, the overlay follows.
-    const wlBefore = await page.getByTestId('window-level').textContent();
+    const wlBefore = await viewport.getByTestId('window-level').textContent();
     const before = await canvasStats(viewport);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 60, { steps: 8 });
     await page.mouse.up();
-    await expect(page.getByTestId('window-level')).not.toHaveText(wlBefore ?? '');
+    await expect(viewport.getByTestId('window-level')).not.toHaveText(wlBefore ?? '');
     const after = await canvasStats(viewport);
     expect(thumbDifference(before, after)).toBeGreaterThan(0.5);
   });

@@ -49,13 +49,16 @@ async function readyProfile(
   browser: Browser,
   backendUrl: string,
   sealed: boolean,
+  log: (line: string) => void,
 ): Promise<{ context: BrowserContext; page: Page }> {
+  const name = sealed ? 'sealed' : 'plain';
   const context = await newContext(browser, backendUrl);
   const page = await context.newPage();
   if (!sealed) await storePlain(page);
   await signIn(page, CT_READER);
+  log(`at rest: ${name} profile signed in, waiting for the CT case to be ready offline`);
   const row = page.locator(`[data-testid="worklist-row"][data-case-id="${CT_CASE_ID}"]`);
-  await row.and(page.locator('[data-sync-state="ready"]')).waitFor({ timeout: 10 * 60_000 });
+  await row.and(page.locator('[data-sync-state="ready"]')).waitFor({ timeout: 5 * 60_000 });
   // the images really are stored as this profile says
   const seen = await page.evaluate(
     () =>
@@ -84,8 +87,8 @@ export async function measureAtRest(
   plan: AtRestPlan,
   log: (line: string) => void,
 ): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
-  const sealedProfile = await readyProfile(browser, backendUrl, true);
-  const plainProfile = await readyProfile(browser, backendUrl, false);
+  const sealedProfile = await readyProfile(browser, backendUrl, true, log);
+  const plainProfile = await readyProfile(browser, backendUrl, false, log);
   try {
     const sealed: number[] = [];
     const plain: number[] = [];

@@ -118,9 +118,10 @@ export async function expectImageShown(page: Page, index: number): Promise<void>
   expect(stats.stdDev, 'a flat image').toBeGreaterThan(3);
 }
 
-/** Images in the series the viewport shows, from its overlay ("Im 3/160"). */
+/** Images in the series the first viewport shows, from its overlay ("Im 3/160"). */
 export async function imageCount(page: Page): Promise<number> {
-  const text = (await page.getByTestId('image-number').textContent()) ?? '';
+  const text =
+    (await page.getByTestId('viewport').first().getByTestId('image-number').textContent()) ?? '';
   const m = /\/(\d+)/.exec(text);
   return m ? Number(m[1]) : 0;
 }

@@ -48,6 +48,7 @@ const KEYS = {
   browserCacheKey: 'browser-cache-key',
   idleLock: 'idle-lock-minutes',
   displayQa: 'display-qa-records',
+  shortcuts: 'viewer-shortcuts',
 } as const;
 
 async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
@@ -151,4 +152,16 @@ export async function addDisplayQaRecord(record: DisplayQaRecord): Promise<void>
     const records = [...(await displayQaRecords()), DisplayQaRecord.parse(record)];
     await write(KEYS.displayQa, records);
   });
+}
+
+/** The reader's own viewer shortcuts: action id → keys (actions not named keep their defaults). */
+export const ShortcutOverridesSetting = z.record(z.string(), z.array(z.string().min(1)));
+export type ShortcutOverridesSetting = z.infer<typeof ShortcutOverridesSetting>;
+
+export async function shortcutOverrides(): Promise<ShortcutOverridesSetting> {
+  return (await read(KEYS.shortcuts, ShortcutOverridesSetting)) ?? {};
+}
+
+export function setShortcutOverrides(overrides: ShortcutOverridesSetting): Promise<void> {
+  return write(KEYS.shortcuts, ShortcutOverridesSetting.parse(overrides));
 }

@@ -3,6 +3,7 @@ import { cacheBudget, setCacheBudget } from '../app/workstation-db.ts';
 import { syncClient } from '../workers/sync-client.ts';
 import { formatBytes, formatLimit, MIN_LIMIT_MB, parseLimit } from './cache-limit.ts';
 import { closeSettings } from './settings-dialog-store.ts';
+import { ShortcutSettings } from './ShortcutSettings.tsx';
 
 interface StorageFacts {
   usage: number | undefined;
@@ -109,6 +110,7 @@ export function SettingsDialog() {
             </p>
           )}
         </section>
+        <ShortcutSettings />
         <div className="dialog-buttons">
           <button type="button" onClick={closeSettings}>
             Cancel

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { CaseDetail } from '../../shared/api/contract.ts';
 import type { SeriesSummary, StudySummary } from '../../shared/domain/case.ts';
 import { connectionStore, useConnection } from '../app/connection-store.ts';
@@ -8,13 +8,45 @@ import { navigate } from '../app/route.ts';
 import { useServices } from '../app/services.ts';
 import { isUnreachable } from '../app/session-controller.ts';
 import { ReportDraftPanel } from '../report/ReportDraftPanel.tsx';
+import { HangingBar } from '../hanging/HangingBar.tsx';
+import { PriorReports } from '../hanging/PriorReports.tsx';
+import { MeasurementComparison } from '../hanging/MeasurementComparison.tsx';
 import { syncClient } from '../workers/sync-client.ts';
 import { KIND_LABEL, PRIORITY_LABEL } from '../worklist/labels.ts';
+import { useShortcutMap } from '../settings/shortcut-settings.ts';
 import { ClinicalContextPanel } from './ClinicalContextPanel.tsx';
-import { KeyHelp } from './KeyHelp.tsx';
-import { SeriesList, seriesLabel, type StudyGroup } from './SeriesList.tsx';
+import { KeyHelp, ShortcutHelp } from './KeyHelp.tsx';
+import {
+  clearLayout,
+  getLayout,
+  layoutCaseId,
+  linkAll,
+  placeSeries,
+  regrid,
+  setLayout,
+  STANDARD_GRIDS,
+  updateLayout,
+  useLayout,
+  type SyncGroup,
+  type ViewerLayout,
+  type ViewportSpec,
+} from './layout-model.ts';
+import { MeasurementsPanel } from './MeasurementsPanel.tsx';
+import { openMeasurementSession } from './measurement-store.ts';
+import { SERIES_DRAG_TYPE, SeriesList, seriesLabel, type StudyGroup } from './SeriesList.tsx';
 import { SeriesViewport } from './SeriesViewport.tsx';
+import { linkViewports } from './sync-manager.ts';
+import { actionForKey, keyName } from './shortcuts.ts';
+import { ViewerToolbar } from './ViewerToolbar.tsx';
+import {
+  allViewportHandles,
+  subscribeViewports,
+  viewportHandle,
+  viewportsVersion,
+} from './viewport-registry.ts';
 import { useCachedCase } from './use-cached-case.ts';
+import { installTestHooks } from './test-hooks.ts';
+import './viewer.css';
 
 /** What the server said when the case was opened. */
 type Remote =
@@ -23,10 +55,13 @@ type Remote =
   | { state: 'refused'; error: unknown }
   | { state: 'ready'; detail: CaseDetail };
 
-interface Selection {
-  studyUid: string;
-  seriesUid: string;
+interface Entry {
+  study: StudySummary;
+  series: SeriesSummary;
 }
+
+/** How linking is decided: the layout's sync groups, everything, or nothing. */
+type LinkMode = 'layout' | 'all' | 'none';
 
 /** Display order of series: by series number, unnumbered last. */
 function orderSeries(series: readonly SeriesSummary[]): SeriesSummary[] {
@@ -53,12 +88,24 @@ export default function CaseView({ caseId }: { caseId: string }) {
   const connection = useConnection();
   const cached = useCachedCase(caseId);
   const [remote, setRemote] = useState<Remote>({ state: 'loading' });
-  const [selected, setSelected] = useState<Selection | undefined>();
+  const [activeIndex, setActiveIndex] = useState(0);
+  const [maximized, setMaximized] = useState<number | null>(null);
+  const [linkMode, setLinkMode] = useState<LinkMode>('layout');
+  const [helpOpen, setHelpOpen] = useState(false);
+  const shortcutMap = useShortcutMap();
+  const layout = useLayout();
+  const viewportsRev = useSyncExternalStore(subscribeViewports, viewportsVersion);
+  const pendingJump = useRef<{ index: number; sop: string } | null>(null);
 
   useEffect(() => {
     syncClient.focus(caseId);
     return () => syncClient.focus(null);
   }, [caseId]);
+
+  useEffect(() => openMeasurementSession(caseId), [caseId]);
+  useEffect(() => installTestHooks(), []);
+  // The layout belongs to the open case: the next case starts from its own.
+  useEffect(() => () => clearLayout(), [caseId]);
 
   const fetchCase = useCallback(() => {
     let cancelled = false;
@@ -89,41 +136,148 @@ export default function CaseView({ caseId }: { caseId: string }) {
 
   const detail = cached ?? (remote.state === 'ready' ? remote.detail : undefined);
   const groups = useMemo(() => (detail ? groupsOf(detail) : []), [detail]);
-  const flat = useMemo(
+  const flat = useMemo<Entry[]>(
     () => groups.flatMap((g) => g.series.map((series) => ({ study: g.study, series }))),
     [groups],
   );
-  const current =
-    flat.find(
-      (e) =>
-        e.study.studyInstanceUid === selected?.studyUid &&
-        e.series.seriesInstanceUid === selected?.seriesUid,
-    ) ?? flat[0];
+  const specs = useMemo(() => flat.map(specOf), [flat]);
+
+  // No hanging protocol set a layout for this case: one viewport with the first series.
+  const firstSpec = specs[0];
+  useEffect(() => {
+    if (!firstSpec) return;
+    if (getLayout() && layoutCaseId() === caseId) return;
+    setLayout({ rows: 1, columns: 1, viewports: [firstSpec], syncGroups: [] }, caseId);
+  }, [caseId, firstSpec]);
+
+  const shown = layout && layoutCaseId() === caseId ? layout : null;
+  const slotCount = shown ? shown.viewports.length : 0;
+  const active = Math.min(activeIndex, Math.max(0, slotCount - 1));
+  const activeSpec = shown?.viewports[active] ?? null;
+  const activeEntry = activeSpec ? findEntry(flat, activeSpec) : undefined;
+
+  // Linking with Cornerstone's synchronizers, rebuilt when viewports come and go.
+  const syncGroups = useMemo<SyncGroup[]>(() => {
+    if (!shown || linkMode === 'none') return [];
+    if (linkMode === 'all') return [linkAll(shown)];
+    return shown.syncGroups;
+  }, [shown, linkMode]);
+  useEffect(() => linkViewports(syncGroups, allViewportHandles()), [syncGroups, viewportsRev]);
+  const linked = syncGroups.some((g) => g.viewportIndexes.length > 1);
+
+  const setGrid = useCallback(
+    (rows: number, columns: number) => {
+      setMaximized(null);
+      updateLayout((l) => regrid(l, rows, columns, specs));
+    },
+    [specs],
+  );
+  const putSeries = useCallback((index: number, spec: ViewportSpec) => {
+    updateLayout((l) => placeSeries(l, index, spec));
+    setActiveIndex(index);
+  }, []);
+
+  // A pending "jump to image" runs as soon as its viewport shows the series.
+  useEffect(() => {
+    const jump = pendingJump.current;
+    if (!jump) return;
+    const handle = viewportHandle(jump.index);
+    if (handle?.jumpTo(jump.sop)) pendingJump.current = null;
+  }, [viewportsRev]);
+
+  useEffect(() => {
+    const onJump = (event: Event) => {
+      const detail = (event as CustomEvent<{ seriesInstanceUid?: string; sopInstanceUid?: string }>)
+        .detail;
+      const current = getLayout();
+      if (!detail?.seriesInstanceUid || !detail.sopInstanceUid || !current) return;
+      let index = current.viewports.findIndex(
+        (v) => v?.seriesInstanceUid === detail.seriesInstanceUid,
+      );
+      if (index < 0) {
+        const entry = flat.find((e) => e.series.seriesInstanceUid === detail.seriesInstanceUid);
+        if (!entry) return;
+        index = Math.min(activeIndex, current.viewports.length - 1);
+        updateLayout((l) => placeSeries(l, index, specOf(entry)));
+      }
+      setActiveIndex(index);
+      setMaximized((m) => (m === null ? m : index));
+      const handle = viewportHandle(index);
+      if (
+        handle &&
+        handle.seriesUid === detail.seriesInstanceUid &&
+        handle.jumpTo(detail.sopInstanceUid)
+      ) {
+        pendingJump.current = null;
+      } else {
+        pendingJump.current = { index, sop: detail.sopInstanceUid };
+      }
+    };
+    window.addEventListener('tandem:jump-to-image', onJump);
+    return () => window.removeEventListener('tandem:jump-to-image', onJump);
+  }, [flat, activeIndex]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.altKey || event.ctrlKey || event.metaKey) return;
       if (isTyping(event.target)) {
         // Esc leaves the text for the images; a second Esc goes back to the worklist.
         if (event.key === 'Escape') (event.target as HTMLElement).blur();
         return;
       }
-      if (event.key === 'Escape') {
+      if (['Shift', 'Control', 'Alt', 'Meta'].includes(event.key)) return;
+      const name = keyName(event);
+      const handle = viewportHandle(active);
+      if (handle?.interceptKey(name)) {
         event.preventDefault();
+        return;
+      }
+      if (helpOpen && (name === 'Escape' || name === '?')) {
+        event.preventDefault();
+        setHelpOpen(false);
+        return;
+      }
+      const action = actionForKey(shortcutMap, name);
+      if (!action) return;
+      const grid = /^layout-(\d)x(\d)$/.exec(action);
+      const current = getLayout();
+      event.preventDefault();
+      if (grid) {
+        setGrid(Number(grid[1]), Number(grid[2]));
+      } else if (action === 'layout-cycle' && current) {
+        const i = STANDARD_GRIDS.findIndex(
+          (g) => g.rows === current.rows && g.columns === current.columns,
+        );
+        const next = STANDARD_GRIDS[(i + 1) % STANDARD_GRIDS.length] ?? STANDARD_GRIDS[0];
+        if (next) setGrid(next.rows, next.columns);
+      } else if (action === 'worklist') {
         navigate({ name: 'worklist' });
-      } else if ((event.key === ']' || event.key === '[') && current) {
-        const i = flat.indexOf(current) + (event.key === ']' ? 1 : -1);
-        const next = flat[Math.max(0, Math.min(flat.length - 1, i))];
-        if (next)
-          setSelected({
-            studyUid: next.study.studyInstanceUid,
-            seriesUid: next.series.seriesInstanceUid,
-          });
+      } else if (action === 'help') {
+        setHelpOpen((o) => !o);
+      } else if (action === 'maximize') {
+        setMaximized((m) => (m === null ? active : null));
+      } else if (action === 'next-viewport' || action === 'prev-viewport') {
+        const n = current?.viewports.length ?? 1;
+        setActiveIndex((active + (action === 'next-viewport' ? 1 : n - 1)) % n);
+        setMaximized((m) =>
+          m === null ? m : (active + (action === 'next-viewport' ? 1 : n - 1)) % n,
+        );
+      } else if (action === 'toggle-link') {
+        setLinkMode(linked ? 'none' : 'all');
+      } else if ((action === 'next-series' || action === 'prev-series') && current) {
+        const spec = current.viewports[active];
+        const at = spec
+          ? flat.findIndex((e) => e.series.seriesInstanceUid === spec.seriesInstanceUid)
+          : -1;
+        const next =
+          flat[Math.max(0, Math.min(flat.length - 1, at + (action === 'next-series' ? 1 : -1)))];
+        if (next) putSeries(active, specOf(next));
+      } else {
+        handle?.command(action);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [flat, current]);
+  }, [flat, active, shortcutMap, helpOpen, linked, setGrid, putSeries]);
 
   if (remote.state === 'refused') {
     return (
@@ -154,6 +308,12 @@ export default function CaseView({ caseId }: { caseId: string }) {
     return <p className="splash">Opening the case…</p>;
   }
 
+  const studyLines = (study: StudySummary) => [
+    formatPersonName(study.patientName),
+    study.patientId,
+    `${study.studyDate} · ${study.description}`,
+  ];
+
   return (
     <main className="case-view" data-testid="case-view" data-case-id={detail.caseId}>
       <aside className="case-sidebar">
@@ -173,36 +333,172 @@ export default function CaseView({ caseId }: { caseId: string }) {
           </p>
         </div>
         <ClinicalContextPanel context={detail.context} />
+        <PriorReports current={detail.study} priors={detail.priors} />
         <SeriesList
           groups={groups}
           selected={
-            current && {
-              studyUid: current.study.studyInstanceUid,
-              seriesUid: current.series.seriesInstanceUid,
-            }
+            activeSpec
+              ? { studyUid: activeSpec.studyInstanceUid, seriesUid: activeSpec.seriesInstanceUid }
+              : undefined
           }
-          onSelect={(studyUid, seriesUid) => setSelected({ studyUid, seriesUid })}
+          onSelect={(studyUid, seriesUid) => {
+            const entry = flat.find(
+              (e) =>
+                e.study.studyInstanceUid === studyUid && e.series.seriesInstanceUid === seriesUid,
+            );
+            if (entry) putSeries(active, specOf(entry));
+          }}
         />
-        <KeyHelp modality={current?.series.modality} />
+        <MeasurementsPanel caseId={detail.caseId} />
+        <MeasurementComparison detail={detail} />
+        <KeyHelp modality={activeEntry?.series.modality} map={shortcutMap} />
       </aside>
-      <section className="viewport-grid">
-        {current ? (
-          <SeriesViewport
-            viewportIndex={0}
-            studyUid={current.study.studyInstanceUid}
-            series={current.series}
-            label={
-              current.study.studyInstanceUid === detail.study.studyInstanceUid
-                ? seriesLabel(current.series)
-                : `Prior ${current.study.studyDate} · ${seriesLabel(current.series)}`
-            }
+      <section className="viewer-area">
+        <HangingBar caseId={detail.caseId} detail={detail} />
+        <ViewerToolbar
+          layout={shown}
+          linked={linked}
+          maximized={maximized !== null}
+          onGrid={setGrid}
+          onToggleLink={() => setLinkMode(linked ? 'none' : 'all')}
+          onMaximize={() => setMaximized((m) => (m === null ? active : null))}
+          onCommand={(action) => viewportHandle(active)?.command(action)}
+          onHelp={() => setHelpOpen(true)}
+        />
+        {shown ? (
+          <ViewportGrid
+            layout={shown}
+            flat={flat}
+            active={active}
+            maximized={maximized}
+            currentStudyUid={detail.study.studyInstanceUid}
+            studyLines={studyLines}
+            onActivate={setActiveIndex}
+            onMaximize={(i) => {
+              setActiveIndex(i);
+              setMaximized((m) => (m === null ? i : null));
+            }}
+            onDropSeries={(i, studyUid, seriesUid) => {
+              const entry = flat.find(
+                (e) =>
+                  e.study.studyInstanceUid === studyUid && e.series.seriesInstanceUid === seriesUid,
+              );
+              if (entry) putSeries(i, specOf(entry));
+            }}
           />
         ) : (
-          <p className="muted pad">This study has no series.</p>
+          <section className="viewport-grid">
+            <p className="muted pad">
+              {flat.length === 0 ? 'This study has no series.' : 'Hanging the images…'}
+            </p>
+          </section>
         )}
       </section>
       <ReportDraftPanel caseId={detail.caseId} />
+      {helpOpen && <ShortcutHelp map={shortcutMap} onClose={() => setHelpOpen(false)} />}
     </main>
+  );
+}
+
+function specOf(entry: Entry): ViewportSpec {
+  return {
+    studyInstanceUid: entry.study.studyInstanceUid,
+    seriesInstanceUid: entry.series.seriesInstanceUid,
+  };
+}
+
+function findEntry(flat: readonly Entry[], spec: ViewportSpec): Entry | undefined {
+  return flat.find(
+    (e) =>
+      e.study.studyInstanceUid === spec.studyInstanceUid &&
+      e.series.seriesInstanceUid === spec.seriesInstanceUid,
+  );
+}
+
+interface GridProps {
+  layout: ViewerLayout;
+  flat: readonly Entry[];
+  active: number;
+  maximized: number | null;
+  currentStudyUid: string;
+  studyLines: (study: StudySummary) => string[];
+  onActivate: (index: number) => void;
+  onMaximize: (index: number) => void;
+  onDropSeries: (index: number, studyUid: string, seriesUid: string) => void;
+}
+
+/** The viewports in their grid; a maximized one fills it (the others are unmounted meanwhile). */
+function ViewportGrid({
+  layout,
+  flat,
+  active,
+  maximized,
+  currentStudyUid,
+  studyLines,
+  onActivate,
+  onMaximize,
+  onDropSeries,
+}: GridProps) {
+  const single = maximized !== null && maximized < layout.viewports.length;
+  return (
+    <section
+      className="viewport-grid"
+      data-testid="viewport-grid"
+      data-rows={single ? 1 : layout.rows}
+      data-columns={single ? 1 : layout.columns}
+      data-maximized={single ? String(maximized) : undefined}
+      style={{
+        gridTemplateRows: `repeat(${single ? 1 : layout.rows}, minmax(0, 1fr))`,
+        gridTemplateColumns: `repeat(${single ? 1 : layout.columns}, minmax(0, 1fr))`,
+      }}
+    >
+      {layout.viewports.map((spec, index) => {
+        if (single && index !== maximized) return null;
+        const entry = spec ? findEntry(flat, spec) : undefined;
+        return (
+          <div
+            key={index}
+            className={`viewport-slot${index === active ? ' active' : ''}`}
+            data-testid="viewport-slot"
+            data-slot-index={index}
+            onMouseDownCapture={() => onActivate(index)}
+            onDoubleClick={() => onMaximize(index)}
+            onDragOver={(e) => {
+              if (e.dataTransfer.types.includes(SERIES_DRAG_TYPE)) e.preventDefault();
+            }}
+            onDrop={(e) => {
+              const raw = e.dataTransfer.getData(SERIES_DRAG_TYPE);
+              if (!raw) return;
+              e.preventDefault();
+              const { studyUid, seriesUid } = JSON.parse(raw) as {
+                studyUid: string;
+                seriesUid: string;
+              };
+              onDropSeries(index, studyUid, seriesUid);
+            }}
+          >
+            {spec && entry ? (
+              <SeriesViewport
+                viewportIndex={index}
+                spec={spec}
+                series={entry.series}
+                seriesLabel={
+                  entry.study.studyInstanceUid === currentStudyUid
+                    ? seriesLabel(entry.series)
+                    : `Prior ${entry.study.studyDate} · ${seriesLabel(entry.series)}`
+                }
+                studyLines={studyLines(entry.study)}
+                active={index === active}
+              />
+            ) : (
+              <div className="viewport-empty muted" data-testid="viewport-empty">
+                {spec ? 'This series is not part of the case.' : 'Drop a series here'}
+              </div>
+            )}
+          </div>
+        );
+      })}
+    </section>
   );
 }
 

@@ -1,4 +1,8 @@
 import type { SeriesSummary, StudySummary } from '../../shared/domain/case.ts';
+import { SeriesThumbnail } from './SeriesThumbnail.tsx';
+
+/** The drag-and-drop type of a series dragged onto a viewport: JSON `{ studyUid, seriesUid }`. */
+export const SERIES_DRAG_TYPE = 'application/x-tandem-series';
 
 /** A study of the case with its series in display order: the current study, or a prior. */
 export interface StudyGroup {
@@ -18,7 +22,11 @@ export function seriesLabel(s: SeriesSummary): string {
   return s.description ? `${number} · ${s.description}` : number;
 }
 
-/** The series of the case's study, then of each prior (newest first, as the backend orders them). */
+/**
+ * The series browser: the series of the case's study, then of each prior (newest first, as the
+ * backend orders them), each with a thumbnail; click puts one in the active viewport, dragging
+ * puts it in the viewport it is dropped on.
+ */
 export function SeriesList({ groups, selected, onSelect }: Props) {
   return (
     <section className="panel series-list" aria-label="Series">
@@ -48,12 +56,26 @@ export function SeriesList({ groups, selected, onSelect }: Props) {
                     data-study-uid={g.study.studyInstanceUid}
                     data-study-role={g.role}
                     aria-pressed={isSelected}
-                    className={isSelected ? 'selected' : ''}
+                    className={`with-thumb${isSelected ? ' selected' : ''}`}
+                    draggable
+                    onDragStart={(e) => {
+                      e.dataTransfer.setData(
+                        SERIES_DRAG_TYPE,
+                        JSON.stringify({
+                          studyUid: g.study.studyInstanceUid,
+                          seriesUid: s.seriesInstanceUid,
+                        }),
+                      );
+                      e.dataTransfer.effectAllowed = 'copy';
+                    }}
                     onClick={() => onSelect(g.study.studyInstanceUid, s.seriesInstanceUid)}
                   >
-                    <span className="series-name">{seriesLabel(s)}</span>
-                    <span className="muted">
-                      {s.modality} · {s.numberOfInstances} im
+                    <SeriesThumbnail studyUid={g.study.studyInstanceUid} series={s} />
+                    <span className="series-text">
+                      <span className="series-name">{seriesLabel(s)}</span>
+                      <span className="muted">
+                        {s.modality} · {s.numberOfInstances} im
+                      </span>
                     </span>
                   </button>
                 </li>

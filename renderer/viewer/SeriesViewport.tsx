@@ -1,5 +1,6 @@
 import type { SeriesSummary } from '../../shared/domain/case.ts';
 import { ErrorNotice } from '../app/ErrorNotice.tsx';
+import type { ViewportSpec } from './layout-model.ts';
 import { StackViewport } from './StackViewport.tsx';
 import { useSeriesImageIds } from './use-series-image-ids.ts';
 
@@ -7,25 +8,39 @@ const NO_IMAGES: readonly string[] = [];
 
 interface Props {
   viewportIndex: number;
-  studyUid: string;
+  spec: ViewportSpec;
   series: SeriesSummary;
-  label: string;
+  seriesLabel: string;
+  studyLines: readonly string[];
+  active: boolean;
 }
 
 /** A viewport slot showing one series: resolves its images, then hands them to the stack viewport. */
-export function SeriesViewport({ viewportIndex, studyUid, series, label }: Props) {
-  const images = useSeriesImageIds(studyUid, series);
+export function SeriesViewport({
+  viewportIndex,
+  spec,
+  series,
+  seriesLabel,
+  studyLines,
+  active,
+}: Props) {
+  const images = useSeriesImageIds(spec.studyInstanceUid, series);
   return (
-    <div className="viewport-slot">
+    <>
       <StackViewport
         // a new series starts from a clean slate: nothing of the last one may pass for it
         key={series.seriesInstanceUid}
         viewportIndex={viewportIndex}
+        studyUid={spec.studyInstanceUid}
         seriesUid={series.seriesInstanceUid}
-        seriesLabel={label}
+        seriesLabel={seriesLabel}
+        label={spec.label}
+        studyLines={studyLines}
         modality={series.modality}
         imageIds={images.state === 'ready' ? images.imageIds : NO_IMAGES}
-        active
+        voiPreset={spec.voiPreset}
+        flipHorizontal={spec.flipHorizontal}
+        active={active}
       />
       {images.state === 'loading' && <div className="viewport-message muted">Finding images…</div>}
       {images.state === 'error' && (
@@ -33,6 +48,6 @@ export function SeriesViewport({ viewportIndex, studyUid, series, label }: Props
           <ErrorNotice error={images.error} />
         </div>
       )}
-    </div>
+    </>
   );
 }

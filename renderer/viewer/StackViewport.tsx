@@ -1,43 +1,80 @@
-import { Enums, eventTarget, utilities, type Types } from '@cornerstonejs/core';
+import { Enums, eventTarget, metaData, utilities, type Types } from '@cornerstonejs/core';
+import {
+  annotation as annotationApi,
+  utilities as toolUtilities,
+  type Types as ToolTypes,
+} from '@cornerstonejs/tools';
 import { useEffect, useReducer, useRef, useState } from 'react';
-import { ctPresetForKey } from './voi-presets.ts';
+import { presetByName, presetsFor } from './voi-presets.ts';
 import {
   initCornerstone,
+  PRIMARY_TOOLS,
   renderingEngine,
   RENDERING_ENGINE_ID,
+  setPrimaryTool,
   stackToolGroup,
 } from './cornerstone-setup.ts';
 import { imageErrorReason } from './image-error.ts';
+import { parseTandemImageId } from './measurement-convert.ts';
+import { registerSeriesImages, saveAnnotation } from './measurement-store.ts';
 import { viewportShowsImage } from './render-check.ts';
-import { ViewportOverlay } from './ViewportOverlay.tsx';
+import { registerViewport } from './viewport-registry.ts';
+import { ViewportOverlay, type OverlayRefs } from './ViewportOverlay.tsx';
 import { initialViewState, viewStateReducer } from './view-state.ts';
+import { orientationLabels } from './orientation.ts';
 
 interface Props {
   viewportIndex: number;
+  studyUid: string;
   seriesUid: string;
   seriesLabel: string;
+  /** extra line, e.g. "prior: 2025-03-02, 14 months earlier" */
+  label?: string | undefined;
+  /** patient and study lines for the top-right corner */
+  studyLines: readonly string[];
   modality: string;
   imageIds: readonly string[];
+  voiPreset?: string | undefined;
+  flipHorizontal?: boolean | undefined;
   /** Only the active viewport answers the keyboard. */
   active: boolean;
 }
 
 const PAGE = 10;
+const ZOOM_STEP = 1.25;
+const PAN_STEP = 20;
+const MIN_FPS = 1;
+const MAX_FPS = 60;
+
+/** A length drawn with the keyboard: its end moves with the arrows until Enter keeps it. */
+interface KeyMeasure {
+  annotationUid: string;
+}
 
 /** One Cornerstone3D stack viewport showing a series, with scroll, window/level and an overlay. */
 export function StackViewport({
   viewportIndex,
+  studyUid,
   seriesUid,
   seriesLabel,
+  label,
+  studyLines,
   modality,
   imageIds,
+  voiPreset,
+  flipHorizontal,
   active,
 }: Props) {
   const elementRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<Types.IStackViewport | null>(null);
+  const overlayRefs = useRef<OverlayRefs>({ zoom: null, markers: null, cine: null });
   const [ready, setReady] = useState(false);
+  const [stackReady, setStackReady] = useState(false);
   const [setupError, setSetupError] = useState<string | null>(null);
   const [view, dispatch] = useReducer(viewStateReducer, initialViewState);
+  const cine = useRef({ playing: false, fps: 15 });
+  const keyMeasure = useRef<KeyMeasure | null>(null);
+  const headerVoi = useRef<Types.VOIRange | null>(null);
   const viewportId = `viewport-${viewportIndex}`;
 
   // Enable the element in the shared rendering engine and the stack tool group.
@@ -74,6 +111,7 @@ export function StackViewport({
     return () => {
       disposed = true;
       resize.disconnect();
+      if (viewportRef.current) toolUtilities.cine.stopClip(element);
       viewportRef.current = null;
       setReady(false);
       if (enabled) {
@@ -91,8 +129,6 @@ export function StackViewport({
     // The image whose pixels were last checked: later renders of it (window/level, zoom) need no new check.
     let checkedImageId: string | null = null;
 
-    // The image asked for: a scroll moves the target at once (its load may be debounced or
-    // pending); any other way of changing image announces itself when its load starts.
     const onScroll = (evt: Event) => {
       const { newImageIdIndex } = (evt as CustomEvent<{ newImageIdIndex: number }>).detail;
       dispatch({ type: 'image-requested', index: newImageIdIndex });
@@ -105,7 +141,6 @@ export function StackViewport({
     const onRendered = () => {
       const image = viewport.getCornerstoneImage();
       if (!image) return;
-      // Which image is on screen; the reducer ignores it unless it is the one asked for.
       const index = viewport.getImageIds().indexOf(image.imageId);
       if (index < 0) return;
       const voiRange = viewport.getProperties().voiRange;
@@ -122,6 +157,8 @@ export function StackViewport({
       const { range } = (evt as CustomEvent<{ range: { lower: number; upper: number } }>).detail;
       dispatch({ type: 'voi', range });
     };
+    // Zoom and orientation markers change with the camera: written straight into the overlay.
+    const onCamera = () => updateCameraOverlay(viewport, overlayRefs.current);
     const onLoadError = (evt: Event) => {
       const detail = (evt as CustomEvent<{ imageId?: string; error?: unknown }>).detail;
       if (!detail?.imageId) return;
@@ -134,84 +171,290 @@ export function StackViewport({
     element.addEventListener(Enums.Events.PRE_STACK_NEW_IMAGE, onPreNewImage);
     element.addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
     element.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+    element.addEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
     eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
     return () => {
       element.removeEventListener(Enums.Events.STACK_VIEWPORT_SCROLL, onScroll);
       element.removeEventListener(Enums.Events.PRE_STACK_NEW_IMAGE, onPreNewImage);
       element.removeEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
       element.removeEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+      element.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
       eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
     };
   }, [ready]);
 
-  // Show the series.
+  // Show the series, then its hanging: preset, flip.
   useEffect(() => {
     const viewport = viewportRef.current;
     if (!ready || !viewport) return;
     dispatch({ type: 'stack-set', count: imageIds.length });
+    setStackReady(false);
     if (imageIds.length === 0) return;
+    registerSeriesImages({ studyInstanceUid: studyUid, seriesInstanceUid: seriesUid, imageIds });
     viewport.setStack([...imageIds], 0).then(
-      () => viewport.render(),
+      () => {
+        headerVoi.current = viewport.getProperties().voiRange ?? null;
+        const preset = voiPreset ? presetByName(modality, voiPreset) : undefined;
+        if (preset) {
+          viewport.setProperties({
+            voiRange: utilities.windowLevel.toLowHighRange(preset.windowWidth, preset.windowCenter),
+          });
+        }
+        if (flipHorizontal) viewport.setCamera({ flipHorizontal: true });
+        viewport.render();
+        updateCameraOverlay(viewport, overlayRefs.current);
+        setStackReady(true);
+      },
       (err: unknown) => {
         dispatch({ type: 'image-failed', index: 0, reason: imageErrorReason(err) });
       },
     );
+    // the hanging applies when the series is shown, not when the props change afterwards
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, imageIds]);
 
-  // Keyboard: scroll, presets, reset.
+  // Register the viewport's actions for the case view's keyboard and the measurements panel.
   useEffect(() => {
-    if (!active || !ready) return;
-    const onKey = (event: KeyboardEvent) => {
-      const viewport = viewportRef.current;
-      if (!viewport || event.altKey || event.ctrlKey || event.metaKey) return;
-      if (isTyping(event.target)) return;
-      const count = viewport.getImageIds().length;
-      const steps: Record<string, number> = {
-        ArrowDown: 1,
-        ArrowRight: 1,
-        ArrowUp: -1,
-        ArrowLeft: -1,
-        PageDown: PAGE,
-        PageUp: -PAGE,
-        Home: -count,
-        End: count,
-      };
-      const step = steps[event.key];
-      if (step !== undefined) {
-        event.preventDefault();
-        utilities.scroll(viewport, { delta: step, debounceLoading: true });
-        return;
-      }
-      if (event.key === 'r' || event.key === 'R') {
-        event.preventDefault();
+    const element = elementRef.current;
+    const viewport = viewportRef.current;
+    if (!ready || !stackReady || !element || !viewport) return;
+    const render = () => viewport.render();
+
+    const setCine = (playing: boolean) => {
+      cine.current.playing = playing;
+      if (playing) toolUtilities.cine.playClip(element, { framesPerSecond: cine.current.fps });
+      else toolUtilities.cine.stopClip(element);
+      const node = overlayRefs.current.cine;
+      if (node) node.textContent = playing ? `▶ ${cine.current.fps} fps` : '';
+    };
+
+    const commands: Record<string, () => void> = {
+      'next-image': () => utilities.scroll(viewport, { delta: 1, debounceLoading: true }),
+      'prev-image': () => utilities.scroll(viewport, { delta: -1, debounceLoading: true }),
+      'page-down': () => utilities.scroll(viewport, { delta: PAGE, debounceLoading: true }),
+      'page-up': () => utilities.scroll(viewport, { delta: -PAGE, debounceLoading: true }),
+      'first-image': () => void viewport.setImageIdIndex(0),
+      'last-image': () => void viewport.setImageIdIndex(viewport.getImageIds().length - 1),
+      cine: () => setCine(!cine.current.playing),
+      'cine-faster': () => {
+        cine.current.fps = Math.min(MAX_FPS, cine.current.fps + 5);
+        if (cine.current.playing) setCine(true);
+      },
+      'cine-slower': () => {
+        cine.current.fps = Math.max(MIN_FPS, cine.current.fps - 5);
+        if (cine.current.playing) setCine(true);
+      },
+      reset: () => {
         viewport.resetCamera();
         viewport.resetProperties();
-        viewport.render();
-        return;
-      }
-      const preset = modality === 'CT' ? ctPresetForKey(event.key) : undefined;
-      if (preset) {
-        event.preventDefault();
-        viewport.setProperties({
-          voiRange: utilities.windowLevel.toLowHighRange(preset.windowWidth, preset.windowCenter),
-        });
-        viewport.render();
-      }
+        render();
+      },
+      'preset-auto': () => {
+        if (headerVoi.current) viewport.setProperties({ voiRange: headerVoi.current });
+        else viewport.resetProperties();
+        render();
+      },
+      'zoom-in': () => {
+        viewport.setZoom(viewport.getZoom() * ZOOM_STEP);
+        render();
+      },
+      'zoom-out': () => {
+        viewport.setZoom(viewport.getZoom() / ZOOM_STEP);
+        render();
+      },
+      fit: () => {
+        viewport.resetCamera({ resetPan: true, resetZoom: true });
+        render();
+      },
+      'actual-size': () => {
+        const scale = screenPixelsPerImagePixel(viewport);
+        if (scale) {
+          viewport.setZoom(viewport.getZoom() / scale);
+          render();
+        }
+      },
+      'pan-left': () => pan(viewport, -PAN_STEP, 0),
+      'pan-right': () => pan(viewport, PAN_STEP, 0),
+      'pan-up': () => pan(viewport, 0, -PAN_STEP),
+      'pan-down': () => pan(viewport, 0, PAN_STEP),
+      'flip-h': () => {
+        viewport.setCamera({ flipHorizontal: !viewport.getCamera().flipHorizontal });
+        render();
+      },
+      'flip-v': () => {
+        viewport.setCamera({ flipVertical: !viewport.getCamera().flipVertical });
+        render();
+      },
+      rotate: () => {
+        const rotation = viewport.getViewPresentation().rotation ?? 0;
+        viewport.setViewPresentation({ rotation: (rotation + 90) % 360 });
+        render();
+      },
+      invert: () => {
+        viewport.setProperties({ invert: !viewport.getProperties().invert });
+        render();
+      },
+      'key-measure': () => startKeyMeasure(),
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [active, ready, modality]);
+    for (const [action, tool] of Object.entries(PRIMARY_TOOLS)) {
+      commands[action] = () => setPrimaryTool(tool);
+    }
+    for (let n = 1; n <= 9; n++) {
+      commands[`preset-${n}`] = () => {
+        const preset = presetsFor(modality).find((p) => p.key === String(n));
+        if (preset) {
+          viewport.setProperties({
+            voiRange: utilities.windowLevel.toLowHighRange(preset.windowWidth, preset.windowCenter),
+          });
+          render();
+        } else if (n === 1) {
+          commands['preset-auto']?.();
+        }
+      };
+    }
+
+    const startKeyMeasure = () => {
+      const imageId = viewport.getCurrentImageId();
+      if (!imageId || keyMeasure.current) return;
+      const canvas = viewport.getCanvas();
+      const w = canvas.clientWidth;
+      const h = canvas.clientHeight;
+      const start = viewport.canvasToWorld([w / 2, h / 2]);
+      const end = viewport.canvasToWorld([w / 2 + 40, h / 2]);
+      const camera = viewport.getCamera();
+      const annotation = {
+        annotationUID: utilities.uuidv4(),
+        invalidated: true,
+        highlighted: true,
+        isLocked: false,
+        isVisible: true,
+        metadata: {
+          toolName: 'Length',
+          referencedImageId: imageId,
+          FrameOfReferenceUID: viewport.getFrameOfReferenceUID(),
+          viewPlaneNormal: camera.viewPlaneNormal,
+          viewUp: camera.viewUp,
+        },
+        data: {
+          handles: {
+            points: [start, end],
+            activeHandleIndex: null,
+            textBox: {
+              hasMoved: false,
+              worldPosition: [0, 0, 0],
+              worldBoundingBox: {
+                topLeft: [0, 0, 0],
+                topRight: [0, 0, 0],
+                bottomLeft: [0, 0, 0],
+                bottomRight: [0, 0, 0],
+              },
+            },
+          },
+          label: '',
+          cachedStats: {},
+        },
+      };
+      annotationApi.state.addAnnotation(annotation as unknown as ToolTypes.Annotation, element);
+      keyMeasure.current = { annotationUid: annotation.annotationUID };
+      element.dataset.keyMeasure = 'true';
+      toolUtilities.triggerAnnotationRenderForViewportIds([viewportId]);
+    };
+
+    const moveKeyMeasure = (dx: number, dy: number) => {
+      const m = keyMeasure.current;
+      const a = m && annotationApi.state.getAnnotation(m.annotationUid);
+      if (!a) return;
+      const points = a.data.handles?.points;
+      const end = points?.[1];
+      if (!points || !end) return;
+      const [x, y] = viewport.worldToCanvas(end);
+      points[1] = viewport.canvasToWorld([x + dx, y + dy]);
+      a.invalidated = true;
+      toolUtilities.triggerAnnotationRenderForViewportIds([viewportId]);
+    };
+
+    const endKeyMeasure = (keep: boolean) => {
+      const m = keyMeasure.current;
+      keyMeasure.current = null;
+      delete element.dataset.keyMeasure;
+      if (!m) return;
+      if (!keep) {
+        annotationApi.state.removeAnnotation(m.annotationUid);
+      } else {
+        const a = annotationApi.state.getAnnotation(m.annotationUid);
+        if (a) a.highlighted = false;
+        saveAnnotation(m.annotationUid);
+      }
+      toolUtilities.triggerAnnotationRenderForViewportIds([viewportId]);
+    };
+
+    return registerViewport({
+      index: viewportIndex,
+      viewportId,
+      seriesUid,
+      element,
+      command(action) {
+        const run = commands[action];
+        if (!run) return false;
+        run();
+        return true;
+      },
+      interceptKey(name) {
+        if (!keyMeasure.current) return false;
+        const step = name.startsWith('Shift+') ? 10 : 1;
+        const bare = name.replace(/^Shift\+/, '');
+        const moves: Record<string, [number, number]> = {
+          ArrowLeft: [-step, 0],
+          ArrowRight: [step, 0],
+          ArrowUp: [0, -step],
+          ArrowDown: [0, step],
+        };
+        const move = moves[bare];
+        if (move) moveKeyMeasure(move[0], move[1]);
+        else if (name === 'Enter') endKeyMeasure(true);
+        else if (name === 'Escape') endKeyMeasure(false);
+        else return false;
+        return true;
+      },
+      jumpTo(sopInstanceUid, frameIndex = 0) {
+        const ids = viewport.getImageIds();
+        const index = ids.findIndex((id) => {
+          const parsed = parseTandemImageId(id);
+          return parsed.sopInstanceUid === sopInstanceUid && parsed.frameIndex === frameIndex;
+        });
+        if (index < 0) return false;
+        void viewport.setImageIdIndex(index);
+        return true;
+      },
+      worldToCanvas(point) {
+        const [x, y] = viewport.worldToCanvas(point as Types.Point3);
+        return [x, y];
+      },
+    });
+  }, [ready, stackReady, viewportIndex, viewportId, seriesUid, modality]);
 
   const imageNumber = view.imageIndex + 1;
+  const imageId = imageIds[view.imageIndex];
+  const plane = imageId
+    ? (metaData.get('imagePlaneModule', imageId) as
+        | { sliceLocation?: number; sliceThickness?: number; imagePositionPatient?: number[] }
+        | undefined)
+    : undefined;
+  const location = plane?.sliceLocation ?? plane?.imagePositionPatient?.[2];
+  const sliceText =
+    location !== undefined
+      ? `Loc ${location.toFixed(1)} mm${plane?.sliceThickness ? ` · Th ${plane.sliceThickness} mm` : ''}`
+      : '';
   return (
     <div
-      className="viewport"
+      className={`viewport${active ? ' active' : ''}`}
       data-testid="viewport"
       data-viewport-index={viewportIndex}
       data-series-uid={seriesUid}
       data-image-index={view.imageIndex}
       data-rendered={view.rendered ? 'true' : 'false'}
       data-image-error={view.error !== null ? 'true' : undefined}
+      data-active={active ? 'true' : 'false'}
     >
       <div
         className="viewport-element"
@@ -225,9 +468,13 @@ export function StackViewport({
         </div>
       )}
       <ViewportOverlay
+        refs={overlayRefs.current}
         seriesLabel={seriesLabel}
+        label={label}
+        studyLines={studyLines}
         imageNumber={imageNumber}
         imageCount={view.count}
+        sliceText={sliceText}
         voi={view.voi}
       />
       {setupError && (
@@ -239,9 +486,49 @@ export function StackViewport({
   );
 }
 
-function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-  );
+function pan(viewport: Types.IStackViewport, dx: number, dy: number): void {
+  const [x, y] = viewport.getPan();
+  viewport.setPan([x + dx, y + dy]);
+  viewport.render();
+}
+
+/** How many screen (CSS) pixels one image pixel covers now. */
+function screenPixelsPerImagePixel(viewport: Types.IStackViewport): number | null {
+  const image = viewport.getCornerstoneImage();
+  if (!image) return null;
+  const canvas = viewport.getCanvas();
+  const centre = viewport.canvasToWorld([canvas.clientWidth / 2, canvas.clientHeight / 2]);
+  const { viewUp, viewPlaneNormal } = viewport.getCamera();
+  if (!viewUp || !viewPlaneNormal) return null;
+  const right = crossVec(viewUp, viewPlaneNormal);
+  const spacing = image.columnPixelSpacing || 1;
+  const a = viewport.worldToCanvas(centre);
+  const b = viewport.worldToCanvas([
+    centre[0] + right[0] * spacing,
+    centre[1] + right[1] * spacing,
+    centre[2] + right[2] * spacing,
+  ]);
+  const d = Math.hypot(b[0] - a[0], b[1] - a[1]);
+  return d > 0 ? d : null;
+}
+
+function crossVec(a: readonly number[], b: readonly number[]): [number, number, number] {
+  const [a0 = 0, a1 = 0, a2 = 0] = a;
+  const [b0 = 0, b1 = 0, b2 = 0] = b;
+  return [a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0];
+}
+
+function updateCameraOverlay(viewport: Types.IStackViewport, refs: OverlayRefs): void {
+  if (refs.zoom) {
+    const scale = screenPixelsPerImagePixel(viewport);
+    refs.zoom.textContent = scale ? `Zoom ${(scale * 100).toFixed(0)}%` : '';
+  }
+  if (refs.markers) {
+    const { viewUp, viewPlaneNormal } = viewport.getCamera();
+    if (!viewUp || !viewPlaneNormal) return;
+    const labels = orientationLabels(viewUp, viewPlaneNormal);
+    const spans = refs.markers.querySelectorAll('span');
+    const order = [labels.top, labels.right, labels.bottom, labels.left];
+    spans.forEach((span, i) => (span.textContent = order[i] ?? ''));
+  }
 }

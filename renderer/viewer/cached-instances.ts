@@ -44,11 +44,15 @@ export class CachedInstances implements InstanceBytes {
     this.cipher = cipher;
   }
 
-  async bytes(sopInstanceUid: string): Promise<ArrayBuffer> {
+  /**
+   * `urgent`: the reader is waiting for this image (ask the worker for it first); reads made
+   * ahead of need (headers for slice linking) wait for the sync's own order instead.
+   */
+  async bytes(sopInstanceUid: string, urgent = true): Promise<ArrayBuffer> {
     let row = await this.db.instances.get(sopInstanceUid);
     if (!row) {
       if (this.isOffline()) throw new TandemError('not-cached', NOT_CACHED_OFFLINE);
-      this.ask(sopInstanceUid);
+      if (urgent) this.ask(sopInstanceUid);
       await this.arrival(sopInstanceUid);
       row = await this.db.instances.get(sopInstanceUid);
       if (!row)

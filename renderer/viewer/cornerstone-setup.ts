@@ -1,9 +1,17 @@
 import { cache, init as initCore, RenderingEngine, getRenderingEngine } from '@cornerstonejs/core';
 import {
   addTool,
+  AngleTool,
+  ArrowAnnotateTool,
+  BidirectionalTool,
+  CircleROITool,
+  CobbAngleTool,
+  EllipticalROITool,
   Enums as ToolEnums,
   init as initTools,
+  LengthTool,
   PanTool,
+  ProbeTool,
   StackScrollTool,
   ToolGroupManager,
   WindowLevelTool,
@@ -28,6 +36,36 @@ const IMAGE_CACHE_BYTES = 1024 * 1024 * 1024;
 const MAX_DECODE_WORKERS = 2;
 
 let ready: Promise<void> | undefined;
+let instanceSource: CachedInstances | undefined;
+
+/**
+ * Reads (without decoding pixels) the headers of images, so their geometry is known to the
+ * metadata provider: slice linking looks up every image's position.
+ */
+export async function preloadHeaders(imageIds: readonly string[]): Promise<void> {
+  await initCornerstone();
+  const source = instanceSource;
+  if (!source) return;
+  const byUrl = new Map<string, string>();
+  for (const imageId of imageIds) {
+    const { url } = wadouri.parseImageId(imageId);
+    if (!byUrl.has(url) && !wadouri.dataSetCacheManager.isLoaded(url)) byUrl.set(url, imageId);
+  }
+  const pending = [...byUrl].map(([url, imageId]) => ({ url, imageId }));
+  // a few reads at a time: the cache answers in parallel, and the decoders stay free
+  const worker = async () => {
+    for (let next = pending.shift(); next; next = pending.shift()) {
+      await wadouri.dataSetCacheManager.load(
+        next.url,
+        (uid: string) => source.bytes(uid, false),
+        next.imageId,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: HEADER_READS_AT_ONCE }, worker));
+}
+
+const HEADER_READS_AT_ONCE = 6;
 
 /**
  * Initialises Cornerstone once per page: core, tools, the DICOM loader and our `tandem:` loader
@@ -52,14 +90,13 @@ function setUp(): void {
     },
   });
   // Images come from this workstation's cache (`tandem:`), never the network.
-  registerTandemImageLoader(
-    new CachedInstances(
-      cacheDb(),
-      () => connectionStore.get() === 'offline',
-      (uids) => syncClient.want(uids),
-      cacheCipher,
-    ),
+  instanceSource = new CachedInstances(
+    cacheDb(),
+    () => connectionStore.get() === 'offline',
+    (uids) => syncClient.want(uids),
+    cacheCipher,
   );
+  registerTandemImageLoader(instanceSource);
   cache.setMaxCacheSize(IMAGE_CACHE_BYTES);
   // Decoded images are patient data: drop them from memory when the user signs out.
   sessionStore.subscribe(() => {
@@ -72,6 +109,7 @@ function setUp(): void {
   addTool(StackScrollTool);
   addTool(ZoomTool);
   addTool(PanTool);
+  for (const tool of MEASUREMENT_TOOLS) addTool(tool);
   const group = ToolGroupManager.createToolGroup(STACK_TOOL_GROUP_ID);
   if (!group) throw new Error('could not create the stack tool group');
   configureStackTools(group);
@@ -102,6 +140,16 @@ function configureStackTools(group: ToolTypes.IToolGroup): void {
   group.addTool(StackScrollTool.toolName);
   group.addTool(ZoomTool.toolName);
   group.addTool(PanTool.toolName);
+  for (const tool of MEASUREMENT_TOOLS) {
+    group.addTool(
+      tool.toolName,
+      tool === ArrowAnnotateTool
+        ? { getTextCallback: askArrowText, changeTextCallback: askArrowText }
+        : {},
+    );
+    // passive: what was drawn stays visible and editable while another tool is on the mouse
+    group.setToolPassive(tool.toolName);
+  }
   group.setToolActive(WindowLevelTool.toolName, {
     bindings: [{ mouseButton: MouseBindings.Primary }],
   });
@@ -114,6 +162,57 @@ function configureStackTools(group: ToolTypes.IToolGroup): void {
   group.setToolActive(PanTool.toolName, {
     bindings: [{ mouseButton: MouseBindings.Auxiliary }],
   });
+}
+
+/** The measurement tools, by the shortcut action that puts each on the left mouse button. */
+const MEASUREMENT_TOOLS = [
+  LengthTool,
+  BidirectionalTool,
+  EllipticalROITool,
+  CircleROITool,
+  ProbeTool,
+  AngleTool,
+  CobbAngleTool,
+  ArrowAnnotateTool,
+] as const;
+
+export const PRIMARY_TOOLS: Readonly<Record<string, string>> = {
+  'tool-wl': WindowLevelTool.toolName,
+  'tool-length': LengthTool.toolName,
+  'tool-bidirectional': BidirectionalTool.toolName,
+  'tool-ellipse': EllipticalROITool.toolName,
+  'tool-circle': CircleROITool.toolName,
+  'tool-probe': ProbeTool.toolName,
+  'tool-angle': AngleTool.toolName,
+  'tool-cobb': CobbAngleTool.toolName,
+  'tool-arrow': ArrowAnnotateTool.toolName,
+};
+
+function askArrowText(done: (text: string) => void): void {
+  done(window.prompt('Arrow text') ?? '');
+}
+
+let primaryTool: string = WindowLevelTool.toolName;
+const primaryListeners = new Set<() => void>();
+
+/** Puts a tool on the left mouse button of every stack viewport; the last one goes passive. */
+export function setPrimaryTool(toolName: string): void {
+  const group = stackToolGroup();
+  if (toolName === primaryTool) return;
+  if (primaryTool === WindowLevelTool.toolName) group.setToolDisabled(primaryTool);
+  else group.setToolPassive(primaryTool);
+  group.setToolActive(toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+  primaryTool = toolName;
+  for (const l of [...primaryListeners]) l();
+}
+
+export function getPrimaryTool(): string {
+  return primaryTool;
+}
+
+export function subscribePrimaryTool(listener: () => void): () => void {
+  primaryListeners.add(listener);
+  return () => primaryListeners.delete(listener);
 }
 
 /** The page's one rendering engine (one offscreen WebGL context shared by all viewports). */

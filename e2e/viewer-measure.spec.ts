@@ -1,0 +1,118 @@
+import type { Locator, Page } from '@playwright/test';
+import { PHANTOM_FACTS } from '../scripts/demo-data/phantom-facts.ts';
+import { test, expect, signIn } from './fixtures.ts';
+import { ctChestCase, demoManifest } from './demo-manifest.ts';
+
+const { calibrationInsert, pixelSpacingMm } = PHANTOM_FACTS.ctChest;
+const [CX, CY] = calibrationInsert.centreMm;
+
+/** Where a patient-space point is on the page, through the viewer's geometry hook. */
+async function pagePoint(page: Page, viewport: Locator, x: number, y: number) {
+  const index = Number(await viewport.getAttribute('data-viewport-index'));
+  const canvasPoint = await page.evaluate(
+    ([i, px, py]) =>
+      (
+        window as unknown as {
+          tandemViewer: { worldToCanvas(i: number, p: number[]): [number, number] | null };
+        }
+      ).tandemViewer.worldToCanvas(i, [px, py, 0]),
+    [index, x, y] as const,
+  );
+  if (!canvasPoint) throw new Error('the viewport has no geometry yet');
+  const box = (await viewport.locator('canvas').first().boundingBox())!;
+  return { x: box.x + canvasPoint[0], y: box.y + canvasPoint[1] };
+}
+
+async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 6 });
+  await page.mouse.up();
+}
+
+/** A measurement row's values as the panel shows them, e.g. "area 314 mm², mean 100 HU, sd 0.0 HU". */
+async function rowValues(row: Locator): Promise<string> {
+  if ((await row.count()) === 0) return '';
+  return (await row.getByTestId('measurement-values').textContent()) ?? '';
+}
+
+function numberAfter(text: string, name: string): number {
+  const match = new RegExp(`${name} (-?[\\d.]+)`).exec(text);
+  return match?.[1] ? Number(match[1]) : NaN;
+}
+
+test.describe('measuring on a CT', () => {
+  test('the calibration insert measures its known size and HU, and the measurements survive a reload', async ({
+    page,
+  }) => {
+    const ct = ctChestCase(demoManifest());
+    await signIn(page, 'radiologist1');
+    await page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`).dblclick();
+    const viewport = page.getByTestId('viewport').first();
+    await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+    // Once the case is hung, one large viewport (the geometry must hold still while drawing).
+    await expect(page.getByTestId('hp-stage')).toBeVisible();
+    await page.keyboard.press('Alt+1');
+    await expect(page.getByTestId('viewport')).toHaveCount(1);
+    await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+    // Measure on an image other than the first, so "jump to the image" has somewhere to go.
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowDown');
+    await expect(viewport).toHaveAttribute('data-image-index', '12');
+    await expect(viewport).toHaveAttribute('data-rendered', 'true');
+
+    const rows = page.getByTestId('measurement-row');
+    // Ellipse ROI inside the insert (radius 10 of its 15 mm: clear of the softened edge); the
+    // tool draws from the centre out.
+    await page.keyboard.press('e');
+    await drag(
+      page,
+      await pagePoint(page, viewport, CX, CY),
+      await pagePoint(page, viewport, CX + 10, CY + 10),
+    );
+    await expect(rows).toHaveCount(1);
+    // The panel follows the tool's statistics as they settle after the drag.
+    const ellipse = page.locator('[data-testid="measurement-row"][data-kind="ellipse"]');
+    await expect
+      .poll(async () =>
+        Math.abs(numberAfter(await rowValues(ellipse), 'mean') - calibrationInsert.hu),
+      )
+      .toBeLessThanOrEqual(calibrationInsert.hu * 0.01);
+    // Area of a 10 mm radius circle, within a pixel's width around its rim.
+    await expect
+      .poll(async () => Math.abs(numberAfter(await rowValues(ellipse), 'area') - Math.PI * 100))
+      .toBeLessThan(2 * Math.PI * 10 * pixelSpacingMm);
+
+    // A length across the insert's diameter.
+    await page.keyboard.press('l');
+    await drag(
+      page,
+      await pagePoint(page, viewport, CX - calibrationInsert.radiusMm, CY),
+      await pagePoint(page, viewport, CX + calibrationInsert.radiusMm, CY),
+    );
+    const length = page.locator('[data-testid="measurement-row"][data-kind="length"]');
+    await expect(length).toHaveCount(1);
+    await expect
+      .poll(async () => {
+        const mm = Number(/([\d.]+) mm/.exec(await rowValues(length))?.[1]);
+        return Math.abs(mm - 2 * calibrationInsert.radiusMm);
+      })
+      .toBeLessThanOrEqual(pixelSpacingMm);
+
+    // Label the length, then reload: both come back, from the cache, with their values.
+    await length.getByLabel('Label').fill('insert diameter');
+    await length.getByLabel('Label').press('Enter');
+    const before = await Promise.all([ellipse, length].map(rowValues));
+    await page.keyboard.press('Home');
+    await expect(viewport).toHaveAttribute('data-image-index', '0');
+
+    await page.reload();
+    await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+    await expect(rows).toHaveCount(2);
+    expect(await Promise.all([ellipse, length].map(rowValues))).toEqual(before);
+    await expect(length.getByLabel('Label')).toHaveValue('insert diameter');
+
+    // Clicking one jumps to its image.
+    await ellipse.locator('.measurement-jump').click();
+    await expect(viewport).toHaveAttribute('data-image-index', '12');
+  });
+});

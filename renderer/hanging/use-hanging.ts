@@ -1,0 +1,139 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CaseDetail } from '../../shared/api/contract.ts';
+import {
+  hangMatchStage,
+  rankProtocols,
+  type CaseStudies,
+  type HungStage,
+  type ProtocolMatch,
+} from '../../shared/hanging/apply-protocol.ts';
+import type { HungLayout } from '../../shared/hanging/protocol.ts';
+import { setLayout, type ViewerLayout } from '../viewer/layout-model.ts';
+import { SHIPPED_PROTOCOLS } from './shipped-protocols.ts';
+import { useUserProtocols } from './user-protocols.ts';
+
+/** Which protocol and stage the reader chose (stage -1: the protocol's first that can hang). */
+interface Choice {
+  protocolId: string;
+  stageIndex: number;
+  serial: number;
+}
+
+export interface Hanging {
+  matches: readonly ProtocolMatch[];
+  match: ProtocolMatch;
+  stage: HungStage;
+  studies: CaseStudies;
+  /** position of the stage among the stages this case can hang (0-based) */
+  stagePosition: number;
+  stepStage: (delta: 1 | -1) => void;
+  stepProtocol: (delta: 1 | -1) => void;
+  choose: (protocolId: string) => void;
+}
+
+/** The hung layout in the viewer's terms (the viewer does not care where a series came from). */
+export function toViewerLayout(layout: HungLayout): ViewerLayout {
+  return {
+    rows: layout.rows,
+    columns: layout.columns,
+    viewports: layout.viewports.map((v) => {
+      if (!v) return null;
+      const { role: _role, prior: _prior, ...spec } = v;
+      return spec;
+    }),
+    syncGroups: layout.syncGroups.map((g) => ({ ...g, kinds: [...g.kinds] })),
+  };
+}
+
+/**
+ * Hangs the open case: the best protocol (the reader's saved ones first, then the shipped ones)
+ * applies as soon as the case and the saved protocols are read; stepping stages or protocols
+ * hangs again. Changes of the case's data (sync progress) never re-hang over the reader's own
+ * changes: only a new choice does.
+ */
+export function useHanging(caseId: string, detail: CaseDetail): Hanging | null {
+  const user = useUserProtocols();
+  const studies = useMemo<CaseStudies>(
+    () => ({ current: detail.study, others: detail.priors }),
+    [detail.study, detail.priors],
+  );
+  const matches = useMemo(
+    () => (user ? rankProtocols([...user, ...SHIPPED_PROTOCOLS], studies) : null),
+    [user, studies],
+  );
+  const [choice, setChoice] = useState<Choice | null>(null);
+
+  // A chosen protocol not (yet) among the matches — just saved, still being read — shows the best.
+  const match = matches?.find((m) => m.protocol.id === choice?.protocolId) ?? matches?.[0];
+  const effective = useMemo<Choice | null>(
+    () =>
+      match
+        ? {
+            protocolId: match.protocol.id,
+            stageIndex:
+              choice?.protocolId === match.protocol.id && choice.stageIndex >= 0
+                ? choice.stageIndex
+                : (match.stages[0] ?? 0),
+            serial: choice?.serial ?? 0,
+          }
+        : null,
+    [match, choice],
+  );
+  const stageIndex = effective?.stageIndex;
+  const stage = useMemo(
+    () =>
+      match && stageIndex !== undefined ? hangMatchStage(match, stageIndex, studies.current) : null,
+    [match, stageIndex, studies],
+  );
+
+  // Hang when the choice changes (or first becomes known) — not on every change of the data.
+  const applied = useRef<string | null>(null);
+  useEffect(() => {
+    if (!stage || !effective) return;
+    const key = `${caseId}|${stage.protocolId}|${stage.stageIndex}|${effective.serial}`;
+    if (applied.current === key) return;
+    applied.current = key;
+    setLayout(toViewerLayout(stage.layout), caseId);
+  }, [caseId, stage, effective]);
+
+  const stepStage = useCallback(
+    (delta: 1 | -1) => {
+      if (!match || !effective) return;
+      const at = match.stages.indexOf(effective.stageIndex);
+      const n = match.stages.length;
+      const next = match.stages[(at + delta + n) % n];
+      if (next !== undefined)
+        setChoice({
+          protocolId: match.protocol.id,
+          stageIndex: next,
+          serial: effective.serial + 1,
+        });
+    },
+    [match, effective],
+  );
+  const stepProtocol = useCallback(
+    (delta: 1 | -1) => {
+      if (!matches || !match || !effective) return;
+      const at = matches.indexOf(match);
+      const next = matches[(at + delta + matches.length) % matches.length];
+      if (next)
+        setChoice({ protocolId: next.protocol.id, stageIndex: -1, serial: effective.serial + 1 });
+    },
+    [matches, match, effective],
+  );
+  const choose = useCallback((protocolId: string) => {
+    setChoice((c) => ({ protocolId, stageIndex: -1, serial: (c?.serial ?? 0) + 1 }));
+  }, []);
+
+  if (!matches || !match || !stage || !effective) return null;
+  return {
+    matches,
+    match,
+    stage,
+    studies,
+    stagePosition: Math.max(0, match.stages.indexOf(stage.stageIndex)),
+    stepStage,
+    stepProtocol,
+    choose,
+  };
+}

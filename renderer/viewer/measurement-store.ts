@@ -1,0 +1,192 @@
+import { eventTarget, imageLoader, metaData, getRenderingEngine } from '@cornerstonejs/core';
+import { annotation as annotationApi, Enums as ToolEnums } from '@cornerstonejs/tools';
+import type { Types as ToolTypes } from '@cornerstonejs/tools';
+import { Measurement } from '../../shared/domain/measurement.ts';
+import { cacheDb } from '../app/local-cache.ts';
+import { initCornerstone, RENDERING_ENGINE_ID } from './cornerstone-setup.ts';
+import {
+  kindOfTool,
+  toAnnotation,
+  toMeasurement,
+  type AnnotationLike,
+} from './measurement-convert.ts';
+
+/**
+ * Keeps the measurements of the open case in the cache's `annotations` table (one row per
+ * Cornerstone annotation, `data` = `Measurement`) and puts them back into Cornerstone's annotation
+ * state when the case opens again. Cornerstone's annotation state stays the one live copy; this
+ * only mirrors it.
+ */
+interface SeriesContext {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  imageIds: readonly string[];
+}
+
+const seriesByImageId = new Map<string, SeriesContext>();
+let caseId: string | null = null;
+let stopListening: (() => void) | null = null;
+const known = new Map<string, Measurement>();
+
+/** A viewport tells which series its image ids belong to (so a new annotation can be placed). */
+export function registerSeriesImages(context: SeriesContext): void {
+  for (const id of context.imageIds) seriesByImageId.set(id, context);
+}
+
+function persist(annotation: AnnotationLike): void {
+  if (!caseId) return;
+  const imageId = annotation.metadata.referencedImageId;
+  const context = imageId ? seriesByImageId.get(imageId) : undefined;
+  if (!context || !annotation.annotationUID) return;
+  const measurement = toMeasurement(annotation, {
+    caseId,
+    ...context,
+    now: Date.now(),
+    previous: known.get(annotation.annotationUID),
+  });
+  if (!measurement) return;
+  known.set(measurement.annotationId, measurement);
+  void cacheDb()
+    .annotations.put({
+      annotationId: measurement.annotationId,
+      caseId: measurement.caseId,
+      sopInstanceUid: measurement.sopInstanceUid,
+      updatedAt: measurement.updatedAt,
+      data: measurement,
+    })
+    .catch((err: unknown) => console.error('viewer: could not keep a measurement', err));
+}
+
+/**
+ * Tools compute their statistics when they render, which follows the event that announced the
+ * change: keep the annotation a moment later, with its final values.
+ */
+const SETTLE_MS = 150;
+const pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+function persistSoon(annotationUid: string): void {
+  clearTimeout(pending.get(annotationUid));
+  pending.set(
+    annotationUid,
+    setTimeout(() => {
+      pending.delete(annotationUid);
+      const found = annotationApi.state.getAnnotation(annotationUid) as AnnotationLike | undefined;
+      if (found) persist(found);
+    }, SETTLE_MS),
+  );
+}
+
+function remove(annotationUid: string): void {
+  clearTimeout(pending.get(annotationUid));
+  pending.delete(annotationUid);
+  known.delete(annotationUid);
+  void cacheDb().annotations.delete(annotationUid);
+}
+
+/** Saves one annotation (after a keyboard edit), once its statistics are computed. */
+export function saveAnnotation(annotationUid: string): void {
+  persistSoon(annotationUid);
+}
+
+/** Starts mirroring for a case and restores its stored measurements; returns the stop. */
+export function openMeasurementSession(forCase: string): () => void {
+  closeSession();
+  caseId = forCase;
+  const onChange = (evt: Event) => {
+    const detail = (evt as CustomEvent<{ annotation?: AnnotationLike }>).detail;
+    const a = detail.annotation;
+    if (a?.annotationUID && kindOfTool(a.metadata.toolName)) persistSoon(a.annotationUID);
+  };
+  const onRemoved = (evt: Event) => {
+    const detail = (evt as CustomEvent<{ annotation?: AnnotationLike }>).detail;
+    if (detail.annotation?.annotationUID) remove(detail.annotation.annotationUID);
+  };
+  const { Events } = ToolEnums;
+  eventTarget.addEventListener(Events.ANNOTATION_COMPLETED, onChange);
+  eventTarget.addEventListener(Events.ANNOTATION_MODIFIED, onChange);
+  eventTarget.addEventListener(Events.ANNOTATION_REMOVED, onRemoved);
+  stopListening = () => {
+    eventTarget.removeEventListener(Events.ANNOTATION_COMPLETED, onChange);
+    eventTarget.removeEventListener(Events.ANNOTATION_MODIFIED, onChange);
+    eventTarget.removeEventListener(Events.ANNOTATION_REMOVED, onRemoved);
+  };
+  void restore(forCase);
+  return () => {
+    if (caseId === forCase) closeSession();
+  };
+}
+
+function closeSession(): void {
+  for (const timer of pending.values()) clearTimeout(timer);
+  pending.clear();
+  stopListening?.();
+  stopListening = null;
+  caseId = null;
+  known.clear();
+  // Another case's marks must not show on this one.
+  annotationApi.state.removeAllAnnotations();
+}
+
+async function restore(forCase: string): Promise<void> {
+  // the `tandem:` loader must be registered before a stored image can be read
+  await initCornerstone();
+  const rows = await cacheDb().annotations.where('caseId').equals(forCase).toArray();
+  for (const row of rows) {
+    const parsed = Measurement.safeParse(row.data);
+    if (!parsed.success || caseId !== forCase) continue;
+    const m = parsed.data;
+    known.set(m.annotationId, m);
+    if (annotationApi.state.getAnnotation(m.annotationId)) continue;
+    const imageId =
+      m.frameIndex > 0
+        ? `tandem:${m.sopInstanceUid}&frame=${m.frameIndex + 1}`
+        : `tandem:${m.sopInstanceUid}`;
+    try {
+      // the header gives the plane; the image comes from the local cache
+      await imageLoader.loadAndCacheImage(imageId);
+    } catch {
+      continue;
+    }
+    if (caseId !== forCase) return;
+    const plane = metaData.get('imagePlaneModule', imageId) as
+      { frameOfReferenceUID?: string; rowCosines?: number[]; columnCosines?: number[] } | undefined;
+    const row3 = plane?.rowCosines ?? [1, 0, 0];
+    const col3 = plane?.columnCosines ?? [0, 1, 0];
+    const normal = cross(col3, row3);
+    const a = toAnnotation(m, {
+      referencedImageId: imageId,
+      frameOfReferenceUID: plane?.frameOfReferenceUID ?? '',
+      viewPlaneNormal: normal,
+      viewUp: col3.map((v) => -v),
+    });
+    annotationApi.state.addAnnotation(
+      a as unknown as ToolTypes.Annotation,
+      a.metadata.FrameOfReferenceUID ?? '',
+    );
+  }
+  getRenderingEngine(RENDERING_ENGINE_ID)?.render();
+}
+
+function cross(a: number[], b: number[]): number[] {
+  const [a0 = 0, a1 = 0, a2 = 0] = a;
+  const [b0 = 0, b1 = 0, b2 = 0] = b;
+  return [a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0];
+}
+
+/** Renames a measurement (the panel's editable label). */
+export function relabel(annotationUid: string, label: string): void {
+  const a = annotationApi.state.getAnnotation(annotationUid) as AnnotationLike | undefined;
+  if (!a) return;
+  a.data.label = label;
+  if (a.metadata.toolName === 'ArrowAnnotate') a.data.text = label;
+  persist(a);
+  getRenderingEngine(RENDERING_ENGINE_ID)?.render();
+}
+
+export function deleteMeasurement(annotationUid: string): void {
+  if (annotationApi.state.getAnnotation(annotationUid)) {
+    annotationApi.state.removeAnnotation(annotationUid);
+  }
+  remove(annotationUid);
+  getRenderingEngine(RENDERING_ENGINE_ID)?.render();
+}
