@@ -60,6 +60,33 @@ async function bytesOf(blob: Blob, start: number, end: number): Promise<Uint8Arr
   return new Uint8Array(await blob.slice(start, end).arrayBuffer());
 }
 
+/**
+ * Inflates a raw deflate stream as far as it goes: enough to read the header even when the
+ * stream is followed by padding (the verifier then judges the file as a whole).
+ */
+async function inflateHead(deflated: Blob): Promise<Uint8Array> {
+  const reader = deflated.stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      length += value.length;
+    }
+  } catch (err) {
+    if (!length) throw err;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 /** The data set of a deflated file: its meta header followed by the inflated rest. */
 async function parseDeflated(blob: Blob, meta: DataSet): Promise<DataSet> {
   const groupLength = meta.uint32('x00020000');
@@ -67,11 +94,7 @@ async function parseDeflated(blob: Blob, meta: DataSet): Promise<DataSet> {
   if (groupLength === undefined || !element) throw new Error('no file meta group length');
   const start = element.dataOffset + element.length + groupLength;
   const head = await bytesOf(blob, 0, start);
-  const inflated = new Uint8Array(
-    await new Response(
-      blob.slice(start).stream().pipeThrough(new DecompressionStream('deflate-raw')),
-    ).arrayBuffer(),
-  );
+  const inflated = await inflateHead(blob.slice(start));
   const full = new Uint8Array(start + inflated.length);
   full.set(head, 0);
   full.set(inflated, start);
