@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { CaseDetail } from '../../shared/api/contract.ts';
+import { isLocalCaseId } from '../../shared/cache/local-case.ts';
 import type { SeriesSummary, StudySummary } from '../../shared/domain/case.ts';
 import { connectionStore, useConnection } from '../app/connection-store.ts';
 import { ErrorNotice } from '../app/ErrorNotice.tsx';
@@ -108,6 +109,8 @@ export default function CaseView({ caseId }: { caseId: string }) {
   useEffect(() => () => clearLayout(), [caseId]);
 
   const fetchCase = useCallback(() => {
+    // a local import exists only in this workstation's cache: the server has nothing to say
+    if (isLocalCaseId(caseId)) return;
     let cancelled = false;
     setRemote({ state: 'loading' });
     api.caseDetail(caseId).then(

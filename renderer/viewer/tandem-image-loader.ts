@@ -30,12 +30,24 @@ export function registerTandemImageLoader(source: InstanceBytes): void {
       (uid) => source.bytes(uid),
       imageId,
     );
-    return wadouri.loadImageFromPromise(
+    const loaded = wadouri.loadImageFromPromise(
       dataSet,
       imageId,
       pixelDataFrame ?? 0,
       sopInstanceUid,
       options ?? {},
     );
+    return { ...loaded, promise: loaded.promise.then(decodedOrThrow) };
   });
+}
+
+/**
+ * A damaged compressed stream can decode "successfully" into pixels without values (NaN), which
+ * Cornerstone draws as a black canvas with a NaN window; fail the load so the viewport says why.
+ */
+function decodedOrThrow<T extends { minPixelValue: number; maxPixelValue: number }>(image: T): T {
+  if (!Number.isFinite(image.minPixelValue) || !Number.isFinite(image.maxPixelValue)) {
+    throw new Error('the image data is damaged and could not be decoded');
+  }
+  return image;
 }

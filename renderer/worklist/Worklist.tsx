@@ -4,6 +4,7 @@ import type { WorklistItem } from '../../shared/api/contract.ts';
 import { useConnection } from '../app/connection-store.ts';
 import { navigate } from '../app/route.ts';
 import { useSyncStatus } from '../app/sync-status-store.ts';
+import { ImportPanel } from '../import/ImportPanel.tsx';
 import { useCachedWorklist } from './use-cached-worklist.ts';
 import { useNow } from './use-now.ts';
 import { WorklistRow } from './WorklistRow.tsx';
@@ -84,6 +85,9 @@ export function Worklist() {
         <span className="spacer" />
         <DisplayQaBadge />
         <span className="muted hint">↑↓ select · Enter open</span>
+      </div>
+      <div className="toolbar">
+        <ImportPanel />
       </div>
       {loading && <p className="muted pad">Loading the worklist…</p>}
       {ready && (

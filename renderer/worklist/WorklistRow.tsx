@@ -1,4 +1,5 @@
 import type { WorklistItem } from '../../shared/api/contract.ts';
+import { isLocalCaseId } from '../../shared/cache/local-case.ts';
 import type { SyncStateRow } from '../../shared/cache/rows.ts';
 import { formatPersonName } from '../app/person-name.ts';
 import { formatDueClock, formatTimeLeft } from './due-time.ts';
@@ -16,12 +17,15 @@ interface Props {
 
 export function WorklistRow({ item, sync, now, selected, onSelect, onOpen }: Props) {
   const due = new Date(item.dueAt);
-  const overdue = due.getTime() < now.getTime();
+  // a local import (a patient's CD): on this workstation only, never due
+  const local = isLocalCaseId(item.caseId);
+  const overdue = !local && due.getTime() < now.getTime();
   return (
     <tr
       data-testid="worklist-row"
       data-case-id={item.caseId}
       data-status={item.status}
+      data-local={local ? 'true' : undefined}
       data-sync-state={syncStateOf(sync)}
       data-instances-done={sync?.instancesDone ?? 0}
       data-instances-total={sync?.instancesTotal ?? 0}
@@ -37,8 +41,14 @@ export function WorklistRow({ item, sync, now, selected, onSelect, onOpen }: Pro
         </span>
       </td>
       <td className={overdue ? 'due overdue' : 'due'}>
-        <span className="due-clock">{formatDueClock(due, now)}</span>{' '}
-        <span className="due-left">{formatTimeLeft(due, now)}</span>
+        {local ? (
+          <span className="muted">imported {formatDueClock(due, now)}</span>
+        ) : (
+          <>
+            <span className="due-clock">{formatDueClock(due, now)}</span>{' '}
+            <span className="due-left">{formatTimeLeft(due, now)}</span>
+          </>
+        )}
       </td>
       <td className="patient">
         {formatPersonName(item.patientName)}
@@ -54,7 +64,13 @@ export function WorklistRow({ item, sync, now, selected, onSelect, onOpen }: Pro
       </td>
       <td className="num">{item.numberOfPriors}</td>
       <td className="sync">
-        <SyncCell sync={sync} />
+        {local ? (
+          <span className="local-badge" title="Imported from local files; not synced">
+            Local · not synced
+          </span>
+        ) : (
+          <SyncCell sync={sync} />
+        )}
       </td>
     </tr>
   );

@@ -83,6 +83,21 @@ describe('CacheBudget', () => {
     ]);
   });
 
+  it('never evicts a local import, however old: the workstation holds its only copy', () => {
+    const budget = new CacheBudget(100);
+    const snapshot: CacheSnapshot = {
+      usedBytes: 100,
+      cases: [finished('local-cd', 1, { local: true }), finished('b', 2)],
+      holdings: [
+        { caseIds: ['local-cd'], bytes: 60 },
+        { caseIds: ['b'], bytes: 40 },
+      ],
+    };
+    expect(protectionOf(snapshot.cases[0]!)).toBe('local');
+    expect(budget.plan(snapshot, 30)).toEqual({ kind: 'evict', caseIds: ['b'], freedBytes: 40 });
+    expect(budget.plan(snapshot, 50)).toEqual({ kind: 'storage-full', shortBytes: 10 });
+  });
+
   it('counts a shared prior as freed only when every case holding it goes', () => {
     const snapshot: CacheSnapshot = {
       usedBytes: 100,

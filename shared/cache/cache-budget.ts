@@ -19,6 +19,8 @@ export interface CaseFootprint {
   open: boolean;
   hasUnsignedDraft: boolean;
   hasUnsentReport: boolean;
+  /** imported on this workstation (`local-case.ts`): its only copy, never evicted */
+  local?: boolean;
 }
 
 /** Bytes held jointly by exactly these cases (the instances whose `caseIds` is this set). */
@@ -38,10 +40,11 @@ export type EvictionPlan =
   | { kind: 'evict'; caseIds: string[]; freedBytes: number }
   | { kind: 'storage-full'; shortBytes: number };
 
-export type Protection = 'open' | 'unsigned-draft' | 'unsent-report' | 'not-finished';
+export type Protection = 'local' | 'open' | 'unsigned-draft' | 'unsent-report' | 'not-finished';
 
 /** Why a case may not be evicted, or `null` when it may. */
 export function protectionOf(c: CaseFootprint): Protection | null {
+  if (c.local) return 'local';
   if (c.open) return 'open';
   if (c.hasUnsentReport) return 'unsent-report';
   if (c.hasUnsignedDraft) return 'unsigned-draft';

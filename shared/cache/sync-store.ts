@@ -11,6 +11,7 @@ import {
 } from './cache-budget.ts';
 import { PLAIN_CIPHER, type AtRestCipher } from './at-rest-cipher.ts';
 import type { TandemDb } from './db.ts';
+import { isLocalCaseId } from './local-case.ts';
 import {
   UNSENT_OUTBOX_STATES,
   type CaseUsageRow,
@@ -104,7 +105,8 @@ export class DexieSyncStore implements SyncStore {
       this.db.syncState.toCollection().primaryKeys(),
       this.db.caseUsage.toCollection().primaryKeys(),
     ]);
-    return [...new Set(keys.flat())];
+    // local imports are not the engine's to remove: the server never lists them
+    return [...new Set(keys.flat())].filter((caseId) => !isLocalCaseId(caseId));
   }
 
   async putAssignments(items: readonly WorklistItem[]): Promise<void> {
@@ -136,11 +138,19 @@ export class DexieSyncStore implements SyncStore {
           hasOriginalReport: detail.hasOriginalReport,
           storedAt: at,
         });
-        // priors the case no longer lists are released first
-        const before = await db.studies.where('caseIds').equals(caseId).primaryKeys();
+        // priors the case no longer lists are released first; studies imported locally and
+        // attached to the case (`renderer/import`) are not the server's to list, so they stay
+        const before = await db.studies.where('caseIds').equals(caseId).toArray();
+        const attached = new Set(
+          before
+            .filter((s) => !uids.includes(s.studyInstanceUid) && s.caseIds.some(isLocalCaseId))
+            .map((s) => s.studyInstanceUid),
+        );
         await this.releaseStudies(
           caseId,
-          before.filter((uid) => !uids.includes(uid)),
+          before
+            .map((s) => s.studyInstanceUid)
+            .filter((uid) => !uids.includes(uid) && !attached.has(uid)),
         );
         const existing = await db.studies.bulkGet(uids);
         const rows: StudyRow[] = studies.map((s, i) => {
@@ -169,7 +179,11 @@ export class DexieSyncStore implements SyncStore {
             s.series.map((series) => ({ ...series, studyInstanceUid: s.studyInstanceUid })),
           ),
         );
-        await db.priorLinks.where('caseId').equals(caseId).delete();
+        await db.priorLinks
+          .where('caseId')
+          .equals(caseId)
+          .filter((l) => !attached.has(l.studyInstanceUid))
+          .delete();
         await db.priorLinks.bulkPut(
           detail.priors.map((p, order) => ({
             caseId,
@@ -336,6 +350,7 @@ export class DexieSyncStore implements SyncStore {
             caseId: u.caseId,
             lastAccessedAt: u.lastAccessedAt,
             finished: s === undefined || s === 'reported' || s === 'cancelled',
+            local: isLocalCaseId(u.caseId),
             open: u.caseId === this.openCaseId,
             hasUnsignedDraft: drafts.has(u.caseId),
             hasUnsentReport: unsentCases.has(u.caseId),
