@@ -82,6 +82,9 @@ function tamper(file: string, sql: string): number | null {
 /** Which audit action a route's access is recorded under. */
 function actionOf(route: string): RegExp {
   if (route.startsWith('GET /api/worklist')) return /^worklist\.read$/;
+  if (route.startsWith('POST /api/workstation-keys')) return /^workstation-key\.enroll$/;
+  if (route.startsWith('POST /api/reports')) return /^report\.submit$/;
+  if (route.startsWith('GET /api/reports/')) return /^report\.read$/;
   if (route.endsWith('/original-report')) return /^case\.original-report$/;
   if (route.startsWith('GET /api/cases/')) return /^case\.read$/;
   if (route.includes('/bulk/')) return /^dicomweb\.bulk$/;
