@@ -15,18 +15,12 @@ import {
   REPO_ROOT,
   startBackend,
 } from '../backend/test-support/processes.ts';
-import {
-  launchChromium,
-  newContext,
-  signIn,
-  waitForSyncSettled,
-  type SyncSettled,
-} from './browser/session.ts';
+import { launchChromium, newContext, signIn, waitForSyncSettled } from './browser/session.ts';
 import { unmeasuredFigure, type Figure } from './figure.ts';
 import { CT_READER, resolveCtCase } from './figures/ct-case.ts';
 import { measureMemory, type MemoryPlan } from './figures/memory.ts';
 import { measureQido, type QidoPlan } from './figures/qido.ts';
-import { syncFigures } from './figures/sync.ts';
+import { measureSync, type SyncPlan } from './figures/sync.ts';
 import { measureViewer, type ViewerPlan } from './figures/viewer.ts';
 import { measureWorklist, type WorklistPlan } from './figures/worklist.ts';
 import { describeMachine } from './machine.ts';
@@ -38,10 +32,11 @@ import {
   type BenchResults,
 } from './report.ts';
 
-const GROUPS = ['viewer', 'memory', 'worklist', 'qido'] as const;
+const GROUPS = ['sync', 'viewer', 'memory', 'worklist', 'qido'] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Plan {
+  sync: SyncPlan;
   viewer: ViewerPlan;
   memory: MemoryPlan;
   worklist: WorklistPlan;
@@ -56,6 +51,7 @@ const QIDO_SHAPE = {
 };
 
 const FULL: Plan = {
+  sync: { runs: 3, wholeWorklist: true },
   viewer: { reopen: 8, reload: 5, scrollSteps: 100, scrollPasses: 3 },
   memory: { studies: 10, imagesPerStudy: 50 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 3, keySteps: 2, budgetMs: 120_000 },
@@ -64,6 +60,7 @@ const FULL: Plan = {
 
 /** For working on the bench itself: the same figures from fewer repeats. */
 const QUICK: Plan = {
+  sync: { runs: 1, wholeWorklist: true },
   viewer: { reopen: 3, reload: 2, scrollSteps: 40, scrollPasses: 2 },
   memory: { studies: 3, imagesPerStudy: 20 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 0 },
@@ -133,12 +130,11 @@ async function main(): Promise<number> {
     }
   };
 
-  let sync: SyncSettled | null = null;
   const browser = await launchChromium();
   const machine = describeMachine(browser.version(), REPO_ROOT);
   log(`Chromium ${machine.chromium}, ${machine.cores} cores, load ${machine.loadAverage}`);
   try {
-    const browserGroups = (['viewer', 'memory', 'worklist'] as const).filter((g) =>
+    const browserGroups = (['sync', 'viewer', 'memory', 'worklist'] as const).filter((g) =>
       options.only.has(g),
     );
     if (browserGroups.length > 0) {
@@ -149,48 +145,60 @@ async function main(): Promise<number> {
       const backend = await startBackend({ seed: 'demo', ui, timeoutMs: 10 * 60_000 });
       log(`backend at ${backend.url}`);
       try {
-        const ct = await resolveCtCase(backend.url);
-        // The reading context: signed in as the CT case's reader; with a sync worker wired, its
-        // cases are on this workstation before anything is timed.
-        const context = await newContext(browser, backend.url);
-        try {
-          const page = await context.newPage();
-          await signIn(page, CT_READER);
-          sync = await waitForSyncSettled(page, 10 * 60_000);
-          log(
-            sync.wired
-              ? `sync settled ${(sync.ms / 1000).toFixed(1)} s after sign-in: ${JSON.stringify(sync.states)}`
-              : 'the worklist shows no sync progress: images stream from the backend',
-          );
-          details['sync'] = sync;
-          if (options.only.has('viewer')) {
-            try {
-              const r = await measureViewer(
-                browser,
-                { context, page },
-                backend.url,
-                ct,
-                plan.viewer,
-                log,
-              );
-              figures.push(...r.figures);
-              details['viewer'] = r.details;
-            } catch (err) {
-              failed('viewer', err, ['First image, CT chest', 'Scroll, CT images']);
-            }
+        // Sync first, in profiles of its own, before any other page syncs in the background.
+        if (options.only.has('sync')) {
+          try {
+            const r = await measureSync(browser, backend.url, plan.sync, log);
+            figures.push(...r.figures);
+            details['sync-figures'] = r.details;
+          } catch (err) {
+            failed('sync', err, ['Sync: CT series into IndexedDB', 'Cache size on disk']);
           }
-          await page.close();
-          if (options.only.has('memory')) {
-            try {
-              const r = await measureMemory(context, ct, plan.memory, log);
-              figures.push(...r.figures);
-              details['memory'] = r.details;
-            } catch (err) {
-              failed('memory', err, ['Renderer memory growth per CT read']);
+        }
+        if (options.only.has('viewer') || options.only.has('memory')) {
+          const ct = await resolveCtCase(backend.url);
+          // The reading context: signed in as the CT case's reader; with a sync worker wired, its
+          // cases are on this workstation before anything is timed.
+          const context = await newContext(browser, backend.url);
+          try {
+            const page = await context.newPage();
+            await signIn(page, CT_READER);
+            const sync = await waitForSyncSettled(page, 10 * 60_000);
+            log(
+              sync.wired
+                ? `sync settled ${(sync.ms / 1000).toFixed(1)} s after sign-in: ${JSON.stringify(sync.states)}`
+                : 'the worklist shows no sync progress: images stream from the backend',
+            );
+            details['sync'] = sync;
+            if (options.only.has('viewer')) {
+              try {
+                const r = await measureViewer(
+                  browser,
+                  { context, page },
+                  backend.url,
+                  ct,
+                  plan.viewer,
+                  log,
+                );
+                figures.push(...r.figures);
+                details['viewer'] = r.details;
+              } catch (err) {
+                failed('viewer', err, ['First image, CT chest', 'Scroll, CT images']);
+              }
             }
+            await page.close();
+            if (options.only.has('memory')) {
+              try {
+                const r = await measureMemory(context, ct, plan.memory, log);
+                figures.push(...r.figures);
+                details['memory'] = r.details;
+              } catch (err) {
+                failed('memory', err, ['Renderer memory growth per CT read']);
+              }
+            }
+          } finally {
+            await context.close();
           }
-        } finally {
-          await context.close();
         }
         if (options.only.has('worklist')) {
           try {
@@ -219,7 +227,6 @@ async function main(): Promise<number> {
       failed('qido', err, ['QIDO-RS at scale']);
     }
   }
-  figures.push(...syncFigures(sync));
 
   const results: BenchResults = {
     format: 1,

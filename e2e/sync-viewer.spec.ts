@@ -1,6 +1,6 @@
 import { test, expect, signIn } from './fixtures.ts';
 import { demoManifest } from './demo-manifest.ts';
-import { storedSyncStates } from './support/cache-inspect.ts';
+import { storedInstances, storedSyncStates } from './support/cache-inspect.ts';
 import {
   expectImageShown,
   imageCount,
@@ -39,6 +39,38 @@ test('a case opened before it is synced jumps the queue: its images show as the 
     // Every image came once, through the sync worker into the cache; the viewer read the cache.
     const twice = [...rig.proxy.wadoDownloads().entries()].filter(([, n]) => n !== 1);
     expect(twice).toEqual([]);
+  } finally {
+    await rig.stop();
+  }
+});
+
+test('on a slow link, an image the reader scrolls to deep in a series not yet synced is fetched before the rest of the series', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const caseId = 'case-ct-chest-screening-peer-review';
+  const rig = await startSyncRig();
+  try {
+    rig.proxy.delayImages(400);
+    await signIn(page, 'radiologist1', { baseUrl: rig.url });
+    await worklistRow(page, caseId).dblclick();
+    await expectImageShown(page, 0);
+    const count = await imageCount(page);
+    const target = Math.floor(count * 0.8);
+    expect(target).toBeGreaterThan(40);
+    // Straight to an image that the series' own order (first, middle, last, then in turn) puts
+    // far back: the viewer asks for it, and the worker fetches it next.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    for (let i = 10; i <= target; i += 10) await page.keyboard.press('PageDown');
+    const shownAt = Math.floor(target / 10) * 10;
+    await expectImageShown(page, shownAt);
+    // In the series' own order this image would come after more than `shownAt` of its images.
+    const seriesUid = await page.getByTestId('viewport').first().getAttribute('data-series-uid');
+    const stored = (await storedInstances(page)).filter((i) => i.seriesInstanceUid === seriesUid);
+    expect(stored.length, 'images of the series stored when the asked-for one showed').toBeLessThan(
+      shownAt - 10,
+    );
+    rig.proxy.delayImages(0);
   } finally {
     await rig.stop();
   }

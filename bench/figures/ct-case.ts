@@ -48,3 +48,80 @@ export async function resolveCtCase(backendUrl: string): Promise<CtCase> {
     imageUrls: instances.map((i) => wadoUriUrl('/dicom-web/wado', i)),
   };
 }
+
+/** One series of a case, or every instance a reader's worklist needs: WADO-URI paths and counts. */
+export interface InstanceSet {
+  label: string;
+  /** set when the instances are one series (the sync figures count it in the cache) */
+  seriesUid?: string;
+  imageUrls: string[];
+}
+
+async function apiFor(backendUrl: string, reader: string) {
+  const anonymous = new ApiClient({ baseUrl: backendUrl, fetch: (i, init) => fetch(i, init) });
+  const { token } = await anonymous.login({ username: reader, password: DEMO_PASSWORD });
+  const api = new ApiClient({ baseUrl: backendUrl, fetch: (i, init) => fetch(i, init), token });
+  const qido = new QidoClient({
+    root: `${backendUrl}/dicom-web`,
+    fetch: (i, init) => fetch(i, init),
+    token,
+  });
+  return { api, qido };
+}
+
+/** The CT case's largest series (the 320-slice lung series of the demo data). */
+export async function resolveLargestCtSeries(backendUrl: string): Promise<InstanceSet> {
+  const { api, qido } = await apiFor(backendUrl, CT_READER);
+  try {
+    const detail = await api.caseDetail(CT_CASE_ID);
+    const series = [...detail.study.series].sort(
+      (a, b) => b.numberOfInstances - a.numberOfInstances,
+    )[0];
+    if (!series) throw new Error(`${CT_CASE_ID} has no series`);
+    const instances = sortInstancesForDisplay(
+      await qido.searchInstances(detail.study.studyInstanceUid, series.seriesInstanceUid),
+    );
+    return {
+      label: `${series.description} (${instances.length} images)`,
+      seriesUid: series.seriesInstanceUid,
+      imageUrls: instances.map((i) => wadoUriUrl('/dicom-web/wado', i)),
+    };
+  } finally {
+    await api.logout();
+  }
+}
+
+/** Every instance of every study (current and priors) of the reader's open cases, once each. */
+export async function resolveWorklistInstances(
+  backendUrl: string,
+  reader: string,
+): Promise<InstanceSet & { cases: number }> {
+  const { api, qido } = await apiFor(backendUrl, reader);
+  try {
+    const { items } = await api.worklist();
+    const open = items.filter((i) => i.status !== 'cancelled' && i.status !== 'reported');
+    const urls = new Map<string, string>();
+    const studiesSeen = new Set<string>();
+    for (const item of open) {
+      const detail = await api.caseDetail(item.caseId);
+      for (const study of [detail.study, ...detail.priors]) {
+        if (studiesSeen.has(study.studyInstanceUid)) continue;
+        studiesSeen.add(study.studyInstanceUid);
+        for (const series of study.series) {
+          const instances = await qido.searchInstances(
+            study.studyInstanceUid,
+            series.seriesInstanceUid,
+          );
+          for (const i of instances) urls.set(i.sopInstanceUid, wadoUriUrl('/dicom-web/wado', i));
+        }
+      }
+    }
+    return {
+      label: `${open.length} cases, ${studiesSeen.size} studies, ${urls.size} images`,
+      cases: open.length,
+      imageUrls: [...urls.values()],
+    };
+  } finally {
+    await api.logout();
+  }
+}

@@ -187,4 +187,23 @@ async function prepareFrames(urls, displayWidth, displayHeight) {
   return frames.length;
 }
 
-window.tandemBench = { firstImage, prepareFrames };
+/**
+ * Baseline of sync throughput: the same instances fetched by WADO-URI with `parallel` requests in
+ * flight, each body read whole and then dropped (nothing parsed, nothing stored).
+ */
+async function fetchAll(urls, parallel) {
+  const started = performance.now();
+  let next = 0;
+  let bytes = 0;
+  const worker = async () => {
+    while (next < urls.length) {
+      const url = urls[next++];
+      const body = await fetchPart10(url);
+      bytes += body.byteLength;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, urls.length) }, worker));
+  return { ms: performance.now() - started, bytes };
+}
+
+window.tandemBench = { firstImage, prepareFrames, fetchAll };

@@ -20,6 +20,10 @@ export interface FaultProxy {
   wadoDownloads(): Map<string, number>;
   /** serve these instances cut short (a complete HTTP response of `keepFraction` of the file) */
   truncate(objectUids: Iterable<string>, keepFraction?: number): void;
+  /** WADO-URI objectUIDs in the order their requests arrived */
+  wadoOrder(): string[];
+  /** hold every WADO-URI request this long before forwarding it (a slow link); 0 to stop */
+  delayImages(ms: number): void;
   /** reset the connection of every request whose path and query match, until called with null */
   dropConnections(match: ((pathAndQuery: string) => boolean) | null): void;
   stop(): Promise<void>;
@@ -43,6 +47,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   const downloads = new Map<string, number>();
   const truncated = new Map<string, number>();
   let drop: ((pathAndQuery: string) => boolean) | null = null;
+  const order: string[] = [];
+  let imageDelayMs = 0;
   const sockets = new Set<Socket>();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
@@ -64,11 +70,28 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   function forward(req: IncomingMessage, res: ServerResponse): void {
     const pathAndQuery = req.url ?? '/';
     const objectUid = objectUidOf(pathAndQuery);
-    if (objectUid) bump(requests, objectUid);
+    if (objectUid) {
+      bump(requests, objectUid);
+      order.push(objectUid);
+    }
     if (drop?.(pathAndQuery)) {
       req.socket.destroy();
       return;
     }
+    if (objectUid && imageDelayMs > 0) {
+      req.pause();
+      setTimeout(() => send(req, res, pathAndQuery, objectUid), imageDelayMs);
+      return;
+    }
+    send(req, res, pathAndQuery, objectUid);
+  }
+
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathAndQuery: string,
+    objectUid: string | undefined,
+  ): void {
     const headers = { ...req.headers, host: upstream.host };
     const out = http.request(
       {
@@ -127,6 +150,10 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     },
     wadoRequests: () => new Map(requests),
     wadoDownloads: () => new Map(downloads),
+    wadoOrder: () => [...order],
+    delayImages(ms) {
+      imageDelayMs = ms;
+    },
     truncate(objectUids, keepFraction = 0.6) {
       for (const uid of objectUids) truncated.set(uid, keepFraction);
     },

@@ -28,11 +28,17 @@ describe('CachedInstances (the bytes behind tandem: image ids)', () => {
     expect(await bytesOf(source.bytes('1.2.1.1'))).toEqual([1, 2, 3]);
   });
 
-  it('waits for an instance the sync worker has not stored yet, and reads it when it lands', async () => {
+  it('asks the sync worker for an instance it has not stored yet, and reads it when it lands', async () => {
     const db = new TandemDb('cached-instances-2');
-    const source = new CachedInstances(db, () => false);
+    const asked: string[][] = [];
+    const source = new CachedInstances(
+      db,
+      () => false,
+      (uids) => asked.push(uids),
+    );
     const pending = bytesOf(source.bytes('1.2.1.2'));
     await new Promise((r) => setTimeout(r, 20));
+    expect(asked).toEqual([['1.2.1.2']]);
     await db.instances.put(row('1.2.1.2', [9, 8]));
     expect(await pending).toEqual([9, 8]);
   });

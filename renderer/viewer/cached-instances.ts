@@ -21,24 +21,44 @@ interface Waiter {
 export class CachedInstances implements InstanceBytes {
   private readonly db: TandemDb;
   private readonly isOffline: () => boolean;
+  private readonly want: (sopInstanceUids: string[]) => void;
   private readonly waiting = new Map<string, Waiter[]>();
+  private asking: string[] = [];
   private subscription: Subscription | undefined;
 
-  constructor(db: TandemDb, isOffline: () => boolean) {
+  /** `want` asks the sync worker for images at top priority (asks made in one task go together). */
+  constructor(
+    db: TandemDb,
+    isOffline: () => boolean,
+    want: (sopInstanceUids: string[]) => void = () => {},
+  ) {
     this.db = db;
     this.isOffline = isOffline;
+    this.want = want;
   }
 
   async bytes(sopInstanceUid: string): Promise<ArrayBuffer> {
     let row = await this.db.instances.get(sopInstanceUid);
     if (!row) {
       if (this.isOffline()) throw new TandemError('not-cached', NOT_CACHED_OFFLINE);
+      this.ask(sopInstanceUid);
       await this.arrival(sopInstanceUid);
       row = await this.db.instances.get(sopInstanceUid);
       if (!row)
         throw new TandemError('not-cached', 'this image left the cache before it could be shown');
     }
     return row.blob.arrayBuffer();
+  }
+
+  private ask(sopInstanceUid: string): void {
+    if (!this.asking.length) {
+      queueMicrotask(() => {
+        const uids = this.asking;
+        this.asking = [];
+        this.want(uids);
+      });
+    }
+    this.asking.push(sopInstanceUid);
   }
 
   /** Resolves when the instance is stored; rejects when the sync worker reported it failed. */

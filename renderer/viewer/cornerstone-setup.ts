@@ -14,6 +14,7 @@ import { init as initDicomImageLoader, wadouri } from '@cornerstonejs/dicom-imag
 import { connectionStore } from '../app/connection-store.ts';
 import { cacheDb } from '../app/local-cache.ts';
 import { sessionStore } from '../app/session-store.ts';
+import { syncClient } from '../workers/sync-client.ts';
 import { CachedInstances } from './cached-instances.ts';
 import { registerTandemImageLoader } from './tandem-image-loader.ts';
 
@@ -51,7 +52,11 @@ function setUp(): void {
   });
   // Images come from this workstation's cache (`tandem:`), never the network.
   registerTandemImageLoader(
-    new CachedInstances(cacheDb(), () => connectionStore.get() === 'offline'),
+    new CachedInstances(
+      cacheDb(),
+      () => connectionStore.get() === 'offline',
+      (uids) => syncClient.want(uids),
+    ),
   );
   cache.setMaxCacheSize(IMAGE_CACHE_BYTES);
   // Decoded images are patient data: drop them from memory when the user signs out.

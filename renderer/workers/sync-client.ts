@@ -61,6 +61,15 @@ export class SyncWorkerClient {
     else if (this.worker) this.send({ type: 'focus', caseId });
   }
 
+  /**
+   * The viewer waits for these images: the worker fetches them before anything else. Sent to the
+   * worker directly in both modes (the host decides when to sync, not what the reader looks at).
+   */
+  want(sopInstanceUids: readonly string[]): void {
+    if (this.worker && sopInstanceUids.length)
+      this.send({ type: 'want', sopInstanceUids: sopInstanceUids.slice(0, 256) });
+  }
+
   /** Carry on now: the network is back, there is room again, or the user signed in again. */
   resume(): void {
     if (this.link) return;

@@ -72,6 +72,9 @@ class SyncWorker {
         this.focusId = command.caseId;
         this.engine?.focus(command.caseId);
         return;
+      case 'want':
+        this.engine?.want(command.sopInstanceUids);
+        return;
       case 'pause':
         this.engine?.pause();
         return;

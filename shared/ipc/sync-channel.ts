@@ -25,6 +25,14 @@ export const SyncCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume') }),
   /** the case the radiologist opened (`null`: none) goes first, its priors right behind */
   z.object({ type: z.literal('focus'), caseId: z.string().min(1).max(128).nullable() }),
+  /**
+   * the viewer needs these images now (not in the cache yet): they go before everything else.
+   * The page sends it straight to its worker in both modes; it is about reading, not about when to sync.
+   */
+  z.object({
+    type: z.literal('want'),
+    sopInstanceUids: z.array(z.string().min(1).max(64)).min(1).max(256),
+  }),
   z.object({ type: z.literal('stop') }),
   /** a new cache limit: finished cases are evicted at once until the cache fits */
   z.object({ type: z.literal('setBudget'), budgetBytes: BudgetBytes }),

@@ -126,6 +126,34 @@ describe('SyncEngine: bringing cases onto the workstation', () => {
     ]);
   });
 
+  it('fetches the images the viewer asks for before everything else, the latest ask first', async () => {
+    const gate = new Gate();
+    const { engine, backend } = setup(
+      [
+        ctCase('stat', '1.1.1', { priority: 'stat', study: study('1.1.1', 3) }),
+        { caseId: 'opened', study: study('1.1.2', 9) },
+      ],
+      { maxParallel: 1 },
+    );
+    backend.delay = (call) => (call.startsWith('fetch:') ? gate.delay(call) : Promise.resolve());
+    engine.start();
+    await until(() => gate.held().length === 1, 'the first fetch');
+    engine.focus('opened');
+    // the reader scrolled to image 6, then on to image 8: both before the rest of the opened case
+    engine.want(['1.1.2.1.6']);
+    engine.want(['1.1.2.1.8', 'not-listed-anywhere']);
+    backend.delay = () => Promise.resolve();
+    gate.release();
+    await engine.settled();
+
+    const fetched = backend.fetched();
+    expect(fetched.slice(0, 3)).toEqual(['1.1.1.1.1', '1.1.2.1.8', '1.1.2.1.6']);
+    // every image still arrives once; an unknown UID is simply never fetched
+    expect([...fetched].sort()).toEqual(
+      [...sopsOf(study('1.1.1', 3)), ...sopsOf(study('1.1.2', 9))].sort(),
+    );
+  });
+
   it('fetches the first, middle and last image of every series before the rest', async () => {
     const { engine, backend } = setup([{ caseId: 'c', study: study('1.1.1', 7, 4) }], {
       maxParallel: 1,

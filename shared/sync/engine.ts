@@ -12,6 +12,7 @@
  *   engine.events.on('removed', ({ caseId }) => …);        // a case left the worklist and the cache
  *   engine.start();             // polls the worklist now and every `pollIntervalMs`
  *   engine.focus(caseId|null);  // the radiologist opened a case: it jumps the queue, its priors right behind
+ *   engine.want(sopUids);       // the viewer needs these images now: they go before everything else
  *   engine.pause(); engine.resume(); await engine.stop();
  *   engine.status(); engine.progress();   // current values, for a late subscriber
  *   await engine.pollNow();     // e.g. when the network comes back
@@ -58,6 +59,9 @@ import {
 import type { CaseProgress } from './records.ts';
 import { compareKeys, jobKey, seriesOrderOf, studyFetchOrder, type SortKey } from './schedule.ts';
 import { verifyPart10, type InstanceVerifier } from './verify-instance.ts';
+
+/** How many asked-for images the engine remembers (a stack being scrolled asks for many). */
+export const MAX_WANTED = 256;
 
 export interface SyncEngineOptions {
   backend: SyncBackend;
@@ -124,6 +128,9 @@ export class SyncEngine {
 
   private current: EngineStatus = { state: 'idle' };
   private focusId: string | null = null;
+  /** SOP Instance UIDs the viewer is waiting for, with when each was asked (newest goes first). */
+  private readonly wanted = new Map<string, number>();
+  private wantSeq = 0;
   private worklist = new Map<string, WorklistItem>();
   private readonly plans = new Map<string, CasePlan>();
   private readonly studies = new Map<string, StudyPlan>();
@@ -187,6 +194,25 @@ export class SyncEngine {
     }
     this.queueDirty = true;
     this.write(() => this.store.openCase(caseId, this.clock.now()));
+    this.pump();
+  }
+
+  /**
+   * The viewer is showing (or about to show) images that are not in the cache yet: fetch them
+   * before anything else, the most recently asked first. Unknown UIDs wait until a listing names
+   * them; at most `MAX_WANTED` are remembered (the oldest asks are forgotten, not failed).
+   */
+  want(sopInstanceUids: readonly string[]): void {
+    for (const uid of sopInstanceUids) {
+      this.wanted.delete(uid);
+      this.wanted.set(uid, ++this.wantSeq);
+    }
+    while (this.wanted.size > MAX_WANTED) {
+      const oldest = this.wanted.keys().next().value;
+      if (oldest === undefined) break;
+      this.wanted.delete(oldest);
+    }
+    this.queueDirty = true;
     this.pump();
   }
 
@@ -434,6 +460,10 @@ export class SyncEngine {
       const plan = this.plans.get(job.caseId);
       return plan ? jobKey(plan.item, this.focusId, { kind: 'detail' }) : [Infinity];
     }
+    if (job.kind === 'instance') {
+      const asked = this.wanted.get(job.remote.sopInstanceUid);
+      if (asked !== undefined) return [-1, -asked];
+    }
     let best: SortKey | undefined;
     for (const caseId of job.study.owners) {
       const plan = this.plans.get(caseId);
@@ -552,7 +582,8 @@ export class SyncEngine {
     if (this.batch.length) {
       // The opened case is being read: its images go to the cache at once.
       const forFocus =
-        this.focusId !== null && this.batch.some((j) => j.study.owners.has(this.focusId!));
+        (this.focusId !== null && this.batch.some((j) => j.study.owners.has(this.focusId!))) ||
+        this.batch.some((j) => this.wanted.has(j.remote.sopInstanceUid));
       if (this.batch.length >= this.batchSize || forFocus || this.running.size === 0) {
         this.flush();
       } else if (this.batchTimer === undefined) {
@@ -834,6 +865,7 @@ export class SyncEngine {
           job.state = 'done';
           job.size = job.verified!.size;
           job.verified = undefined;
+          this.wanted.delete(job.remote.sopInstanceUid);
           this.markOwners(job);
         }
       } while (this.flushAgain || this.batch.length >= this.batchSize);
