@@ -31,9 +31,12 @@ beforeAll(async () => {
     seed: 'demo',
     env: { TANDEM_DEMO_CACHE: cacheDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
   });
-  [r1, r2, qa, admin] = await Promise.all(
-    ['radiologist1', 'radiologist2', 'qa1', 'admin1'].map((u) => readerAt(backend.url, u)),
-  );
+  [r1, r2, qa, admin] = await Promise.all([
+    readerAt(backend.url, 'radiologist1'),
+    readerAt(backend.url, 'radiologist2'),
+    readerAt(backend.url, 'qa1'),
+    readerAt(backend.url, 'admin1'),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
