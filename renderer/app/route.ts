@@ -1,15 +1,17 @@
 import { useSyncExternalStore } from 'react';
 
-export type Route = { name: 'worklist' } | { name: 'case'; caseId: string };
+export type Route = { name: 'worklist' } | { name: 'case'; caseId: string } | { name: 'qa' };
 
 /** Routes live in the hash so a reload keeps the open case and app://tandem needs no server routes. */
 export function parseRoute(hash: string): Route {
   const match = /^#\/cases\/([A-Za-z0-9-]+)$/.exec(hash);
   if (match?.[1]) return { name: 'case', caseId: match[1] };
+  if (hash === '#/qa') return { name: 'qa' };
   return { name: 'worklist' };
 }
 
 export function routeHash(route: Route): string {
+  if (route.name === 'qa') return '#/qa';
   return route.name === 'case' ? `#/cases/${route.caseId}` : '#/worklist';
 }
 

@@ -8,6 +8,7 @@ import { navigate } from '../app/route.ts';
 import { useServices } from '../app/services.ts';
 import { isUnreachable } from '../app/session-controller.ts';
 import { ReportDraftPanel } from '../report/ReportDraftPanel.tsx';
+import { OriginalReportPanel } from '../second-opinion/OriginalReportPanel.tsx';
 import { syncClient } from '../workers/sync-client.ts';
 import { KIND_LABEL, PRIORITY_LABEL } from '../worklist/labels.ts';
 import { ClinicalContextPanel } from './ClinicalContextPanel.tsx';
@@ -173,6 +174,9 @@ export default function CaseView({ caseId }: { caseId: string }) {
           </p>
         </div>
         <ClinicalContextPanel context={detail.context} />
+        {detail.kind !== 'first-read' && (
+          <OriginalReportPanel caseId={detail.caseId} kind={detail.kind} />
+        )}
         <SeriesList
           groups={groups}
           selected={

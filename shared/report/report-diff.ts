@@ -177,8 +177,12 @@ export function categoriesOf(text: string): Record<CategoryDiff['system'], strin
   return out;
 }
 
+/** Words, with each line break kept as a token of its own so a rendered diff keeps its lines. */
 function words(text: string): string[] {
-  return text.split(/\s+/).filter((w) => w !== '');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/(\n)|[ \t]+/)
+    .filter((w): w is string => w !== undefined && w !== '');
 }
 
 function normalizeWord(w: string): string {
