@@ -15,7 +15,7 @@ function Side({ ops, side }: { ops: WordOp[]; side: 'removed' | 'added' }) {
         .filter((o) => o.op === 'same' || o.op === side)
         .map((o, i) =>
           o.op === 'same' ? (
-            <span key={i}>{o.text} </span>
+            <span key={i}>{side === 'removed' ? (o.first ?? o.text) : o.text} </span>
           ) : (
             <mark key={i} className={`diff-${side}`} data-testid={`diff-${side}`}>
               {o.text}{' '}

@@ -73,6 +73,13 @@ describe('report diff', () => {
     ]);
   });
 
+  it('keeps each side’s own wording of common words, and line breaks', () => {
+    const ops = wordDiff('Mass, benign.\nDone', 'mass benign\nDone');
+    expect(ops).toEqual([
+      { op: 'same', text: 'mass benign \n Done', first: 'Mass, benign. \n Done' },
+    ]);
+  });
+
   it('diffs the impression word by word and calls identical reports identical', () => {
     expect(impressionOf(SCREEN_FIRST)).toMatch(/^Lung-RADS 2/);
     const ops = wordDiff(
@@ -80,12 +87,12 @@ describe('report diff', () => {
       'Continue screening in 6 months.',
     );
     expect(ops).toEqual([
-      { op: 'same', text: 'Continue' },
+      { op: 'same', text: 'Continue', first: 'Continue' },
       { op: 'removed', text: 'annual' },
-      { op: 'same', text: 'screening in' },
+      { op: 'same', text: 'screening in', first: 'screening in' },
       { op: 'removed', text: '12' },
       { op: 'added', text: '6' },
-      { op: 'same', text: 'months.' },
+      { op: 'same', text: 'months.', first: 'months.' },
     ]);
     const same = diffReports(CT_FIRST, CT_FIRST);
     expect(same.identical).toBe(true);

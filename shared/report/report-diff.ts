@@ -35,7 +35,10 @@ export interface CategoryDiff {
 
 export interface WordOp {
   op: 'same' | 'removed' | 'added';
+  /** the words as the second report writes them (the first's, for `removed`) */
   text: string;
+  /** for `same`: the words as the first report writes them (case and punctuation may differ) */
+  first?: string;
 }
 
 export interface ReportDiff {
@@ -211,16 +214,18 @@ export function wordDiff(first: string, second: string): WordOp[] {
     }
   }
   const ops: WordOp[] = [];
-  const push = (op: WordOp['op'], text: string) => {
+  const push = (op: WordOp['op'], text: string, first?: string) => {
     const last = ops[ops.length - 1];
-    if (last && last.op === op) last.text += ` ${text}`;
-    else ops.push({ op, text });
+    if (last && last.op === op) {
+      last.text += ` ${text}`;
+      if (first !== undefined) last.first = `${last.first ?? ''} ${first}`;
+    } else ops.push(first === undefined ? { op, text } : { op, text, first });
   };
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
     if (na[i] === nb[j]) {
-      push('same', b[j]!);
+      push('same', b[j]!, a[i]!);
       i++;
       j++;
     } else if (lcs[(i + 1) * (m + 1) + j]! >= lcs[i * (m + 1) + j + 1]!) {
