@@ -72,7 +72,9 @@ test('a second reader cannot see the original report in the UI, the cache or the
   const original = page.getByTestId('original-report');
   await expect(original).toHaveAttribute('data-state', 'hidden');
   await expect(original).toContainText(/original report hidden until you sign/i);
-  await expect(page.getByText('Second opinion requested by the screening programme')).toBeVisible();
+  await expect(page.getByTestId('clinical-context')).toContainText(
+    'Second opinion requested by the screening programme',
+  );
   const body = (await page.locator('body').textContent()) ?? '';
   expect(body).not.toContain(ORIGINAL_AUTHOR);
   expect(body).not.toContain(ORIGINAL_PHRASE);
