@@ -222,8 +222,21 @@ test.describe('hanging protocols', () => {
       }
       expect(Math.abs(a - b)).toBeLessThanOrEqual(1.01);
     }).toPass({ timeout: 40_000 });
-    // Still through the nodule (10 mm across on the current): linking may settle a slice or two off.
-    expect(Math.abs((await slicePosition(current)) + 115)).toBeLessThanOrEqual(5);
+    // Linked scrolling may settle a slice or two off the nodule's centre; for measuring, unlink
+    // (k) and put each viewport on the slice nearest z = −115 mm: current 105, prior 53 (−115.5).
+    await page.keyboard.press('k');
+    for (const [v, index] of [
+      [prior, 53],
+      [current, 105],
+    ] as const) {
+      await v.click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Home');
+      for (let i = 0; i < Math.floor(index / 10); i++) await page.keyboard.press('PageDown');
+      for (let i = 0; i < index % 10; i++) await page.keyboard.press('ArrowDown');
+      await expect(v).toHaveAttribute('data-image-index', String(index));
+    }
+    expect(Math.abs((await slicePosition(current)) + 115)).toBeLessThanOrEqual(0.51);
+    expect(Math.abs((await slicePosition(prior)) + 115)).toBeLessThanOrEqual(0.51);
     await expect(current).toHaveAttribute('data-rendered', 'true');
     await expect(prior).toHaveAttribute('data-rendered', 'true');
 

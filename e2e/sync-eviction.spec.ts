@@ -13,7 +13,7 @@ async function setCacheLimit(page: Page, mb: number | null): Promise<void> {
   await page.getByRole('button', { name: 'Settings' }).click();
   const dialog = page.getByTestId('settings-dialog');
   await dialog.getByLabel('Cache limit (MB)').fill(mb === null ? '' : String(mb));
-  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(dialog).toHaveCount(0);
 }
 
@@ -158,7 +158,7 @@ test.describe('the cache limit', () => {
       const dialog = page.getByTestId('settings-dialog');
       await expect(dialog.getByLabel('Cache limit (MB)')).toHaveValue(String(limitMb));
       await dialog.getByLabel('Cache limit (MB)').fill('');
-      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByRole('button', { name: 'Save', exact: true }).click();
       await expect(banner).toHaveCount(0);
       await waitAllReady(page, caseIds);
     } finally {

@@ -29,6 +29,7 @@ import { UI_CONTENT_SECURITY_POLICY } from './http/content-security-policy.ts';
 import { caseRoutes } from './routes/case-routes.ts';
 import { dicomwebRoutes } from './routes/dicomweb-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { qaRoutes } from './routes/qa-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import { seedDemo } from './seed/demo-seed.ts';
@@ -166,6 +167,7 @@ async function registerRoutes(app: FastifyInstance, services: AppServices): Prom
       await api.register(sessionRoutes(services));
       await api.register(secured(async (scope) => scope.register(caseRoutes(services))));
       await api.register(secured(async (scope) => scope.register(reportRoutes(services))));
+      await api.register(secured(async (scope) => scope.register(qaRoutes(services))));
     },
     { prefix: '/api' },
   );

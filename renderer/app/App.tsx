@@ -21,6 +21,7 @@ import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
 
 // Cornerstone is large: load it only when a case is opened, so sign-in and the worklist come up fast.
 const CaseView = lazy(() => import('../viewer/CaseView.tsx'));
+const QaScreen = lazy(() => import('../qa/QaScreen.tsx'));
 
 export function App() {
   const [services, setServices] = useState<Services | null>(null);
@@ -96,6 +97,10 @@ function Screens({ startError }: { startError: unknown }) {
           </Suspense>
         ) : route.name === 'display-qa' ? (
           <DisplayQaPage />
+        ) : route.name === 'qa' ? (
+          <Suspense fallback={<p className="splash">Opening QA…</p>}>
+            <QaScreen user={session.user} />
+          </Suspense>
         ) : (
           <Worklist />
         )}

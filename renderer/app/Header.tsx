@@ -18,6 +18,9 @@ export function Header({ user }: { user: User }) {
       <a className="app-title" href="#/worklist">
         Tandem
       </a>
+      <a className="app-nav" href="#/qa" data-testid="nav-qa">
+        {user.role === 'radiologist' ? 'QA feedback' : 'QA'}
+      </a>
       <div className="app-user">
         <span data-testid="signed-in-user">
           {user.displayName} <span className="muted">· {ROLE_LABEL[user.role]}</span>

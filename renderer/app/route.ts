@@ -4,7 +4,8 @@ export type Route =
   | { name: 'worklist' }
   | { name: 'case'; caseId: string }
   | { name: 'display-qa' }
-  | { name: 'display-qa-pattern' };
+  | { name: 'display-qa-pattern' }
+  | { name: 'qa' };
 
 /** Routes live in the hash so a reload keeps the open case and app://tandem needs no server routes. */
 export function parseRoute(hash: string): Route {
@@ -12,6 +13,7 @@ export function parseRoute(hash: string): Route {
   if (match?.[1]) return { name: 'case', caseId: match[1] };
   if (hash === '#/display-qa') return { name: 'display-qa' };
   if (hash === '#/display-qa/pattern') return { name: 'display-qa-pattern' };
+  if (hash === '#/qa') return { name: 'qa' };
   return { name: 'worklist' };
 }
 
@@ -19,6 +21,7 @@ export function routeHash(route: Route): string {
   if (route.name === 'case') return `#/cases/${route.caseId}`;
   if (route.name === 'display-qa') return '#/display-qa';
   if (route.name === 'display-qa-pattern') return '#/display-qa/pattern';
+  if (route.name === 'qa') return '#/qa';
   return '#/worklist';
 }
 

@@ -12,6 +12,7 @@ import { ReportDraftPanel } from '../report/ReportDraftPanel.tsx';
 import { HangingBar } from '../hanging/HangingBar.tsx';
 import { PriorReports } from '../hanging/PriorReports.tsx';
 import { MeasurementComparison } from '../hanging/MeasurementComparison.tsx';
+import { OriginalReportPanel } from '../second-opinion/OriginalReportPanel.tsx';
 import { syncClient } from '../workers/sync-client.ts';
 import { KIND_LABEL, PRIORITY_LABEL } from '../worklist/labels.ts';
 import { useShortcutMap } from '../settings/shortcut-settings.ts';
@@ -337,6 +338,9 @@ export default function CaseView({ caseId }: { caseId: string }) {
         </div>
         <ClinicalContextPanel context={detail.context} />
         <PriorReports current={detail.study} priors={detail.priors} />
+        {detail.kind !== 'first-read' && (
+          <OriginalReportPanel caseId={detail.caseId} kind={detail.kind} />
+        )}
         <SeriesList
           groups={groups}
           selected={

@@ -1,7 +1,14 @@
 import type { z } from 'zod';
 import {
   CaseDetail,
+  ConcordanceResponse,
   EnrollWorkstationKeyResponse,
+  MyReviewsResponse,
+  PeerReviewRatesResponse,
+  QaItemDetail,
+  QaQueueResponse,
+  QaReviewResponse,
+  QaStatsResponse,
   ErrorBody,
   HealthResponse,
   LoginResponse,
@@ -11,7 +18,10 @@ import {
   SessionInfo,
   SubmitReportResponse,
   WorklistResponse,
+  type ConcordanceRequest,
   type EnrollWorkstationKeyRequest,
+  type QaReviewRequest,
+  type SetPeerReviewRateRequest,
   type LoginRequest,
 } from './contract.ts';
 import type { SignedReport } from '../report/document.ts';
@@ -82,6 +92,80 @@ export class ApiClient {
 
   getReport(reportId: string): Promise<ReportResponse> {
     return this.request('GET', `/api/reports/${encodeURIComponent(reportId)}`, ReportResponse);
+  }
+
+  // --- second opinions and QA (issue 8) ---
+
+  concordance(caseId: string): Promise<ConcordanceResponse> {
+    return this.request(
+      'GET',
+      `/api/cases/${encodeURIComponent(caseId)}/concordance`,
+      ConcordanceResponse,
+    );
+  }
+
+  recordConcordance(caseId: string, body: ConcordanceRequest): Promise<ConcordanceResponse> {
+    return this.request(
+      'POST',
+      `/api/cases/${encodeURIComponent(caseId)}/concordance`,
+      ConcordanceResponse,
+      body,
+    );
+  }
+
+  qaQueue(): Promise<QaQueueResponse> {
+    return this.request('GET', '/api/qa/queue', QaQueueResponse);
+  }
+
+  qaItem(itemId: string): Promise<QaItemDetail> {
+    return this.request('GET', `/api/qa/items/${encodeURIComponent(itemId)}`, QaItemDetail);
+  }
+
+  reviewQaItem(itemId: string, body: QaReviewRequest): Promise<QaReviewResponse> {
+    return this.request(
+      'POST',
+      `/api/qa/items/${encodeURIComponent(itemId)}/review`,
+      QaReviewResponse,
+      body,
+    );
+  }
+
+  qaReview(reviewId: string): Promise<QaReviewResponse> {
+    return this.request('GET', `/api/qa/reviews/${encodeURIComponent(reviewId)}`, QaReviewResponse);
+  }
+
+  myReviews(): Promise<MyReviewsResponse> {
+    return this.request('GET', '/api/qa/my-reviews', MyReviewsResponse);
+  }
+
+  respondToReview(reviewId: string, text: string): Promise<QaReviewResponse> {
+    return this.request(
+      'POST',
+      `/api/qa/reviews/${encodeURIComponent(reviewId)}/response`,
+      QaReviewResponse,
+      { text },
+    );
+  }
+
+  revealReviewer(reviewId: string): Promise<QaReviewResponse> {
+    return this.request(
+      'POST',
+      `/api/qa/reviews/${encodeURIComponent(reviewId)}/reveal`,
+      QaReviewResponse,
+      {},
+    );
+  }
+
+  qaStats(): Promise<QaStatsResponse> {
+    return this.request('GET', '/api/qa/stats', QaStatsResponse);
+  }
+
+  peerReviewRates(): Promise<PeerReviewRatesResponse> {
+    return this.request('GET', '/api/qa/peer-review-rates', PeerReviewRatesResponse);
+  }
+
+  setPeerReviewRate(body: SetPeerReviewRateRequest): Promise<PeerReviewRatesResponse> {
+    return this.request('PUT', '/api/qa/peer-review-rates', PeerReviewRatesResponse, body);
   }
 
   health(): Promise<HealthResponse> {

@@ -11,6 +11,7 @@ import {
   StudySummary,
   Uid,
 } from '../domain/case.ts';
+import { Concordance, DiscrepancyCategory, RadpeerScore } from '../domain/radpeer.ts';
 import { SignedReport, Sha256Hex } from '../report/document.ts';
 import { PublicKeyJwk } from '../report/signing.ts';
 
@@ -179,3 +180,165 @@ export const CaseIdParams = z.strictObject({
 /** Header naming the workstation, recorded in the audit log. */
 export const WORKSTATION_HEADER = 'x-tandem-workstation';
 export const SESSION_COOKIE = 'tandem_session';
+
+// ---------------------------------------------------------------------------------------------
+// Second opinions and QA peer review (issue 8). Every route below needs a session; the QA queue,
+// item detail and scoring need the qa-reviewer or admin role; per-reader statistics, peer-review
+// rates and revealing a reviewer need admin.
+
+/** `POST /api/cases/:id/concordance`: the second reader's statement after comparing both reads. */
+export const ConcordanceRequest = z.strictObject({
+  concordance: Concordance,
+  comment: z.string().max(4000),
+  /** a major discrepancy flagged for urgent communication to the referrer */
+  urgent: z.boolean(),
+});
+export type ConcordanceRequest = z.infer<typeof ConcordanceRequest>;
+
+export const ConcordanceRecord = z.object({
+  caseId: z.string(),
+  concordance: Concordance,
+  comment: z.string(),
+  urgent: z.boolean(),
+  recordedAt: IsoDateTime,
+});
+export type ConcordanceRecord = z.infer<typeof ConcordanceRecord>;
+
+export const ConcordanceResponse = z.object({ concordance: ConcordanceRecord.nullable() });
+export type ConcordanceResponse = z.infer<typeof ConcordanceResponse>;
+
+/** Where a QA item comes from: a seeded discordant pair, a discordant concordance statement, a random sample. */
+export const QaItemKind = z.enum(['discordant-pair', 'concordance', 'peer-review']);
+export type QaItemKind = z.infer<typeof QaItemKind>;
+
+export const QaItemId = z
+  .string()
+  .min(3)
+  .max(200)
+  .regex(/^(pair|concordance|peer):[A-Za-z0-9-]+$/, 'QA item id has invalid characters');
+
+export const QaQueueItem = z.object({
+  itemId: QaItemId,
+  kind: QaItemKind,
+  studyInstanceUid: Uid,
+  description: z.string(),
+  modality: z.string(),
+  bodyPart: z.string(),
+  subspecialty: z.string(),
+  /** the second reader's statement, for concordance items */
+  concordance: Concordance.nullable(),
+  urgent: z.boolean(),
+  /** the RADPEER score once reviewed */
+  score: RadpeerScore.nullable(),
+});
+export type QaQueueItem = z.infer<typeof QaQueueItem>;
+
+export const QaQueueResponse = z.object({ items: z.array(QaQueueItem) });
+export type QaQueueResponse = z.infer<typeof QaQueueResponse>;
+
+export const QaRead = z.object({
+  reportId: z.string(),
+  authorDisplayName: z.string(),
+  signedAt: IsoDateTime,
+  text: z.string(),
+});
+export type QaRead = z.infer<typeof QaRead>;
+
+export const QaReview = z.object({
+  reviewId: z.string(),
+  itemId: QaItemId,
+  studyInstanceUid: Uid,
+  score: RadpeerScore,
+  category: DiscrepancyCategory.nullable(),
+  note: z.string(),
+  reviewedAt: IsoDateTime,
+  /** the reviewer's name; null while the review is anonymous to the reader it concerns */
+  reviewer: z.string().nullable(),
+  revealed: z.boolean(),
+  response: z.string().nullable(),
+  respondedAt: IsoDateTime.nullable(),
+});
+export type QaReview = z.infer<typeof QaReview>;
+
+export const QaItemDetail = z.object({
+  item: QaQueueItem,
+  /** the read under review (the original) */
+  first: QaRead,
+  /** the comparison read (second opinion); null for a random peer-review sample */
+  second: QaRead.nullable(),
+  /** a case of this study the caller may open in the viewer, if any */
+  caseId: z.string().nullable(),
+  concordanceComment: z.string().nullable(),
+  review: QaReview.nullable(),
+});
+export type QaItemDetail = z.infer<typeof QaItemDetail>;
+
+export const QaItemParams = z.strictObject({ itemId: QaItemId });
+export const QaReviewParams = z.strictObject({ id: z.uuid('review id must be a UUID') });
+
+export const QaReviewRequest = z
+  .strictObject({
+    score: RadpeerScore,
+    category: DiscrepancyCategory.nullable(),
+    note: z.string().max(4000),
+  })
+  .refine((r) => r.score === '1' || r.category !== null, {
+    message: 'a discrepancy (RADPEER 2 or 3) needs a discrepancy category',
+    path: ['category'],
+  });
+export type QaReviewRequest = z.infer<typeof QaReviewRequest>;
+
+export const QaReviewResponse = z.object({ review: QaReview });
+export type QaReviewResponse = z.infer<typeof QaReviewResponse>;
+
+/** `GET /api/qa/my-reviews`: reviews of the caller's own reads (their QA notifications). */
+export const MyReviewsResponse = z.object({ reviews: z.array(QaReview) });
+export type MyReviewsResponse = z.infer<typeof MyReviewsResponse>;
+
+export const QaResponseRequest = z.strictObject({ text: z.string().min(1).max(4000) });
+export type QaResponseRequest = z.infer<typeof QaResponseRequest>;
+
+/** Share of a radiologist's signed reports sampled for random peer review (admin-set). */
+export const PeerReviewRate = z.object({
+  userId: z.string(),
+  displayName: z.string(),
+  rate: z.number().min(0).max(1),
+});
+export type PeerReviewRate = z.infer<typeof PeerReviewRate>;
+
+export const PeerReviewRatesResponse = z.object({ rates: z.array(PeerReviewRate) });
+export type PeerReviewRatesResponse = z.infer<typeof PeerReviewRatesResponse>;
+
+export const SetPeerReviewRateRequest = z.strictObject({
+  userId: z.string().min(1).max(128),
+  rate: z.number().min(0).max(1),
+});
+export type SetPeerReviewRateRequest = z.infer<typeof SetPeerReviewRateRequest>;
+
+export const StatDimension = z.enum(['modality', 'bodyPart', 'subspecialty', 'reader', 'month']);
+export type StatDimension = z.infer<typeof StatDimension>;
+
+/** A proportion with its 95 % Wilson score interval. */
+export const Proportion = z.object({
+  count: z.number().int().nonnegative(),
+  rate: z.number().min(0).max(1),
+  low: z.number().min(0).max(1),
+  high: z.number().min(0).max(1),
+});
+export type Proportion = z.infer<typeof Proportion>;
+
+export const QaStatRow = z.object({
+  key: z.string(),
+  reviewed: z.number().int().nonnegative(),
+  /** RADPEER 2 or 3 */
+  discordant: Proportion,
+  scores: z.record(RadpeerScore, Proportion),
+});
+export type QaStatRow = z.infer<typeof QaStatRow>;
+
+export const QaStatsResponse = z.object({
+  total: QaStatRow,
+  /** `reader` only for administrators */
+  groups: z.array(z.object({ dimension: StatDimension, rows: z.array(QaStatRow) })),
+});
+export type QaStatsResponse = z.infer<typeof QaStatsResponse>;

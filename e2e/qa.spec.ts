@@ -1,0 +1,142 @@
+import { DatabaseSync } from 'node:sqlite';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, expect, signIn } from './fixtures.ts';
+
+/**
+ * The QA reviewer in browser mode against the real backend: scores every seeded discordant pair
+ * with RADPEER (the diff of the mammography pair marks its seeded differences), then the
+ * statistics dashboard and its CSV show the same numbers the test counts itself from the
+ * backend's SQLite rows.
+ */
+
+type Rows = Array<Record<string, unknown>>;
+
+function sql(dataDir: string, query: string, ...params: string[]): Rows {
+  const db = new DatabaseSync(path.join(dataDir, 'tandem.sqlite'));
+  try {
+    db.exec('PRAGMA busy_timeout = 5000;');
+    return db.prepare(query).all(...params) as Rows;
+  } finally {
+    db.close();
+  }
+}
+
+const SCORES = ['3b', '2a', '1', '2b'] as const;
+const pct = (n: number, d: number) => `${((n / d) * 100).toFixed(1)} %`;
+
+test('a QA reviewer scores the seeded discordant pairs and the dashboard counts what the backend stored', async ({
+  page,
+  backend,
+}) => {
+  test.setTimeout(60_000);
+  const pairs = sql(
+    backend.dataDir,
+    'SELECT pair_id, study_uid FROM discordant_pairs ORDER BY pair_id',
+  );
+  expect(pairs.length).toBeGreaterThanOrEqual(3);
+  expect(pairs.map((p) => p['pair_id'])).toContain('pair-mg-focal-asymmetry');
+
+  await signIn(page, 'qa1');
+  await page.getByTestId('nav-qa').click();
+  const queue = page.getByTestId('qa-queue');
+  await expect(queue).toBeVisible();
+  const row = (id: string) => queue.locator(`[data-testid="qa-row"][data-item-id="pair:${id}"]`);
+
+  for (const [i, pair] of pairs.entries()) {
+    const id = String(pair['pair_id']);
+    const score = SCORES[i % SCORES.length]!;
+    await row(id).click();
+    const item = page.locator(`[data-testid="qa-item"][data-item-id="pair:${id}"]`);
+    await expect(item.getByTestId('report-comparison')).toBeVisible();
+    if (id === 'pair-mg-focal-asymmetry') {
+      // the seeded differences: BI-RADS 1 vs 0, the focal asymmetry missed in the first read, recall
+      await expect(
+        item.locator('[data-testid="diff-category"][data-system="BI-RADS"]'),
+      ).toContainText('1 → 0');
+      await expect(
+        item.locator('[data-testid="diff-finding"][data-finding="asymmetry"]'),
+      ).toHaveAttribute('data-present-in', 'second');
+      await expect(item.getByTestId('diff-impression').locator('ins')).toContainText(['Recall']);
+    }
+    const form = item.getByTestId('qa-review-form');
+    await form.locator(`input[name="radpeer"][value="${score}"]`).check();
+    if (score !== '1')
+      await form.getByTestId('discrepancy-category').selectOption('missed-finding');
+    await form.getByLabel('Adjudication note').fill(`Reviewed ${id}.`);
+    await form.getByTestId('qa-submit-review').click();
+    await expect(item.getByTestId('qa-review')).toHaveAttribute('data-score', score);
+    await expect(row(id)).toHaveAttribute('data-score', score);
+  }
+
+  // Independently from the backend's rows: reviews, their study's modality and subspecialty.
+  const reviews = sql(backend.dataDir, 'SELECT item_id, score, study_uid FROM qa_reviews');
+  expect(reviews).toHaveLength(pairs.length);
+  const one = (q: string, uid: string) => {
+    const values = [...new Set(sql(backend.dataDir, q, uid).map((r) => String(r['v'])))];
+    expect(values).toHaveLength(1);
+    return values[0]!;
+  };
+  const facts = reviews.map((r) => ({
+    score: String(r['score']),
+    modality: one(
+      'SELECT DISTINCT modality AS v FROM dicom_series WHERE study_uid = ?',
+      String(r['study_uid']),
+    ),
+    subspecialty: one(
+      `SELECT DISTINCT c.subspecialty AS v FROM cases c JOIN dicom_studies s ON s.patient_id = c.patient_id
+       WHERE s.study_uid = ?`,
+      String(r['study_uid']),
+    ),
+  }));
+  const discordant = (list: typeof facts) => list.filter((f) => f.score !== '1').length;
+
+  await page.getByTestId('qa-tab-stats').click();
+  const total = page.getByTestId('qa-stat-total');
+  await expect(total.getByTestId('stat-reviewed')).toHaveText(String(facts.length));
+  await expect(total.getByTestId('stat-discordant')).toHaveText(String(discordant(facts)));
+  await expect(total.getByTestId('stat-rate')).toHaveText(pct(discordant(facts), facts.length));
+  for (const s of ['1', '2a', '2b', '3a', '3b']) {
+    await expect(total.getByTestId(`stat-score-${s}`)).toHaveText(
+      String(facts.filter((f) => f.score === s).length),
+    );
+  }
+  await expect(page.getByTestId('qa-chart')).toBeVisible();
+  // aggregated only: no per-reader breakdown for a QA reviewer
+  await expect(page.getByTestId('qa-stat-dimension').locator('option[value="reader"]')).toHaveCount(
+    0,
+  );
+
+  for (const dimension of ['modality', 'subspecialty'] as const) {
+    await page.getByTestId('qa-stat-dimension').selectOption(dimension);
+    const keys = [...new Set(facts.map((f) => f[dimension]))].sort();
+    const rows = page.locator(`[data-testid="qa-stat-row"][data-dimension="${dimension}"]`);
+    await expect(rows).toHaveCount(keys.length);
+    for (const key of keys) {
+      const group = facts.filter((f) => f[dimension] === key);
+      const r = rows.and(page.locator(`[data-key="${key}"]`));
+      await expect(r.getByTestId('stat-reviewed')).toHaveText(String(group.length));
+      await expect(r.getByTestId('stat-discordant')).toHaveText(String(discordant(group)));
+    }
+  }
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('qa-export-csv').click(),
+  ]);
+  const csv = readFileSync((await download.path())!, 'utf8').split('\n');
+  expect(csv[0]).toMatch(/^dimension,group,reviewed,discordant,/);
+  expect(csv[1]).toMatch(new RegExp(`^all,all,${facts.length},${discordant(facts)},`));
+
+  // Every access is in the audit log.
+  const audited = sql(
+    backend.dataDir,
+    "SELECT action, outcome FROM audit_log WHERE username = 'qa1' AND action LIKE 'qa.%'",
+  );
+  expect(audited.filter((a) => a['action'] === 'qa.review.create')).toHaveLength(pairs.length);
+  expect(audited.filter((a) => a['action'] === 'qa.item.read').length).toBeGreaterThanOrEqual(
+    pairs.length,
+  );
+  expect(audited.some((a) => a['action'] === 'qa.queue')).toBe(true);
+  expect(audited.some((a) => a['action'] === 'qa.stats')).toBe(true);
+});
