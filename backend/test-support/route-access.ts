@@ -19,7 +19,7 @@ export interface AccessCase {
   route: string;
   /** whose data: `r1 case`, `r2 study`, … */
   target: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body?: () => { body: Uint8Array<ArrayBuffer> | string; headers: Record<string, string> };
   expect: Expectation;
@@ -129,6 +129,77 @@ export function accessCases(fx: FixtureDemoCache): AccessCase[] {
     {
       ...ALL(404),
       anonymous: 401,
+    },
+  );
+
+  // Concordance and QA: a radiologist records concordance on their own case once their report is
+  // in; only QA reviewers and admins reach the queue, items and scoring; only admins reveal a
+  // reviewer or set peer-review rates. Unknown ids answer 404 to those who may ask at all.
+  const json =
+    (body: unknown, headers: Record<string, string> = {}) =>
+    () => ({
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+  const QA_ONLY = (status: number): Expectation => ({
+    radiologist1: 403,
+    radiologist2: 403,
+    qa1: status,
+    admin1: status,
+    anonymous: 401,
+  });
+  const ADMIN_ONLY = (status: number): Expectation => ({ ...QA_ONLY(status), qa1: 403 });
+  const unknownReview = '00000000-0000-4000-8000-000000000000';
+  add(
+    'GET /api/cases/:id/concordance',
+    'r1 case, no report of their own yet',
+    '/api/cases/case-ct-chest-stat/concordance',
+    { radiologist1: 409, radiologist2: 403, qa1: 403, admin1: 403, anonymous: 401 },
+  );
+  add(
+    'POST /api/cases/:id/concordance',
+    'r1 case, no report of their own yet',
+    '/api/cases/case-ct-chest-stat/concordance',
+    { radiologist1: 409, radiologist2: 403, qa1: 403, admin1: 403, anonymous: 401 },
+    { body: json({ concordance: 'agree', comment: '', urgent: false }) },
+  );
+  add('GET /api/qa/queue', 'QA queue', '/api/qa/queue', QA_ONLY(200));
+  add('GET /api/qa/items/:itemId', 'unknown item', '/api/qa/items/pair:none', QA_ONLY(404));
+  add(
+    'POST /api/qa/items/:itemId/review',
+    'unknown item',
+    '/api/qa/items/pair:none/review',
+    QA_ONLY(404),
+    { body: json({ score: '1', category: null, note: '' }) },
+  );
+  add('GET /api/qa/reviews/:id', 'unknown review', `/api/qa/reviews/${unknownReview}`, {
+    ...ALL(404),
+    anonymous: 401,
+  });
+  add('GET /api/qa/my-reviews', 'own reviews', '/api/qa/my-reviews', SIGNED_IN);
+  add(
+    'POST /api/qa/reviews/:id/response',
+    'unknown review',
+    `/api/qa/reviews/${unknownReview}/response`,
+    { ...ALL(404), anonymous: 401 },
+    { body: json({ text: 'response' }) },
+  );
+  add(
+    'POST /api/qa/reviews/:id/reveal',
+    'unknown review',
+    `/api/qa/reviews/${unknownReview}/reveal`,
+    ADMIN_ONLY(404),
+    { body: json({}) },
+  );
+  add('GET /api/qa/stats', 'aggregates', '/api/qa/stats', SIGNED_IN);
+  add('GET /api/qa/peer-review-rates', 'rates', '/api/qa/peer-review-rates', ADMIN_ONLY(200));
+  add(
+    'PUT /api/qa/peer-review-rates',
+    'rates, not a rate table',
+    '/api/qa/peer-review-rates',
+    ADMIN_ONLY(400),
+    {
+      body: json({ nonsense: true }),
     },
   );
 

@@ -20,27 +20,25 @@ async function storePlain(page: Page): Promise<void> {
   await page.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
-        const attempt = () => {
-          const req = indexedDB.open('tandem-workstation');
-          req.onerror = () => reject(req.error);
-          req.onsuccess = () => {
-            const db = req.result;
-            // the app creates the database on the sign-in screen; wait until it has
-            if (!db.objectStoreNames.contains('entries')) {
-              db.close();
-              setTimeout(attempt, 50);
-              return;
-            }
-            const tx = db.transaction('entries', 'readwrite');
-            tx.objectStore('entries').put({ key: 'encrypt-cache', value: false });
-            tx.oncomplete = () => {
-              db.close();
-              resolve();
-            };
-            tx.onerror = () => reject(tx.error);
-          };
+        // Dexie's version 1 is IndexedDB version 10; create the settings store as Dexie would
+        // if the app has not opened the database yet.
+        const req = indexedDB.open('tandem-workstation', 10);
+        req.onupgradeneeded = () => {
+          if (!req.result.objectStoreNames.contains('entries')) {
+            req.result.createObjectStore('entries', { keyPath: 'key' });
+          }
         };
-        attempt();
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction('entries', 'readwrite');
+          tx.objectStore('entries').put({ key: 'encrypt-cache', value: false });
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
       }),
   );
 }

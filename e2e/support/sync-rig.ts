@@ -138,6 +138,13 @@ export async function readCase(
 ): Promise<{ current: number; prior: number }> {
   await worklistRow(page, caseId).dblclick();
   await expect(page.getByTestId('case-view')).toHaveAttribute('data-case-id', caseId);
+  // Each series is read on its own: one viewport (a hanging protocol may have hung several,
+  // linked, and linked viewports can nudge each other a slice: see the closing note).
+  await expect(page.getByTestId('hp-stage')).toHaveAttribute('data-state', 'ready');
+  await expect(async () => {
+    await page.keyboard.press('Alt+1');
+    await expect(page.getByTestId('viewport')).toHaveCount(1, { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   const items = page.getByTestId('series-item');
   const count = await items.count();
   expect(count).toBeGreaterThan(0);
