@@ -55,12 +55,24 @@ test.describe('reading with the keyboard only', () => {
 
     // A length drawn with the keys: L starts it at the centre, Shift+→ moves its end 10 screen
     // pixels a press (it starts 40 to the right), Enter keeps it.
+    // The layout change above refits the viewports: wait until the active one's zoom has settled.
+    const activeZoom = page
+      .locator('[data-testid="viewport"][data-active="true"]')
+      .getByTestId('zoom');
+    await expect(async () => {
+      const before = await activeZoom.textContent();
+      await page.waitForTimeout(400);
+      expect(await activeZoom.textContent()).toBe(before);
+    }).toPass({ timeout: 10_000 });
     await page.keyboard.press('L');
+    // the viewport drawing it (the active one) says so; its own zoom gives the expected length
+    const drawing = page.locator('[data-testid="viewport"]:has([data-key-measure="true"])');
+    await expect(drawing).toHaveCount(1);
     for (let i = 0; i < 10; i++) await page.keyboard.press('Shift+ArrowRight');
+    const zoomText = (await drawing.getByTestId('zoom').textContent()) ?? '';
     await page.keyboard.press('Enter');
     const measurement = page.locator('[data-testid="measurement-row"][data-kind="length"]');
     await expect(measurement).toHaveCount(1);
-    const zoomText = (await first.getByTestId('zoom').textContent()) ?? '';
     const screenPerImagePixel = Number(/Zoom (\d+)%/.exec(zoomText)?.[1]) / 100;
     const expectedMm = (140 / screenPerImagePixel) * PHANTOM_FACTS.ctChest.pixelSpacingMm;
     const shown = (await measurement.getByTestId('measurement-values').textContent()) ?? '';
