@@ -138,8 +138,7 @@ export async function readCase(
 ): Promise<{ current: number; prior: number }> {
   await worklistRow(page, caseId).dblclick();
   await expect(page.getByTestId('case-view')).toHaveAttribute('data-case-id', caseId);
-  // Each series is read on its own: one viewport (a hanging protocol may have hung several,
-  // linked, and linked viewports can nudge each other a slice: see the closing note).
+  // Each series is read on its own, in one viewport (a hanging protocol may have hung several).
   await expect(page.getByTestId('hp-stage')).toHaveAttribute('data-state', 'ready');
   await expect(async () => {
     await page.keyboard.press('Alt+1');

@@ -20,22 +20,25 @@ export function HangingBar({ caseId, detail }: { caseId: string; detail: CaseDet
   const [notice, setNotice] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const stepStage = hanging?.stepStage;
-  const stepProtocol = hanging?.stepProtocol;
+  // The keys act on the hanging on screen: read through a ref set as it renders, so a key
+  // pressed the moment a protocol shows is not lost to a listener of the previous render.
+  const current = useRef(hanging);
+  current.current = hanging;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.altKey || event.metaKey || isTyping(event.target)) return;
       const action = hangingActionForKey(event.key);
       if (!action) return;
       event.preventDefault();
-      if (action === 'hp-next-stage') stepStage?.(1);
-      else if (action === 'hp-prev-stage') stepStage?.(-1);
-      else if (action === 'hp-next-protocol') stepProtocol?.(1);
-      else stepProtocol?.(-1);
+      const h = current.current;
+      if (action === 'hp-next-stage') h?.stepStage(1);
+      else if (action === 'hp-prev-stage') h?.stepStage(-1);
+      else if (action === 'hp-next-protocol') h?.stepProtocol(1);
+      else h?.stepProtocol(-1);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [stepStage, stepProtocol]);
+  }, []);
 
   if (!hanging) {
     return (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { CaseDetail } from '../../shared/api/contract.ts';
 import {
   hangMatchStage,
@@ -8,7 +8,7 @@ import {
   type ProtocolMatch,
 } from '../../shared/hanging/apply-protocol.ts';
 import type { HungLayout } from '../../shared/hanging/protocol.ts';
-import { setLayout, type ViewerLayout } from '../viewer/layout-model.ts';
+import { getLayout, layoutCaseId, setLayout, type ViewerLayout } from '../viewer/layout-model.ts';
 import { SHIPPED_PROTOCOLS } from './shipped-protocols.ts';
 import { useUserProtocols } from './user-protocols.ts';
 
@@ -18,6 +18,15 @@ interface Choice {
   stageIndex: number;
   serial: number;
 }
+
+/**
+ * The reader's choice per case, kept outside the component: the viewer area may mount again while
+ * a case is open (its data going from the server's answer to the cache's), and a stage the reader
+ * stepped to must not fall back to the first one when it does.
+ */
+const choices = new Map<string, Choice>();
+/** What was last hung per case, so mounting again does not hang over the reader's own changes. */
+const hung = new Map<string, string>();
 
 export interface Hanging {
   matches: readonly ProtocolMatch[];
@@ -61,7 +70,17 @@ export function useHanging(caseId: string, detail: CaseDetail): Hanging | null {
     () => (user ? rankProtocols([...user, ...SHIPPED_PROTOCOLS], studies) : null),
     [user, studies],
   );
-  const [choice, setChoice] = useState<Choice | null>(null);
+  const [choice, setChoiceState] = useState<Choice | null>(() => choices.get(caseId) ?? null);
+  const setChoice = useCallback(
+    (next: Choice | ((c: Choice | null) => Choice)) => {
+      setChoiceState((c) => {
+        const value = typeof next === 'function' ? next(c) : next;
+        choices.set(caseId, value);
+        return value;
+      });
+    },
+    [caseId],
+  );
 
   // A chosen protocol not (yet) among the matches — just saved, still being read — shows the best.
   const match = matches?.find((m) => m.protocol.id === choice?.protocolId) ?? matches?.[0];
@@ -86,13 +105,13 @@ export function useHanging(caseId: string, detail: CaseDetail): Hanging | null {
     [match, stageIndex, studies],
   );
 
-  // Hang when the choice changes (or first becomes known) — not on every change of the data.
-  const applied = useRef<string | null>(null);
+  // Hang when the choice changes (or first becomes known) — not on every change of the data, and
+  // not again when the component mounts anew over a layout it already hung for this case.
   useEffect(() => {
     if (!stage || !effective) return;
-    const key = `${caseId}|${stage.protocolId}|${stage.stageIndex}|${effective.serial}`;
-    if (applied.current === key) return;
-    applied.current = key;
+    const key = `${stage.protocolId}|${stage.stageIndex}|${effective.serial}`;
+    if (hung.get(caseId) === key && getLayout() && layoutCaseId() === caseId) return;
+    hung.set(caseId, key);
     setLayout(toViewerLayout(stage.layout), caseId);
   }, [caseId, stage, effective]);
 
@@ -109,7 +128,7 @@ export function useHanging(caseId: string, detail: CaseDetail): Hanging | null {
           serial: effective.serial + 1,
         });
     },
-    [match, effective],
+    [match, effective, setChoice],
   );
   const stepProtocol = useCallback(
     (delta: 1 | -1) => {
@@ -119,11 +138,14 @@ export function useHanging(caseId: string, detail: CaseDetail): Hanging | null {
       if (next)
         setChoice({ protocolId: next.protocol.id, stageIndex: -1, serial: effective.serial + 1 });
     },
-    [matches, match, effective],
+    [matches, match, effective, setChoice],
   );
-  const choose = useCallback((protocolId: string) => {
-    setChoice((c) => ({ protocolId, stageIndex: -1, serial: (c?.serial ?? 0) + 1 }));
-  }, []);
+  const choose = useCallback(
+    (protocolId: string) => {
+      setChoice((c) => ({ protocolId, stageIndex: -1, serial: (c?.serial ?? 0) + 1 }));
+    },
+    [setChoice],
+  );
 
   if (!matches || !match || !stage || !effective) return null;
   return {

@@ -37,7 +37,7 @@ import { MeasurementsPanel } from './MeasurementsPanel.tsx';
 import { openMeasurementSession } from './measurement-store.ts';
 import { SERIES_DRAG_TYPE, SeriesList, seriesLabel, type StudyGroup } from './SeriesList.tsx';
 import { SeriesViewport } from './SeriesViewport.tsx';
-import { linkViewports } from './sync-manager.ts';
+import { linkViewports, setSliceDriver } from './sync-manager.ts';
 import { actionForKey, keyName } from './shortcuts.ts';
 import { ViewerToolbar } from './ViewerToolbar.tsx';
 import {
@@ -146,12 +146,18 @@ export default function CaseView({ caseId }: { caseId: string }) {
   );
   const specs = useMemo(() => flat.map(specOf), [flat]);
 
-  // No hanging protocol set a layout for this case: one viewport with the first series.
+  // The hanging protocol (HangingBar) lays the case out as soon as it has read the reader's saved
+  // protocols; should none have done so shortly after, one viewport with the first series (not at
+  // once: that would flash a 1×1 before every hanging).
   const firstSpec = specs[0];
   useEffect(() => {
     if (!firstSpec) return;
-    if (getLayout() && layoutCaseId() === caseId) return;
-    setLayout({ rows: 1, columns: 1, viewports: [firstSpec], syncGroups: [] }, caseId);
+    const fallback = () => {
+      if (getLayout() && layoutCaseId() === caseId) return;
+      setLayout({ rows: 1, columns: 1, viewports: [firstSpec], syncGroups: [] }, caseId);
+    };
+    const timer = setTimeout(fallback, 1_500);
+    return () => clearTimeout(timer);
   }, [caseId, firstSpec]);
 
   const shown = layout && layoutCaseId() === caseId ? layout : null;
@@ -168,6 +174,11 @@ export default function CaseView({ caseId }: { caseId: string }) {
   }, [shown, linkMode]);
   useEffect(() => linkViewports(syncGroups, allViewportHandles()), [syncGroups, viewportsRev]);
   const linked = syncGroups.some((g) => g.viewportIndexes.length > 1);
+  // The active viewport drives its slice groups (the keyboard scrolls it); wheeling or clicking
+  // another makes that one drive (sync-manager).
+  useEffect(() => {
+    setSliceDriver(viewportHandle(active)?.viewportId ?? null);
+  }, [active, viewportsRev]);
 
   const setGrid = useCallback(
     (rows: number, columns: number) => {

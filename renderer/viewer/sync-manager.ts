@@ -1,11 +1,34 @@
 import { getRenderingEngine, type Types } from '@cornerstonejs/core';
-import { synchronizers, SynchronizerManager } from '@cornerstonejs/tools';
+import { synchronizers, SynchronizerManager, type Synchronizer } from '@cornerstonejs/tools';
 import { preloadHeaders, RENDERING_ENGINE_ID } from './cornerstone-setup.ts';
 import { registerByTablePosition } from '../hanging/table-registration.ts';
 import type { SyncGroup } from './layout-model.ts';
 import type { ViewportHandle } from './viewport-registry.ts';
 
 let generation = 0;
+
+/**
+ * The viewport the reader is scrolling (the active one, or the one last wheeled or clicked): it
+ * drives its slice groups and never follows them. Were every linked viewport both source and
+ * target, studies of different slice spacing would nudge each other (1 mm → nearest 2 mm slice →
+ * nearest 1 mm slice, a tie broken the other way) and the reader's slice would move under them.
+ */
+let driver: string | null = null;
+const sliceSyncs = new Map<string, { sync: Synchronizer; members: string[] }>();
+
+function applyDriver(): void {
+  for (const { sync, members } of sliceSyncs.values()) {
+    for (const viewportId of members)
+      sync.setOptions(viewportId, { disabled: viewportId === driver });
+  }
+}
+
+/** The reader now scrolls this viewport: the others of its slice groups follow it. */
+export function setSliceDriver(viewportId: string | null): void {
+  if (driver === viewportId) return;
+  driver = viewportId;
+  applyDriver();
+}
 
 /**
  * Links viewports with Cornerstone's own synchronizers: slice position (nearest image position,
@@ -37,6 +60,10 @@ export function linkViewports(
                 syncInvertState: true,
                 syncColormap: false,
               });
+      if (kind === 'slice') {
+        sliceSyncs.set(id, { sync, members: members.map((m) => m.viewportId) });
+        applyDriver();
+      }
       for (const member of members) {
         const ref = { renderingEngineId: RENDERING_ENGINE_ID, viewportId: member.viewportId };
         if (kind !== 'slice') {
@@ -60,8 +87,23 @@ export function linkViewports(
       }
     }
   }
+  // Wheeling or clicking a linked viewport makes it the one that drives.
+  const takeOver = (event: Event) => {
+    const member = handles.find((h) => h.element.contains(event.target as Node));
+    if (member) setSliceDriver(member.viewportId);
+  };
+  const elements = [...new Set(handles.map((h) => h.element))];
+  for (const element of elements) {
+    element.addEventListener('wheel', takeOver, { capture: true, passive: true });
+    element.addEventListener('pointerdown', takeOver, { capture: true });
+  }
   return () => {
     cancelled = true;
+    for (const element of elements) {
+      element.removeEventListener('wheel', takeOver, { capture: true });
+      element.removeEventListener('pointerdown', takeOver, { capture: true });
+    }
+    for (const id of ids) sliceSyncs.delete(id);
     for (const element of marked) delete element.parentElement?.dataset.sliceLinked;
     for (const id of ids) SynchronizerManager.destroySynchronizer(id);
   };
