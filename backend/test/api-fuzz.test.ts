@@ -2,14 +2,10 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzSummary, runApiFuzz } from '../test-support/api-fuzz.ts';
-import { writeFixtureDemoCache, type FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
+import type { FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { bearer, multipartBody, signIn } from '../test-support/http-client.ts';
-import {
-  makeTempDir,
-  removeDir,
-  startBackend,
-  type BackendProcess,
-} from '../test-support/processes.ts';
+import { startFixtureBackend, type FixtureBackend } from '../test-support/fixture-backend.ts';
+import type { BackendProcess } from '../test-support/processes.ts';
 
 /**
  * Hostile API input: every declared route with schema-violating paths, query strings, headers and
@@ -21,21 +17,15 @@ const RUNS = 500;
 
 let backend: BackendProcess;
 let fixture: FixtureDemoCache;
-let cacheDir: string;
+let started: FixtureBackend | undefined;
 
 beforeAll(async () => {
-  cacheDir = makeTempDir('fixture-cache');
-  fixture = writeFixtureDemoCache(cacheDir);
-  backend = await startBackend({
-    seed: 'demo',
-    env: { TANDEM_DEMO_CACHE: cacheDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
-  });
+  started = await startFixtureBackend();
+  ({ backend, fixture } = started);
 }, 60_000);
 
 afterAll(async () => {
-  await backend?.stop();
-  if (backend) removeDir(backend.dataDir);
-  removeDir(cacheDir);
+  await started?.stop();
 });
 
 /** Writes raw bytes to the backend's socket and returns everything it answers. */

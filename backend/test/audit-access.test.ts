@@ -4,13 +4,9 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../src/audit/audit-log.ts';
-import { writeFixtureDemoCache, type FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
-import {
-  makeTempDir,
-  removeDir,
-  startBackend,
-  type BackendProcess,
-} from '../test-support/processes.ts';
+import type { FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
+import { startFixtureBackend, type FixtureBackend } from '../test-support/fixture-backend.ts';
+import { removeDir, type BackendProcess } from '../test-support/processes.ts';
 import { accessCases, signInAll, ROLES } from '../test-support/route-access.ts';
 
 /**
@@ -19,22 +15,16 @@ import { accessCases, signInAll, ROLES } from '../test-support/route-access.ts';
  */
 let backend: BackendProcess;
 let fixture: FixtureDemoCache;
-let cacheDir: string;
+let started: FixtureBackend | undefined;
 const copies: string[] = [];
 
 beforeAll(async () => {
-  cacheDir = makeTempDir('fixture-cache');
-  fixture = writeFixtureDemoCache(cacheDir);
-  backend = await startBackend({
-    seed: 'demo',
-    env: { TANDEM_DEMO_CACHE: cacheDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
-  });
+  started = await startFixtureBackend();
+  ({ backend, fixture } = started);
 }, 60_000);
 
 afterAll(async () => {
-  await backend?.stop();
-  if (backend) removeDir(backend.dataDir);
-  removeDir(cacheDir);
+  await started?.stop();
   for (const c of copies) removeDir(c);
 });
 

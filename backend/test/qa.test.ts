@@ -3,14 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QaQueueResponse, QaStatsResponse } from '../../shared/api/contract.ts';
 import type { ReportContent } from '../../shared/report/document.ts';
-import { writeFixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { bearer } from '../test-support/http-client.ts';
-import {
-  makeTempDir,
-  removeDir,
-  startBackend,
-  type BackendProcess,
-} from '../test-support/processes.ts';
+import { startFixtureBackend, type FixtureBackend } from '../test-support/fixture-backend.ts';
+import type { BackendProcess } from '../test-support/processes.ts';
 import { readerAt, signAs, type Reader } from './report-helpers.ts';
 
 /**
@@ -18,19 +13,15 @@ import { readerAt, signAs, type Reader } from './report-helpers.ts';
  * anonymity of reviews, notifications of the reviewed reader, statistics, and the audit log.
  */
 let backend: BackendProcess;
-let cacheDir: string;
+let started: FixtureBackend | undefined;
 let r1: Reader;
 let r2: Reader;
 let qa: Reader;
 let admin: Reader;
 
 beforeAll(async () => {
-  cacheDir = makeTempDir('qa-fixture-cache');
-  writeFixtureDemoCache(cacheDir);
-  backend = await startBackend({
-    seed: 'demo',
-    env: { TANDEM_DEMO_CACHE: cacheDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
-  });
+  started = await startFixtureBackend();
+  ({ backend } = started);
   [r1, r2, qa, admin] = await Promise.all([
     readerAt(backend.url, 'radiologist1'),
     readerAt(backend.url, 'radiologist2'),
@@ -40,9 +31,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await backend?.stop();
-  if (backend) removeDir(backend.dataDir);
-  removeDir(cacheDir);
+  await started?.stop();
 });
 
 function audit(

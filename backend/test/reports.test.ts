@@ -6,14 +6,10 @@ import type { ReportResponse } from '../../shared/api/contract.ts';
 import { renderReportText, type ReportContent } from '../../shared/report/document.ts';
 import { srUids } from '../../shared/report/sr.ts';
 import { ctChestContent, measurement } from '../../shared/report/test-support/report-fixtures.ts';
-import { writeFixtureDemoCache, type FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
+import type { FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { bearer } from '../test-support/http-client.ts';
-import {
-  makeTempDir,
-  removeDir,
-  startBackend,
-  type BackendProcess,
-} from '../test-support/processes.ts';
+import { startFixtureBackend, type FixtureBackend } from '../test-support/fixture-backend.ts';
+import { startBackend, type BackendProcess } from '../test-support/processes.ts';
 import {
   dsrdump,
   postReport,
@@ -26,17 +22,13 @@ import {
 const templates = shippedTemplates();
 let backend: BackendProcess;
 let fixture: FixtureDemoCache;
-let cacheDir: string;
+let started: FixtureBackend | undefined;
 let r1: Reader;
 let r2: Reader;
 
 beforeAll(async () => {
-  cacheDir = makeTempDir('fixture-cache');
-  fixture = writeFixtureDemoCache(cacheDir);
-  backend = await startBackend({
-    seed: 'demo',
-    env: { TANDEM_DEMO_CACHE: cacheDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
-  });
+  started = await startFixtureBackend();
+  ({ backend, fixture } = started);
   [r1, r2] = await Promise.all([
     readerAt(backend.url, 'radiologist1'),
     readerAt(backend.url, 'radiologist2'),
@@ -44,9 +36,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await backend?.stop();
-  if (backend) removeDir(backend.dataDir);
-  removeDir(cacheDir);
+  await started?.stop();
 });
 
 function sql(query: string, ...params: string[]): Array<Record<string, unknown>> {
@@ -408,6 +398,7 @@ describe('SR delivery that failed', () => {
     rmSync(blocker);
     await backend.stop();
     backend = await startBackend({ dataDir: backend.dataDir, seed: 'none' });
+    started!.backend = backend;
     let status = '';
     for (let i = 0; i < 50 && status !== 'stored'; i++) {
       const res = await fetch(`${backend.url}/api/reports/${reportId}`, {

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_CONTENT_SECURITY_POLICY } from '../src/http/content-security-policy.ts';
-import { writeFixtureDemoCache, type FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
+import type { FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { bearer, DEMO_PASSWORD, signIn } from '../test-support/http-client.ts';
+import { startFixtureBackend, type FixtureBackend } from '../test-support/fixture-backend.ts';
 import {
   makeTempDir,
   REPO_ROOT,
   removeDir,
-  startBackend,
   type BackendProcess,
 } from '../test-support/processes.ts';
 
@@ -22,25 +22,21 @@ import {
  */
 let backend: BackendProcess;
 let fixture: FixtureDemoCache;
-let cacheDir: string;
+let started: FixtureBackend | undefined;
 let uiDir: string;
 
 beforeAll(async () => {
-  cacheDir = makeTempDir('fixture-cache');
-  fixture = writeFixtureDemoCache(cacheDir);
   uiDir = makeTempDir('ui');
   writeFileSync(path.join(uiDir, 'index.html'), '<!doctype html><title>Tandem</title>');
-  backend = await startBackend({
-    seed: 'demo',
+  started = await startFixtureBackend({
     ui: uiDir,
-    env: { TANDEM_DEMO_CACHE: cacheDir, TANDEM_DEMO_SKIP_GENERATE: '1', TANDEM_LOG_LEVEL: 'trace' },
+    env: { TANDEM_LOG_LEVEL: 'trace' },
   });
+  ({ backend, fixture } = started);
 }, 60_000);
 
 afterAll(async () => {
-  await backend?.stop();
-  if (backend) removeDir(backend.dataDir);
-  removeDir(cacheDir);
+  await started?.stop();
   removeDir(uiDir);
 });
 

@@ -1,30 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { bearer, signIn } from '../test-support/http-client.ts';
-import {
-  makeTempDir,
-  removeDir,
-  startBackend,
-  type BackendProcess,
-} from '../test-support/processes.ts';
+import { startFixtureBackend, type FixtureBackend } from '../test-support/fixture-backend.ts';
+import type { BackendProcess } from '../test-support/processes.ts';
 
 let backend: BackendProcess;
-let cacheDir: string;
+let started: FixtureBackend | undefined;
 
 beforeAll(async () => {
-  cacheDir = makeTempDir('fixture-cache');
-  writeFixtureDemoCache(cacheDir);
-  backend = await startBackend({
-    seed: 'demo',
+  started = await startFixtureBackend({
     sessionTtlSeconds: 1,
-    env: { TANDEM_DEMO_CACHE: cacheDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
+    env: {},
   });
+  ({ backend } = started);
 }, 60_000);
 
 afterAll(async () => {
-  await backend?.stop();
-  if (backend) removeDir(backend.dataDir);
-  removeDir(cacheDir);
+  await started?.stop();
 });
 
 describe('session expiry', () => {

@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { userMessage } from './user-message.ts';
+import { useState } from 'react';
+import { FormError, usePasswordSubmit } from './credential-form.tsx';
 import { useServices } from './services.ts';
 import { sessionStore } from './session-store.ts';
 
@@ -7,21 +7,10 @@ export function SignIn({ notice }: { notice?: string | undefined }) {
   const { api } = useServices();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await api.login({ username: username.trim(), password });
-      sessionStore.signedIn(res.user);
-    } catch (err) {
-      setError(userMessage(err));
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = usePasswordSubmit(async () => {
+    const res = await api.login({ username: username.trim(), password });
+    sessionStore.signedIn(res.user);
+  });
 
   return (
     <main className="sign-in">
@@ -33,11 +22,7 @@ export function SignIn({ notice }: { notice?: string | undefined }) {
             {notice}
           </p>
         )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <label htmlFor="username">Username</label>
         <input
           id="username"

@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { User } from '../../shared/api/contract.ts';
+import { FormError, usePasswordSubmit } from '../app/credential-form.tsx';
 import { getHost } from '../host/get-host.ts';
-import { userMessage } from '../app/user-message.ts';
 import { unlockWithPassword } from './lock-controller.ts';
 
 /**
@@ -10,21 +10,10 @@ import { unlockWithPassword } from './lock-controller.ts';
  */
 export function LockScreen({ user }: { user: User }) {
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await unlockWithPassword(getHost(), user, password);
-    } catch (err) {
-      setError(userMessage(err));
-      setPassword('');
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = usePasswordSubmit(
+    () => unlockWithPassword(getHost(), user, password),
+    () => setPassword(''),
+  );
 
   return (
     <div className="lock-screen" data-testid="lock-screen">
@@ -33,11 +22,7 @@ export function LockScreen({ user }: { user: User }) {
         <p className="sign-in-subtitle">
           {user.displayName} ({user.username}): enter your password to carry on where you left off.
         </p>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <label htmlFor="unlock-password">Password</label>
         <input
           id="unlock-password"
