@@ -1,4 +1,4 @@
-import { getRenderingEngine, type Types } from '@cornerstonejs/core';
+import { Enums, getRenderingEngine, type Types } from '@cornerstonejs/core';
 import { synchronizers, SynchronizerManager, type Synchronizer } from '@cornerstonejs/tools';
 import { preloadHeaders, RENDERING_ENGINE_ID } from './cornerstone-setup.ts';
 import { registerByTablePosition } from '../hanging/table-registration.ts';
@@ -8,26 +8,29 @@ import type { ViewportHandle } from './viewport-registry.ts';
 let generation = 0;
 
 /**
- * The viewport the reader is scrolling (the active one, or the one last wheeled or clicked): it
- * drives its slice groups and never follows them. Were every linked viewport both source and
- * target, studies of different slice spacing would nudge each other (1 mm → nearest 2 mm slice →
- * nearest 1 mm slice, a tie broken the other way) and the reader's slice would move under them.
+ * The viewport the reader is scrolling (the active one, or the one last wheeled or clicked): only
+ * its new images move the others of its slice groups. Were every linked viewport a source,
+ * studies of different slice spacing would nudge each other (1 mm → nearest 2 mm slice → nearest
+ * 1 mm slice, a tie broken the other way) and the reader's slice would move under them.
  */
 let driver: string | null = null;
-const sliceSyncs = new Map<string, { sync: Synchronizer; members: string[] }>();
-
-function applyDriver(): void {
-  for (const { sync, members } of sliceSyncs.values()) {
-    for (const viewportId of members)
-      sync.setOptions(viewportId, { disabled: viewportId === driver });
-  }
-}
 
 /** The reader now scrolls this viewport: the others of its slice groups follow it. */
 export function setSliceDriver(viewportId: string | null): void {
-  if (driver === viewportId) return;
   driver = viewportId;
-  applyDriver();
+}
+
+/** Cornerstone's slice synchronizer (its own nearest-position callback), driven by the driver. */
+function createDrivenSliceSynchronizer(id: string): Synchronizer {
+  return SynchronizerManager.createSynchronizer(
+    id,
+    Enums.Events.STACK_NEW_IMAGE,
+    (sync, source, target) =>
+      source.viewportId === driver
+        ? synchronizers.imageSliceSyncCallback(sync, source, target)
+        : undefined,
+    { auxiliaryEvents: [{ name: Enums.Events.VOLUME_NEW_IMAGE }] },
+  );
 }
 
 /**
@@ -53,17 +56,13 @@ export function linkViewports(
       if (kind === 'slice') registerByTablePosition(members.map((m) => m.viewportId));
       const sync =
         kind === 'slice'
-          ? synchronizers.createImageSliceSynchronizer(id)
+          ? createDrivenSliceSynchronizer(id)
           : kind === 'zoompan'
             ? synchronizers.createZoomPanSynchronizer(id)
             : synchronizers.createVOISynchronizer(id, {
                 syncInvertState: true,
                 syncColormap: false,
               });
-      if (kind === 'slice') {
-        sliceSyncs.set(id, { sync, members: members.map((m) => m.viewportId) });
-        applyDriver();
-      }
       for (const member of members) {
         const ref = { renderingEngineId: RENDERING_ENGINE_ID, viewportId: member.viewportId };
         if (kind !== 'slice') {
@@ -103,7 +102,6 @@ export function linkViewports(
       element.removeEventListener('wheel', takeOver, { capture: true });
       element.removeEventListener('pointerdown', takeOver, { capture: true });
     }
-    for (const id of ids) sliceSyncs.delete(id);
     for (const element of marked) delete element.parentElement?.dataset.sliceLinked;
     for (const id of ids) SynchronizerManager.destroySynchronizer(id);
   };
