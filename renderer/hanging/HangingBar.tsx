@@ -3,7 +3,9 @@ import type { CaseDetail } from '../../shared/api/contract.ts';
 import { protocolFromHanging, userProtocolId } from '../../shared/hanging/protocol-from-hanging.ts';
 import { userMessage } from '../app/user-message.ts';
 import { getLayout } from '../viewer/layout-model.ts';
-import { hangingActionForKey } from './hanging-shortcuts.ts';
+import { currentShortcutMap } from '../settings/shortcut-settings.ts';
+import { actionForKey, keyName } from '../viewer/shortcuts.ts';
+import { isHangingAction } from './hanging-shortcuts.ts';
 import { useHanging } from './use-hanging.ts';
 import { exportProtocol, importProtocolFile, saveUserProtocol } from './user-protocols.ts';
 import './hanging.css';
@@ -26,9 +28,9 @@ export function HangingBar({ caseId, detail }: { caseId: string; detail: CaseDet
   current.current = hanging;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.altKey || event.metaKey || isTyping(event.target)) return;
-      const action = hangingActionForKey(event.key);
-      if (!action) return;
+      if (isTyping(event.target)) return;
+      const action = actionForKey(currentShortcutMap(), keyName(event));
+      if (!isHangingAction(action)) return;
       event.preventDefault();
       const h = current.current;
       if (action === 'hp-next-stage') h?.stepStage(1);

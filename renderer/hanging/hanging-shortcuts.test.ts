@@ -1,21 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { defaultShortcutMap } from '../viewer/shortcuts.ts';
-import { HANGING_SHORTCUTS, hangingActionForKey } from './hanging-shortcuts.ts';
+import {
+  actionForKey,
+  defaultShortcutMap,
+  shortcutConflicts,
+  withOverrides,
+} from '../viewer/shortcuts.ts';
+import { isHangingAction } from './hanging-shortcuts.ts';
 
 describe('hanging protocol keys', () => {
-  it('use no key the viewer binds by default', () => {
-    const viewerKeys = new Set(Object.values(defaultShortcutMap()).flat());
-    const clashes = HANGING_SHORTCUTS.flatMap((a) => a.keys.filter((k) => viewerKeys.has(k)));
-    expect(clashes).toEqual([]);
+  it('are in the default shortcut map, clear of every other action', () => {
+    expect(shortcutConflicts(defaultShortcutMap())).toEqual(new Map());
   });
 
   it('step stages with s / Shift+S and protocols with d / Shift+D', () => {
-    expect(['s', 'S', 'd', 'D', 'x'].map(hangingActionForKey)).toEqual([
+    const map = defaultShortcutMap();
+    expect(['s', 'S', 'd', 'D'].map((k) => actionForKey(map, k))).toEqual([
       'hp-next-stage',
       'hp-prev-stage',
       'hp-next-protocol',
       'hp-prev-protocol',
-      undefined,
     ]);
+    expect(isHangingAction(actionForKey(map, 'x'))).toBe(false);
+  });
+
+  it("follow the reader's own keys", () => {
+    const map = withOverrides({ 'hp-next-stage': ['F8'] });
+    expect(actionForKey(map, 'F8')).toBe('hp-next-stage');
+    expect(actionForKey(map, 's')).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 /**
- * Keys of the hanging protocols, chosen clear of the viewer's map (renderer/viewer/shortcuts.ts
- * binds neither `s` nor `d`): `s` / `S` next / previous stage, `d` / `D` next / previous protocol.
- * Same shape as the viewer's `ShortcutAction`, so its help and settings can list them.
+ * Keys of the hanging protocols: `s` / `S` next / previous stage, `d` / `D` next / previous
+ * protocol. They are part of the reader's shortcut map (renderer/viewer/shortcuts.ts), so the help
+ * lists them, the settings change them, and the conflict check covers them.
  */
 export const HANGING_SHORTCUTS = [
   { id: 'hp-next-stage', label: 'Hanging protocol: next stage', keys: ['s'] },
@@ -12,6 +12,6 @@ export const HANGING_SHORTCUTS = [
 
 export type HangingAction = (typeof HANGING_SHORTCUTS)[number]['id'];
 
-export function hangingActionForKey(key: string): HangingAction | undefined {
-  return HANGING_SHORTCUTS.find((a) => (a.keys as readonly string[]).includes(key))?.id;
+export function isHangingAction(action: string | undefined): action is HangingAction {
+  return HANGING_SHORTCUTS.some((a) => a.id === action);
 }

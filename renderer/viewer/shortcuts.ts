@@ -4,6 +4,8 @@
  * `Ctrl+`, `Alt+` prefixes, and `Shift+` only for named keys (a shifted character is its own key:
  * `?`, `H`).
  */
+import { HANGING_SHORTCUTS } from '../hanging/hanging-shortcuts.ts';
+
 export interface ShortcutAction {
   id: string;
   label: string;
@@ -65,6 +67,7 @@ export const SHORTCUT_ACTIONS: readonly ShortcutAction[] = [
   { id: 'prev-series', label: 'Previous series', keys: ['['] },
   { id: 'toggle-link', label: 'Link / unlink viewports', keys: ['k'] },
   { id: 'mpr', label: 'MPR (axial, sagittal, coronal)', keys: ['M'] },
+  ...HANGING_SHORTCUTS,
   { id: 'help', label: 'Show the shortcuts', keys: ['?'] },
   { id: 'worklist', label: 'Back to the worklist', keys: ['Escape'] },
 ];
