@@ -369,7 +369,7 @@ describe('main process startup', () => {
     });
     expect(FakeBrowserWindow.created).toHaveLength(2);
     expect(FakeBrowserWindow.created[1]?.options.x).toBe(1920);
-    expect(FakeBrowserWindow.created[1]?.loadedUrl).toBe(`${APP_ENTRY_URL}#/cases/c1`);
+    expect(FakeBrowserWindow.created[1]?.loadedUrl).toBe(`${APP_ENTRY_URL}#/cases/c1/display/1`);
     place({
       type: 'place-viewports',
       display: 1,
