@@ -207,6 +207,8 @@ describe('main process startup', () => {
     expect(t.session.requestHandler).not.toBeNull();
     expect(t.session.checkHandler).not.toBeNull();
     expect(t.session.deviceHandler).not.toBeNull();
+    // pages' requests anywhere but app://tandem are cancelled
+    expect(t.session.beforeRequest).not.toBeNull();
     expect([...t.ipcMain.handlers.keys()].sort()).toEqual(
       [...Object.values(IpcChannel), ...Object.values(displayQaIpc).map((c) => c.channel)].sort(),
     );
