@@ -47,7 +47,11 @@ async function resolveKey(): Promise<CacheKeyState> {
 }
 
 export function cacheKeyState(): Promise<CacheKeyState> {
-  pending ??= resolveKey().catch((err: unknown) => {
+  // Resolved from a timer, outside whatever live query asked first: it may write the browser's
+  // key, and a live query only reads.
+  pending ??= new Promise<CacheKeyState>((resolve, reject) => {
+    setTimeout(() => resolveKey().then(resolve, reject), 0);
+  }).catch((err: unknown) => {
     pending = undefined;
     throw err;
   });

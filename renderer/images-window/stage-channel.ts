@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { HungStage } from '../../shared/hanging/apply-protocol.ts';
+import type { ShellHostLink } from '../../shared/ipc/shell-link.ts';
 import { getHost } from '../host/get-host.ts';
 import type { StageChoice } from './second-display.ts';
 
@@ -46,15 +47,18 @@ function post(message: StageMessage): void {
   openChannel()?.postMessage(message);
 }
 
-/** The reading window hung this stage of the case. */
-export function announceStage(caseId: string, stage: HungStage): void {
+/** The reading window hung this stage of the case; `shell`: the desktop shell's link, if any. */
+export function announceStage(
+  caseId: string,
+  stage: HungStage,
+  shell: ShellHostLink | null | undefined = getHost().shell,
+): void {
   const choice: StageChoice = { protocolId: stage.protocolId, stageIndex: stage.stageIndex };
   announced.set(caseId, choice);
   post({ type: 'stage', caseId, ...choice });
   const viewports = (stage.secondDisplay?.viewports ?? []).flatMap((v) =>
     v ? [{ seriesInstanceUid: v.seriesInstanceUid }] : [],
   );
-  const shell = getHost().shell;
   if (shell && viewports.length > 0) {
     shell.tell({ type: 'place-viewports', display: 1, caseId, viewports: viewports.slice(0, 16) });
   }
