@@ -72,6 +72,47 @@ async function cacheRows(page: Page, table: string, caseId: string): Promise<unk
   );
 }
 
+/**
+ * Which of `words` lie in clear in the case's rows of a cache table: every string, and every
+ * byte array read as text, of every row (at rest drafts and reports are sealed: none should).
+ */
+async function wordsInClear(
+  page: Page,
+  table: string,
+  caseId: string,
+  words: string[],
+): Promise<{ rows: number; found: string[] }> {
+  return page.evaluate(
+    ([table, caseId, words]) =>
+      new Promise<{ rows: number; found: string[] }>((resolve, reject) => {
+        const texts: string[] = [];
+        const walk = (v: unknown): void => {
+          if (typeof v === 'string') texts.push(v);
+          else if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) {
+            const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer);
+            texts.push(new TextDecoder('latin1').decode(bytes), new TextDecoder().decode(bytes));
+          } else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+        };
+        const open = indexedDB.open('tandem');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction(table).objectStore(table).index('caseId').getAll(caseId);
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            db.close();
+            req.result.forEach(walk);
+            resolve({
+              rows: req.result.length,
+              found: words.filter((w) => texts.some((t) => t.includes(w))),
+            });
+          };
+        };
+      }),
+    [table, caseId, words] as const,
+  );
+}
+
 /** Clears the case's signed report and outbox item from the cache (between kill-loop trials). */
 async function forgetCachedReports(page: Page, caseId: string): Promise<void> {
   await page.evaluate(
@@ -338,6 +379,9 @@ test('a report written from a template with two measurements, signed while the s
     await expect(page.getByTestId('report-status')).toHaveText('draft');
     await editor.getByRole('checkbox', { name: 'PA' }).check();
     await expect(page.getByTestId('report-saved')).toHaveAttribute('data-save-state', 'saved');
+    // At rest the draft is sealed with the workstation key: none of its text lies in the cache.
+    const written = ['Subtle opacity', 'cardiopulmonary', 'Opacity right base', XSS];
+    expect(await wordsInClear(page, 'drafts', CASE, written)).toEqual({ rows: 1, found: [] });
 
     // The preview is the text that will be signed, HTML included as text.
     const preview = (await editor.getByTestId('report-preview').textContent()) ?? '';
@@ -354,6 +398,11 @@ test('a report written from a template with two measurements, signed while the s
     // Immutable: no form is left to edit.
     await expect(editor.getByTestId('sign-button')).toHaveCount(0);
     await expect(editor.locator('textarea, input, select')).toHaveCount(0);
+    // Signed and queued, sealed too: no report text in the signed report nor in the outbox.
+    for (const table of ['signedReports', 'outbox']) {
+      expect(await wordsInClear(page, table, CASE, written)).toEqual({ rows: 1, found: [] });
+    }
+    expect(await wordsInClear(page, 'drafts', CASE, written)).toEqual({ rows: 0, found: [] });
 
     await page.reload();
     await expect(page.getByTestId('offline-banner')).toBeVisible();

@@ -76,7 +76,7 @@ export function openReadingWindow(
   });
   window.once('ready-to-show', () => window.show());
   window.on('page-title-updated', (event) => event.preventDefault());
-  // The route (a hash such as `#/cases/<id>`) opens an images window straight on its case.
+  // The route (a hash such as `#/cases/<id>/display/1`) opens an images window straight on its case.
   window.loadURL(`${APP_ENTRY_URL}${place.route ?? ''}`).catch((error: unknown) => {
     log.error(
       `the reading window did not load: ${error instanceof Error ? error.message : 'unknown error'}`,

@@ -207,6 +207,8 @@ describe('main process startup', () => {
     expect(t.session.requestHandler).not.toBeNull();
     expect(t.session.checkHandler).not.toBeNull();
     expect(t.session.deviceHandler).not.toBeNull();
+    // pages' requests anywhere but app://tandem are cancelled
+    expect(t.session.beforeRequest).not.toBeNull();
     expect([...t.ipcMain.handlers.keys()].sort()).toEqual(
       [...Object.values(IpcChannel), ...Object.values(displayQaIpc).map((c) => c.channel)].sort(),
     );
@@ -369,7 +371,7 @@ describe('main process startup', () => {
     });
     expect(FakeBrowserWindow.created).toHaveLength(2);
     expect(FakeBrowserWindow.created[1]?.options.x).toBe(1920);
-    expect(FakeBrowserWindow.created[1]?.loadedUrl).toBe(`${APP_ENTRY_URL}#/cases/c1`);
+    expect(FakeBrowserWindow.created[1]?.loadedUrl).toBe(`${APP_ENTRY_URL}#/cases/c1/display/1`);
     place({
       type: 'place-viewports',
       display: 1,

@@ -23,6 +23,7 @@ import type { LayoutStore, ScreenPort } from './display-layout.ts';
 import { openReadingWindow, type WindowFactory } from './main-window.ts';
 import { WindowManager } from './window-manager.ts';
 import { installPermissionPolicy, type PermissionSession } from './permissions.ts';
+import { blockRemoteContent, type RemoteContentSession } from './remote-content.ts';
 import { connectShellIpc } from './shell-ipc.ts';
 import { every, SyncController, type Every, type PowerEvents } from './sync-controller.ts';
 import { connectSyncIpc, type IpcMessageRegistry } from './sync-ipc.ts';
@@ -56,7 +57,7 @@ export interface TandemMainDeps {
   protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
   ipcMain: IpcHandlerRegistry & IpcMessageRegistry;
   /** The default session; only read after `ready`. */
-  defaultSession: () => PermissionSession;
+  defaultSession: () => PermissionSession & RemoteContentSession;
   /** Electron's safeStorage (used after `ready`). */
   safeStorage: SafeStoragePort;
   /** Where the encrypted session is kept between runs. */
@@ -175,6 +176,7 @@ export async function startTandem(deps: TandemMainDeps): Promise<boolean> {
   await app.whenReady();
 
   installPermissionPolicy(deps.defaultSession(), log);
+  blockRemoteContent(deps.defaultSession(), log);
 
   const workstation = await deps.loadWorkstationSettings();
   // A configured backend must be this machine or HTTPS: refused before anything reaches it.

@@ -95,7 +95,8 @@ describe('windows per display', () => {
     const images = windows()[1];
     expect(images?.bounds).toEqual(RIGHT.workArea);
     expect(t.roles.get(images!)).toBe('images');
-    expect(images?.loadedUrl).toBe('app://tandem/index.html#/cases/case-1');
+    // the images route: the second display's viewports of the reading window's stage
+    expect(images?.loadedUrl).toBe('app://tandem/index.html#/cases/case-1/display/1');
 
     t.manager.placeViewports(1, 'case-1', [{ seriesInstanceUid: '1.2.4' }]);
     expect(windows()).toHaveLength(2);

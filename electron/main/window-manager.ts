@@ -102,7 +102,8 @@ export class WindowManager {
       this.options.showViewports(existing.window, caseId, viewports);
       return true;
     }
-    this.openOn(display, 'images', undefined, `#/cases/${caseId}`);
+    // the images route hangs the second-display viewports of the reading window's stage
+    this.openOn(display, 'images', undefined, `#/cases/${caseId}/display/${index}`);
     this.persist();
     return true;
   }

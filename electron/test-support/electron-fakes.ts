@@ -14,6 +14,7 @@ import type {
   Rectangle,
   SafeStorage,
   Session,
+  WebRequest,
   WindowOpenHandlerResponse,
 } from 'electron';
 import type { SafeStoragePort, SecretFile } from '../main/credentials.ts';
@@ -30,6 +31,7 @@ import type { IdlePower } from '../main/idle-lock.ts';
 import type { Logger } from '../main/logger.ts';
 import type { WindowFactory, WindowHandle } from '../main/main-window.ts';
 import type { PermissionSession } from '../main/permissions.ts';
+import type { RemoteContentSession } from '../main/remote-content.ts';
 import type { AppLifecycle } from '../main/tandem-main.ts';
 import type { GuardedWebContents } from '../main/web-contents-guard.ts';
 
@@ -171,7 +173,15 @@ export type DevicePermissionHandler = NonNullable<
   Parameters<Session['setDevicePermissionHandler']>[0]
 >;
 
-export class FakeSession implements PermissionSession {
+export type BeforeRequestListener = NonNullable<Parameters<WebRequest['onBeforeRequest']>[0]>;
+
+export class FakeSession implements PermissionSession, RemoteContentSession {
+  beforeRequest: BeforeRequestListener | null = null;
+  readonly webRequest = {
+    onBeforeRequest: (listener: BeforeRequestListener | null): void => {
+      this.beforeRequest = listener;
+    },
+  };
   requestHandler: PermissionRequestHandler | null = null;
   checkHandler: PermissionCheckHandler | null = null;
   deviceHandler: DevicePermissionHandler | null = null;

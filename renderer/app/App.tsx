@@ -22,6 +22,7 @@ import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
 // Cornerstone is large: load it only when a case is opened, so sign-in and the worklist come up fast.
 const CaseView = lazy(() => import('../viewer/CaseView.tsx'));
 const QaScreen = lazy(() => import('../qa/QaScreen.tsx'));
+const ImagesWindow = lazy(() => import('../images-window/ImagesWindow.tsx'));
 
 export function App() {
   const [services, setServices] = useState<Services | null>(null);
@@ -94,6 +95,14 @@ function Screens({ startError }: { startError: unknown }) {
         {route.name === 'case' ? (
           <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
             <CaseView key={route.caseId} caseId={route.caseId} />
+          </Suspense>
+        ) : route.name === 'images' ? (
+          <Suspense fallback={<p className="splash">Opening the images…</p>}>
+            <ImagesWindow
+              key={`${route.caseId}/${route.display}`}
+              caseId={route.caseId}
+              display={route.display}
+            />
           </Suspense>
         ) : route.name === 'display-qa' ? (
           <DisplayQaPage />

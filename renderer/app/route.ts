@@ -1,8 +1,11 @@
 import { useSyncExternalStore } from 'react';
+import { imagesRouteHash, parseImagesRoute } from '../images-window/images-route.ts';
 
 export type Route =
   | { name: 'worklist' }
   | { name: 'case'; caseId: string }
+  /** an images window: the case's viewports for another display (images-window/) */
+  | { name: 'images'; caseId: string; display: number }
   | { name: 'display-qa' }
   | { name: 'display-qa-pattern' }
   | { name: 'qa' };
@@ -11,6 +14,8 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const match = /^#\/cases\/([A-Za-z0-9-]+)$/.exec(hash);
   if (match?.[1]) return { name: 'case', caseId: match[1] };
+  const images = parseImagesRoute(hash);
+  if (images) return { name: 'images', ...images };
   if (hash === '#/display-qa') return { name: 'display-qa' };
   if (hash === '#/display-qa/pattern') return { name: 'display-qa-pattern' };
   if (hash === '#/qa') return { name: 'qa' };
@@ -19,6 +24,7 @@ export function parseRoute(hash: string): Route {
 
 export function routeHash(route: Route): string {
   if (route.name === 'case') return `#/cases/${route.caseId}`;
+  if (route.name === 'images') return imagesRouteHash(route);
   if (route.name === 'display-qa') return '#/display-qa';
   if (route.name === 'display-qa-pattern') return '#/display-qa/pattern';
   if (route.name === 'qa') return '#/qa';

@@ -1,6 +1,6 @@
 import type { HostBridge } from '../../shared/ipc/host-bridge.ts';
 import { shortcutById } from '../../shared/ipc/reading-shortcuts.ts';
-import { navigate } from './route.ts';
+import { navigate, parseRoute } from './route.ts';
 
 /**
  * What the desktop shell asks of the page, besides locking (renderer/lock): open a case (a deep
@@ -10,7 +10,12 @@ import { navigate } from './route.ts';
 export function followShellMessages(host: HostBridge): () => void {
   if (!host.shell) return () => undefined;
   const stop = host.shell.listen((message) => {
-    if (message.type === 'open-case' || message.type === 'show-viewports') {
+    if (message.type === 'show-viewports') {
+      // an images window stays one, now for this case (it follows the reading window's stage)
+      const here = parseRoute(window.location.hash);
+      const display = here.name === 'images' ? here.display : 1;
+      navigate({ name: 'images', caseId: message.caseId, display });
+    } else if (message.type === 'open-case') {
       navigate({ name: 'case', caseId: message.caseId });
     } else if (message.type === 'shortcut') {
       const shortcut = shortcutById(message.id);

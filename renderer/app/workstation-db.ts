@@ -1,4 +1,4 @@
-import type { CacheKey } from '../../shared/cache/at-rest-cipher.ts';
+import type { WebCryptoKey } from '../../shared/report/signing.ts';
 import { Dexie, type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { User } from '../../shared/api/contract.ts';
@@ -104,14 +104,14 @@ export function setEncryptCache(on: boolean): Promise<void> {
 }
 
 /** A plain browser's own cache key: a non-extractable CryptoKey kept in this profile. */
-export async function browserCacheKey(): Promise<CacheKey | undefined> {
+export async function browserCacheKey(): Promise<WebCryptoKey | undefined> {
   return read(
     KEYS.browserCacheKey,
-    z.custom<CacheKey>((v) => v instanceof CryptoKey),
+    z.custom<WebCryptoKey>((v) => v instanceof CryptoKey),
   );
 }
 
-export function setBrowserCacheKey(key: CacheKey): Promise<void> {
+export function setBrowserCacheKey(key: WebCryptoKey): Promise<void> {
   return write(KEYS.browserCacheKey, key);
 }
 

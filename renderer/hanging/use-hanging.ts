@@ -8,6 +8,7 @@ import {
   type ProtocolMatch,
 } from '../../shared/hanging/apply-protocol.ts';
 import type { HungLayout } from '../../shared/hanging/protocol.ts';
+import { announceStage } from '../images-window/stage-channel.ts';
 import { getLayout, layoutCaseId, setLayout, type ViewerLayout } from '../viewer/layout-model.ts';
 import { SHIPPED_PROTOCOLS } from './shipped-protocols.ts';
 import { useUserProtocols } from './user-protocols.ts';
@@ -113,6 +114,8 @@ export function useHanging(caseId: string, detail: CaseDetail): Hanging | null {
     if (hung.get(caseId) === key && getLayout() && layoutCaseId() === caseId) return;
     hung.set(caseId, key);
     setLayout(toViewerLayout(stage.layout), caseId);
+    // images windows on other displays hang the stage's second-display viewports
+    announceStage(caseId, stage);
   }, [caseId, stage, effective]);
 
   const stepStage = useCallback(

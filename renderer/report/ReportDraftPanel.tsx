@@ -16,6 +16,8 @@ import {
   templateFields,
   type ReportTemplate,
 } from '../../shared/report/template.ts';
+import { openOutboxRows, openSignedReportRows } from '../../shared/report/outbox-store.ts';
+import { cacheCipher } from '../app/cache-key.ts';
 import { cacheDb } from '../app/local-cache.ts';
 import { useServices } from '../app/services.ts';
 import { useSession } from '../app/session-store.ts';
@@ -60,11 +62,16 @@ function switchTemplate(content: ReportContent, to: ReportTemplate): ReportConte
 export function ReportDraftPanel({ caseId }: { caseId: string }) {
   const db = cacheDb();
   const signedRows = useLiveQuery(
-    () => db.signedReports.where('caseId').equals(caseId).sortBy('signedAt'),
+    async () =>
+      openSignedReportRows(
+        await db.signedReports.where('caseId').equals(caseId).sortBy('signedAt'),
+        await cacheCipher(),
+      ),
     [caseId],
   );
   const outboxRows = useLiveQuery(
-    () => db.outbox.where('caseId').equals(caseId).toArray(),
+    async () =>
+      openOutboxRows(await db.outbox.where('caseId').equals(caseId).toArray(), await cacheCipher()),
     [caseId],
   );
   const latest = signedRows?.at(-1);

@@ -10,6 +10,7 @@ import type { StoredSignedReport } from '../../shared/report/outbox.ts';
 import { queueSignedReport, storeSignedReport } from '../../shared/report/outbox-store.ts';
 import { signReport } from '../../shared/report/signing.ts';
 import type { ReportTemplate } from '../../shared/report/template.ts';
+import { cacheCipher } from '../app/cache-key.ts';
 import { draftIdOf } from './draft-store.ts';
 import { signingKey } from './workstation-key.ts';
 
@@ -42,7 +43,9 @@ export async function signAndQueue(args: {
     idempotencyKey: crypto.randomUUID(),
     text: renderReportText(content, template),
   };
-  await storeSignedReport(db, stored, draftIdOf(content.caseId));
-  await queueSignedReport(db, stored, Date.now());
+  // sealed at rest with the workstation key, as the draft was
+  const cipher = await cacheCipher();
+  await storeSignedReport(db, stored, draftIdOf(content.caseId), cipher);
+  await queueSignedReport(db, stored, Date.now(), cipher);
   return stored;
 }

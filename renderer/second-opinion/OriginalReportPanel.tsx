@@ -3,6 +3,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { SignedReportSummary, type AssignmentKind } from '../../shared/domain/case.ts';
 import { StoredSignedReport } from '../../shared/report/outbox.ts';
 import { useConnection } from '../app/connection-store.ts';
+import { openOutboxRows, openSignedReportRows } from '../../shared/report/outbox-store.ts';
+import { cacheCipher } from '../app/cache-key.ts';
 import { cacheDb } from '../app/local-cache.ts';
 import { useServices } from '../app/services.ts';
 import { userMessage } from '../app/user-message.ts';
@@ -23,11 +25,16 @@ export function OriginalReportPanel({ caseId, kind }: { caseId: string; kind: As
   const db = cacheDb();
   const cachedRow = useLiveQuery(() => db.originalReports.get(caseId), [caseId]);
   const signedRows = useLiveQuery(
-    () => db.signedReports.where('caseId').equals(caseId).sortBy('signedAt'),
+    async () =>
+      openSignedReportRows(
+        await db.signedReports.where('caseId').equals(caseId).sortBy('signedAt'),
+        await cacheCipher(),
+      ),
     [caseId],
   );
   const outboxRows = useLiveQuery(
-    () => db.outbox.where('caseId').equals(caseId).toArray(),
+    async () =>
+      openOutboxRows(await db.outbox.where('caseId').equals(caseId).toArray(), await cacheCipher()),
     [caseId],
   );
   const [problem, setProblem] = useState<string | null>(null);

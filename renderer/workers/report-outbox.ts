@@ -1,6 +1,7 @@
 import { liveQuery, type Subscription } from 'dexie';
 import { ApiClient } from '../../shared/api/client.ts';
 import { TandemError } from '../../shared/api/errors.ts';
+import type { AtRestCipher } from '../../shared/cache/at-rest-cipher.ts';
 import type { TandemDb } from '../../shared/cache/db.ts';
 import {
   classifySubmitFailure,
@@ -22,14 +23,17 @@ const LOCK_NAME = 'tandem-report-outbox';
 
 export class WorkerOutbox {
   private readonly db: TandemDb;
+  /** seals and opens reports at rest; known once the page has sent the key */
+  private readonly cipher: () => Promise<AtRestCipher>;
   private runner: OutboxRunner | undefined;
   private subscription: Subscription | undefined;
   private release: (() => void) | undefined;
   private generation = 0;
   private wanted = false;
 
-  constructor(db: TandemDb) {
+  constructor(db: TandemDb, cipher: () => Promise<AtRestCipher>) {
     this.db = db;
+    this.cipher = cipher;
   }
 
   start(baseUrl: string): void {
@@ -45,7 +49,7 @@ export class WorkerOutbox {
         const api = new ApiClient({ baseUrl, fetch: (input, init) => fetch(input, init) });
         const runner = new OutboxRunner(
           {
-            store: new DexieOutboxStore(this.db),
+            store: new DexieOutboxStore(this.db, this.cipher),
             submit: async (item): Promise<SubmitOutcome> => {
               try {
                 await api.submitReport(item.payload.signed, item.idempotencyKey);

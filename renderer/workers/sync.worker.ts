@@ -34,7 +34,7 @@ function post(event: SyncEvent): void {
 class SyncWorker {
   private readonly db = new TandemDb();
   /** signed reports go out from here too, with the session (report-outbox.ts) */
-  private readonly outbox = new WorkerOutbox(this.db);
+  private readonly outbox = new WorkerOutbox(this.db, () => this.cipher.then((c) => c.cipher));
 
   constructor() {
     this.cipher = new Promise((resolve) => (this.decideCipher = resolve));
@@ -86,7 +86,10 @@ class SyncWorker {
         return;
       case 'cacheKey':
         this.decideCipher({
-          cipher: command.key && command.sealNew ? aesGcmCipher(command.key) : PLAIN_CIPHER,
+          // with a key, what was sealed earlier opens even when new rows are stored plain
+          cipher: command.key
+            ? aesGcmCipher(command.key, { sealNew: command.sealNew })
+            : PLAIN_CIPHER,
         });
         return;
       case 'want':

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TandemError } from '../api/errors.ts';
-import { PLAIN_CIPHER, aesGcmCipher, generateCacheKey, importCacheKey } from './at-rest-cipher.ts';
+import {
+  PLAIN_CIPHER,
+  aesGcmCipher,
+  generateCacheKey,
+  importCacheKey,
+  isSealedValue,
+} from './at-rest-cipher.ts';
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31) & 0xff);
 const text = async (b: Blob) => new Uint8Array(await b.arrayBuffer());
@@ -53,5 +59,46 @@ describe('at-rest cipher (AES-GCM sealing of cached Part-10 files)', () => {
     expect([...key.usages].sort()).toEqual(['decrypt', 'encrypt']);
     await expect(crypto.subtle.exportKey('raw', key)).rejects.toThrow();
     expect(() => importCacheKey(new Uint8Array(16))).toThrow(TandemError);
+  });
+
+  it('seals a JSON value so that none of its text is stored, and opens it to an equal value', async () => {
+    const cipher = aesGcmCipher(await generateCacheKey());
+    const value = {
+      findings: 'Nodule in the right upper lobe',
+      size: 0.1 + 0.2,
+      list: [1e-7, -0, null],
+    };
+    const sealed = await cipher.sealValue(value);
+    expect(isSealedValue(sealed)).toBe(true);
+    const bytes = (sealed as { bytes: Uint8Array }).bytes;
+    expect(new TextDecoder().decode(bytes.slice(0, 4))).toBe('TDM1');
+    expect(Buffer.from(bytes).toString('latin1')).not.toMatch(/Nodule|findings/);
+    expect(await cipher.openValue(sealed)).toEqual({ ...value, list: [1e-7, 0, null] });
+    // a fresh IV each time
+    const again = (await cipher.sealValue(value)) as { bytes: Uint8Array };
+    expect(Buffer.from(again.bytes).equals(Buffer.from(bytes))).toBe(false);
+  });
+
+  it('passes plain values through, stores plain when sealing new rows is off, and refuses sealed values without their key', async () => {
+    const key = await generateCacheKey();
+    const off = aesGcmCipher(key, { sealNew: false });
+    expect(off.encrypts).toBe(false);
+    expect(await off.sealValue({ a: 1 })).toEqual({ a: 1 });
+    expect(new Uint8Array(await (await off.seal(new Blob([bytes(8)]))).arrayBuffer())).toEqual(
+      bytes(8),
+    );
+    const sealed = await aesGcmCipher(key).sealValue({ a: 'b' });
+    expect(await off.openValue(sealed)).toEqual({ a: 'b' });
+    expect(await PLAIN_CIPHER.openValue({ a: 1 })).toEqual({ a: 1 });
+    await expect(PLAIN_CIPHER.openValue(sealed)).rejects.toMatchObject({
+      code: 'cache-key-unavailable',
+    });
+    await expect(aesGcmCipher(await generateCacheKey()).openValue(sealed)).rejects.toMatchObject({
+      code: 'cache-key-unavailable',
+    });
+    const damaged = { sealed: 'TDM1', bytes: new Uint8Array(8) };
+    await expect(aesGcmCipher(key).openValue(damaged)).rejects.toMatchObject({
+      code: 'cache-damaged',
+    });
   });
 });

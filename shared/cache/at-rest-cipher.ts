@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { TandemError } from '../api/errors.ts';
+import type { WebCryptoKey } from '../report/signing.ts';
 
 /**
  * Patient images at rest (ARCHITECTURE.md, The data path): in Electron every cached Part-10 file
@@ -9,16 +11,34 @@ import { TandemError } from '../api/errors.ts';
  * Verification happens before sealing (the verifier reads the plain file), and the viewer opens
  * a sealed blob just before handing its bytes to the DICOM image loader. Rows say whether their
  * blob is sealed (`InstanceRow.sealed`), so a cache filled before encryption was on still reads.
+ *
+ * Report drafts, signed reports and outbox items are sealed the same way, as JSON values
+ * (`sealValue`): the stored value becomes a `SealedValue` (the same bytes layout over the value's
+ * UTF-8 JSON), which says by its shape that it is sealed, so plain rows still read. JSON keeps
+ * every string and number as it was, so a signed report opened again verifies over exactly the
+ * canonical JSON that was signed.
  */
 export interface AtRestCipher {
-  /** whether `seal` really encrypts */
+  /** whether `seal` and `sealValue` really encrypt (new rows); sealed rows open either way with a key */
   readonly encrypts: boolean;
   seal(blob: Blob): Promise<Blob>;
   open(blob: Blob, sealed: boolean): Promise<ArrayBuffer>;
+  /** A JSON value as it is to be stored: a `SealedValue` when `encrypts`, else the value itself. */
+  sealValue(value: unknown): Promise<unknown>;
+  /** A stored value back: a `SealedValue` opened, anything else as it is. */
+  openValue(stored: unknown): Promise<unknown>;
 }
 
-/** WebCrypto's CryptoKey, named without the DOM lib (Node-only projects compile this file too). */
-export type CacheKey = Parameters<typeof crypto.subtle.encrypt>[1];
+/** A JSON value sealed at rest: `"TDM1" | IV | AES-GCM ciphertext and tag` of its UTF-8 JSON. */
+export const SealedValue = z.object({
+  sealed: z.literal('TDM1'),
+  bytes: z.custom<Uint8Array<ArrayBuffer>>((v) => v instanceof Uint8Array),
+});
+export type SealedValue = z.infer<typeof SealedValue>;
+
+export function isSealedValue(value: unknown): value is SealedValue {
+  return SealedValue.safeParse(value).success;
+}
 
 const MAGIC = new Uint8Array([0x54, 0x44, 0x4d, 0x31]); // "TDM1"
 const IV_BYTES = 12;
@@ -28,6 +48,10 @@ export const KEY_UNAVAILABLE =
   'This image is encrypted on this workstation and its key is not available. Sign in again in ' +
   'Tandem on this workstation; if it persists, clear the image cache in Settings.';
 
+export const REPORT_KEY_UNAVAILABLE =
+  'This report is encrypted on this workstation and its key is not available. Sign in again in ' +
+  'Tandem on this workstation; it is kept until then.';
+
 /** No encryption (browser mode without a workstation key); sealed rows cannot be opened. */
 export const PLAIN_CIPHER: AtRestCipher = {
   encrypts: false,
@@ -36,10 +60,17 @@ export const PLAIN_CIPHER: AtRestCipher = {
     if (sealed) return Promise.reject(new TandemError('cache-key-unavailable', KEY_UNAVAILABLE));
     return blob.arrayBuffer();
   },
+  sealValue: (value) => Promise.resolve(value),
+  openValue(stored) {
+    if (isSealedValue(stored)) {
+      return Promise.reject(new TandemError('cache-key-unavailable', REPORT_KEY_UNAVAILABLE));
+    }
+    return Promise.resolve(stored);
+  },
 };
 
 /** Imports raw key bytes (32) as a non-extractable AES-GCM key, usable only to seal and open. */
-export function importCacheKey(raw: Uint8Array<ArrayBuffer>): Promise<CacheKey> {
+export function importCacheKey(raw: Uint8Array<ArrayBuffer>): Promise<WebCryptoKey> {
   if (raw.byteLength !== 32) {
     throw new TandemError(
       'cache-key-invalid',
@@ -50,39 +81,89 @@ export function importCacheKey(raw: Uint8Array<ArrayBuffer>): Promise<CacheKey> 
 }
 
 /** A fresh non-extractable key (tests, and a browser profile's own key). */
-export function generateCacheKey(): Promise<CacheKey> {
+export function generateCacheKey(): Promise<WebCryptoKey> {
   return crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 }
 
-export function aesGcmCipher(key: CacheKey): AtRestCipher {
+async function encrypt(
+  key: WebCryptoKey,
+  plain: ArrayBuffer | Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain));
+  const out = new Uint8Array(HEADER_BYTES + sealed.byteLength);
+  out.set(MAGIC, 0);
+  out.set(iv, MAGIC.length);
+  out.set(sealed, HEADER_BYTES);
+  return out;
+}
+
+/** `"TDM1" | IV | ciphertext` back to the plain bytes; `damaged` and `wrongKey` say what to tell. */
+async function decrypt(
+  key: WebCryptoKey,
+  bytes: Uint8Array<ArrayBuffer>,
+  messages: { damaged: TandemError; wrongKey: TandemError },
+): Promise<ArrayBuffer> {
+  if (bytes.byteLength < HEADER_BYTES || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw messages.damaged;
+  }
+  try {
+    return await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: bytes.subarray(MAGIC.length, HEADER_BYTES) },
+      key,
+      bytes.subarray(HEADER_BYTES),
+    );
+  } catch {
+    // the tag did not match: another key (another workstation's cache), or altered bytes
+    throw messages.wrongKey;
+  }
+}
+
+/**
+ * Seals and opens under `key`. `sealNew: false` (the workstation setting is off) stores new
+ * files and values plain but still opens those sealed earlier.
+ */
+export function aesGcmCipher(key: WebCryptoKey, options: { sealNew?: boolean } = {}): AtRestCipher {
+  const sealNew = options.sealNew ?? true;
   return {
-    encrypts: true,
+    encrypts: sealNew,
     async seal(blob) {
-      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-      const plain = await blob.arrayBuffer();
-      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain);
-      return new Blob([MAGIC, iv, sealed]);
+      if (!sealNew) return blob;
+      return new Blob([await encrypt(key, await blob.arrayBuffer())]);
     },
     async open(blob, sealed) {
       if (!sealed) return blob.arrayBuffer();
-      const bytes = await blob.arrayBuffer();
-      const head = new Uint8Array(bytes, 0, Math.min(HEADER_BYTES, bytes.byteLength));
-      if (head.byteLength < HEADER_BYTES || MAGIC.some((b, i) => head[i] !== b)) {
-        throw new TandemError(
+      return decrypt(key, new Uint8Array(await blob.arrayBuffer()), {
+        damaged: new TandemError(
           'cache-damaged',
           'This image is damaged in the cache. It will be fetched again; if it persists, clear the image cache in Settings.',
-        );
+        ),
+        wrongKey: new TandemError('cache-key-unavailable', KEY_UNAVAILABLE),
+      });
+    },
+    async sealValue(value) {
+      if (!sealNew) return value;
+      const json = JSON.stringify(value);
+      if (json === undefined) {
+        throw new TandemError('report-not-json', 'The report cannot be written as JSON.');
       }
-      try {
-        return await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv: new Uint8Array(bytes, MAGIC.length, IV_BYTES) },
-          key,
-          new Uint8Array(bytes, HEADER_BYTES),
-        );
-      } catch {
-        // the tag did not match: another key (another workstation's cache), or altered bytes
-        throw new TandemError('cache-key-unavailable', KEY_UNAVAILABLE);
-      }
+      const sealed: SealedValue = {
+        sealed: 'TDM1',
+        bytes: await encrypt(key, new TextEncoder().encode(json)),
+      };
+      return sealed;
+    },
+    async openValue(stored) {
+      const parsed = SealedValue.safeParse(stored);
+      if (!parsed.success) return stored;
+      const plain = await decrypt(key, parsed.data.bytes, {
+        damaged: new TandemError(
+          'cache-damaged',
+          'A report kept on this workstation is damaged. Tell your administrator.',
+        ),
+        wrongKey: new TandemError('cache-key-unavailable', REPORT_KEY_UNAVAILABLE),
+      });
+      return JSON.parse(new TextDecoder().decode(plain)) as unknown;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CacheKey } from '../cache/at-rest-cipher.ts';
+import type { WebCryptoKey } from '../report/signing.ts';
 import type { EngineStatus } from '../sync/engine.ts';
 import { CaseProgress } from '../sync/records.ts';
 
@@ -41,7 +41,7 @@ export const SyncCommand = z.discriminatedUnion('type', [
    */
   z.object({
     type: z.literal('cacheKey'),
-    key: z.custom<CacheKey>((v) => v instanceof CryptoKey).nullable(),
+    key: z.custom<WebCryptoKey>((v) => v instanceof CryptoKey).nullable(),
     sealNew: z.boolean(),
   }),
   z.object({ type: z.literal('stop') }),
