@@ -13,7 +13,8 @@ import { TandemError } from '../api/errors.ts';
 export interface AtRestCipher {
   /** whether `seal` really encrypts */
   readonly encrypts: boolean;
-  seal(blob: Blob): Promise<Blob>;
+  /** The blob to store; bytes already in memory are encrypted without another copy first. */
+  seal(body: Blob | Uint8Array<ArrayBuffer>): Promise<Blob>;
   open(blob: Blob, sealed: boolean): Promise<ArrayBuffer>;
 }
 
@@ -31,7 +32,7 @@ export const KEY_UNAVAILABLE =
 /** No encryption (browser mode without a workstation key); sealed rows cannot be opened. */
 export const PLAIN_CIPHER: AtRestCipher = {
   encrypts: false,
-  seal: (blob) => Promise.resolve(blob),
+  seal: (body) => Promise.resolve(body instanceof Uint8Array ? new Blob([body]) : body),
   open(blob, sealed) {
     if (sealed) return Promise.reject(new TandemError('cache-key-unavailable', KEY_UNAVAILABLE));
     return blob.arrayBuffer();
@@ -57,9 +58,9 @@ export function generateCacheKey(): Promise<CacheKey> {
 export function aesGcmCipher(key: CacheKey): AtRestCipher {
   return {
     encrypts: true,
-    async seal(blob) {
+    async seal(body) {
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-      const plain = await blob.arrayBuffer();
+      const plain = body instanceof Uint8Array ? body : await body.arrayBuffer();
       const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain);
       return new Blob([MAGIC, iv, sealed]);
     },

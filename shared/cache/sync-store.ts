@@ -1,7 +1,7 @@
 import type { CaseDetail, WorklistItem } from '../api/contract.ts';
 import { StudySummary } from '../domain/case.ts';
 import { storageFullError } from '../sync/failure.ts';
-import type { SyncStore } from '../sync/ports.ts';
+import type { InstanceBodyKind, PreparedBlob, SyncStore } from '../sync/ports.ts';
 import type { CaseProgress, VerifiedInstance } from '../sync/records.ts';
 import {
   CacheBudget,
@@ -81,6 +81,19 @@ export class DexieSyncStore implements SyncStore {
     this.onEvicted = opts.onEvicted;
     this.cipher = opts.cipher ?? PLAIN_CIPHER;
     this.setBudget(opts.budgetBytes);
+  }
+
+  /**
+   * Sealing reads every file into memory anyway: then the engine downloads into memory once,
+   * instead of into a Blob that is read back to be sealed. Plain, the bytes never enter
+   * JavaScript.
+   */
+  get instanceBody(): InstanceBodyKind {
+    return this.cipher.encrypts ? 'bytes' : 'blob';
+  }
+
+  async prepareBlob(body: Blob | Uint8Array<ArrayBuffer>): Promise<PreparedBlob> {
+    return { blob: await this.cipher.seal(body), sealed: this.cipher.encrypts };
   }
 
   /** Changes the budget; `undefined` or `Infinity` removes it. Takes effect at the next store. */
@@ -202,9 +215,13 @@ export class DexieSyncStore implements SyncStore {
     const db = this.db;
     const incoming = instances.reduce((n, i) => n + i.size, 0);
     if (this.budget) await this.makeRoom(this.budget, incoming);
-    // Sealed outside the transaction: IndexedDB transactions end when they wait on anything else.
-    const encrypts = this.cipher.encrypts;
-    const blobs = await Promise.all(instances.map((i) => this.cipher.seal(i.blob)));
+    // Sealed outside the transaction (IndexedDB transactions end when they wait on anything
+    // else); the sync engine has usually sealed them already (`prepareBlob`).
+    const prepared = await Promise.all(
+      instances.map((i) =>
+        i.sealed === undefined ? this.prepareBlob(i.blob) : { blob: i.blob, sealed: i.sealed },
+      ),
+    );
     const at = this.now();
     let added = 0;
     try {
@@ -223,10 +240,11 @@ export class DexieSyncStore implements SyncStore {
           // the case was removed while this was in flight: nothing needs the instance any more
           if (!caseIds?.length) return;
           const prev = previous[i];
+          const { sealed: _, ...fields } = inst;
           rows.push({
-            ...inst,
-            blob: blobs[i]!,
-            ...(encrypts ? { sealed: true } : {}),
+            ...fields,
+            blob: prepared[i]!.blob,
+            ...(prepared[i]!.sealed ? { sealed: true } : {}),
             caseIds,
             storedAt: at,
             lastAccessedAt: prev?.lastAccessedAt ?? at,

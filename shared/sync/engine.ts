@@ -19,7 +19,8 @@
  *   await engine.settled();     // nothing left that can run now (work done, or waiting on a timer)
  *
  * Behaviour in short (details beside the code): STAT > urgent > routine, then due time
- * (`schedule.ts`); at most `maxParallel` requests in flight besides the worklist poll; when the
+ * (`schedule.ts`); at most `maxParallel` requests in flight besides the worklist poll (an image
+ * is checked and sealed after its request, while the next one downloads); when the
  * server cannot be reached (or answers 502/503/504/429) all work waits with capped exponential
  * backoff and jitter, other 5xx and 408 retry the item a few times and again at each poll; every
  * instance is verified (`verify-instance.ts`) before it is stored, corrupt ones are retried, then
@@ -138,6 +139,8 @@ export class SyncEngine {
   private queue: Job[] = [];
   private queueDirty = false;
   private readonly running = new Set<Job>();
+  /** running jobs with a request in flight (an instance leaves once its body is in) */
+  private readonly onNetwork = new Set<Job>();
   private batch: InstanceJob[] = [];
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
@@ -538,7 +541,9 @@ export class SyncEngine {
       if (now < this.offlineUntil) {
         this.wakeUpAt(this.offlineUntil);
       } else {
-        while (this.running.size < this.maxParallel) {
+        // Requests in flight are bounded by `maxParallel`; jobs past their request (verifying,
+        // sealing) by as many again, so a slow check cannot pile up downloaded bytes.
+        while (this.onNetwork.size < this.maxParallel && this.running.size < this.maxParallel * 2) {
           const job = this.take(now);
           if (!job) break;
           this.run(job);
@@ -558,6 +563,7 @@ export class SyncEngine {
     job.cancel = undefined;
     job.epoch = this.netEpoch;
     this.running.add(job);
+    this.onNetwork.add(job);
     this.markOwners(job);
     const work =
       job.kind === 'detail'
@@ -574,8 +580,14 @@ export class SyncEngine {
     );
   }
 
+  /** The job's request is done; what is left of it (verifying, sealing) needs no connection. */
+  private leaveNetwork(job: Job): void {
+    if (this.onNetwork.delete(job)) this.pump();
+  }
+
   private settle(job: Job): void {
     this.running.delete(job);
+    this.onNetwork.delete(job);
     job.controller = undefined;
     this.markOwners(job);
     this.pump();
@@ -690,8 +702,16 @@ export class SyncEngine {
 
   private async runInstance(job: InstanceJob, signal: AbortSignal): Promise<void> {
     const remote = job.remote;
-    const fetched = await this.backend.fetchInstance(remote, signal);
-    const result = await this.verify(fetched.blob, {
+    const fetched = await this.backend.fetchInstance(
+      remote,
+      signal,
+      this.store.instanceBody ?? 'blob',
+    );
+    // The body is in: the connection can carry the next download while this one is checked.
+    this.leaveNetwork(job);
+    const body = fetched.bytes ?? fetched.blob;
+    const size = body instanceof Uint8Array ? body.byteLength : body.size;
+    const result = await this.verify(body, {
       sopInstanceUid: remote.sopInstanceUid,
       size: fetched.contentLength ?? remote.size,
     });
@@ -711,6 +731,9 @@ export class SyncEngine {
       }
       return;
     }
+    // Sealed here, beside the other downloads, so the batch write only writes.
+    const stored = await this.prepare(body);
+    signal.throwIfAborted();
     job.verified = {
       sopInstanceUid: remote.sopInstanceUid,
       studyInstanceUid: job.study.uid,
@@ -721,11 +744,19 @@ export class SyncEngine {
       numberOfFrames: result.numberOfFrames,
       rows: result.rows,
       columns: result.columns,
-      size: fetched.blob.size,
-      blob: fetched.blob,
+      size,
+      ...stored,
     };
     job.state = 'verified';
     this.batch.push(job);
+  }
+
+  /** The blob to store: the store's own (sealed at rest) when it prepares them, else as received. */
+  private async prepare(
+    body: Blob | Uint8Array<ArrayBuffer>,
+  ): Promise<{ blob: Blob; sealed?: boolean }> {
+    if (this.store.prepareBlob) return this.storeCall(() => this.store.prepareBlob!(body));
+    return { blob: body instanceof Uint8Array ? new Blob([body]) : body };
   }
 
   private describeInstance(job: InstanceJob): string {
@@ -871,6 +902,11 @@ export class SyncEngine {
       } while (this.flushAgain || this.batch.length >= this.batchSize);
     })().finally(() => {
       this.flushing = undefined;
+      // asked again after the loop's last look but before this ran: go once more
+      if (this.flushAgain) {
+        this.flushAgain = false;
+        this.flush(evenIfStopped);
+      }
       this.scheduleProgress();
       this.checkSettled();
     });
