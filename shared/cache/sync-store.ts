@@ -43,6 +43,7 @@ const CASE_TABLES = [
   'caseUsage',
   'drafts',
   'annotations',
+  'originalReports',
 ] as const;
 
 function isQuotaError(err: unknown): boolean {
@@ -117,6 +118,7 @@ export class DexieSyncStore implements SyncStore {
       this.db.contexts.toCollection().primaryKeys(),
       this.db.syncState.toCollection().primaryKeys(),
       this.db.caseUsage.toCollection().primaryKeys(),
+      this.db.originalReports.toCollection().primaryKeys(),
     ]);
     // local imports are not the engine's to remove: the server never lists them
     return [...new Set(keys.flat())].filter((caseId) => !isLocalCaseId(caseId));
@@ -294,6 +296,8 @@ export class DexieSyncStore implements SyncStore {
           // (signed reports, the outbox and the audit log stay)
           db.drafts.where('caseId').equals(caseId).delete(),
           db.annotations.where('caseId').equals(caseId).delete(),
+          // a second opinion's original report is patient data the case no longer justifies
+          db.originalReports.delete(caseId),
         ]);
       },
     );
@@ -400,17 +404,21 @@ export class DexieSyncStore implements SyncStore {
     return used;
   }
 
-  /** Evicted cases keep their assignment and context (small, shown offline) but lose their images. */
+  /**
+   * Evicted cases keep their assignment and context (small, shown offline) but lose their images
+   * and a second opinion's original report (fetched again from the backend when opened).
+   */
   private async evict(caseIds: readonly string[]): Promise<void> {
     const db = this.db;
     await db.transaction(
       'rw',
-      [db.studies, db.series, db.instances, db.syncState, db.caseUsage],
+      [db.studies, db.series, db.instances, db.syncState, db.caseUsage, db.originalReports],
       async () => {
         for (const caseId of caseIds) {
           const studies = await db.studies.where('caseIds').equals(caseId).primaryKeys();
           await this.releaseStudies(caseId, studies);
           await db.syncState.delete(caseId);
+          await db.originalReports.delete(caseId);
         }
         await this.recountUsage(caseIds);
       },

@@ -100,6 +100,8 @@ describe('HttpSyncBackend', () => {
     expect(got.blob?.size).toBe(300);
     expect(got.bytes).toBeUndefined();
     expect(got.contentLength).toBe(300);
+    // never a second, unsealed copy in the browser's HTTP cache
+    expect(seen[0]!.init?.cache).toBe('no-store');
     const url = new URL(seen[0]!.url);
     expect(url.pathname).toBe('/dicom-web/wado');
     expect(Object.fromEntries(url.searchParams)).toMatchObject({

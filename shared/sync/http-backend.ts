@@ -132,7 +132,15 @@ export class HttpSyncBackend implements SyncBackend {
     if (this.opts.token) headers['authorization'] = `Bearer ${this.opts.token}`;
     if (this.opts.workstationId) headers['x-tandem-workstation'] = this.opts.workstationId;
     const res = await this.guard(signal, () =>
-      this.opts.fetch(url, { method: 'GET', headers, credentials: 'same-origin', signal }),
+      // `no-store`: the bytes go to the cache of Tandem's own (sealed at rest); a second, plain
+      // copy in the browser's HTTP cache would cost disk writes and leave images unencrypted.
+      this.opts.fetch(url, {
+        method: 'GET',
+        headers,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal,
+      }),
     );
     if (!res.ok && res.status !== 204) throw await errorOf(res);
     return res;
