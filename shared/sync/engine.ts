@@ -82,6 +82,11 @@ export interface SyncEngineOptions {
   batchSize?: number;
   /** a verified instance waits at most this long for its batch to fill, in ms (default 250) */
   batchDelayMs?: number;
+  /**
+   * A case's counts are reported (written to the store, emitted) at most this often, in ms
+   * (default 250); a change of its state or errors at once.
+   */
+  progressIntervalMs?: number;
   verify?: InstanceVerifier;
 }
 
@@ -126,6 +131,7 @@ export class SyncEngine {
   private readonly maxCorruptAttempts: number;
   private readonly batchSize: number;
   private readonly batchDelayMs: number;
+  private readonly progressIntervalMs: number;
 
   private current: EngineStatus = { state: 'idle' };
   private focusId: string | null = null;
@@ -160,6 +166,11 @@ export class SyncEngine {
   private readonly dirtyCases = new Set<string>();
   private progressScheduled = false;
   private readonly lastProgress = new Map<string, string>();
+  /** per case, when its progress was last reported and what state and errors it said */
+  private readonly lastReported = new Map<string, { at: number; state: string; errors: number }>();
+  /** progress that only counted on, waiting for the interval */
+  private readonly heldProgress = new Map<string, CaseProgress>();
+  private progressTimer: TimerHandle | undefined;
   private writes = 0;
   private writeChain: Promise<void> = Promise.resolve();
   private settleWaiters: Array<() => void> = [];
@@ -177,6 +188,7 @@ export class SyncEngine {
     this.maxCorruptAttempts = opts.maxCorruptAttempts ?? 3;
     this.batchSize = Math.max(1, opts.batchSize ?? 10);
     this.batchDelayMs = opts.batchDelayMs ?? 250;
+    this.progressIntervalMs = opts.progressIntervalMs ?? 250;
   }
 
   // ---- public API ---------------------------------------------------------------------------
@@ -408,7 +420,7 @@ export class SyncEngine {
       // let a running batch write land first, so nothing of the case is written after it is removed
       while (this.flushing) await this.flushing;
       await this.storeCall(() => this.store.removeCase(caseId));
-      this.lastProgress.delete(caseId);
+      this.forgetProgress(caseId);
       this.events.emit('removed', { caseId });
     }
   }
@@ -423,7 +435,7 @@ export class SyncEngine {
 
   private dropPlan(plan: CasePlan): void {
     this.plans.delete(plan.caseId);
-    this.lastProgress.delete(plan.caseId);
+    this.forgetProgress(plan.caseId);
     this.dropJob(plan.detail);
     for (const uid of plan.studies) this.releaseStudy(plan.caseId, uid);
     this.queueDirty = true;
@@ -974,28 +986,77 @@ export class SyncEngine {
     else for (const caseId of job.study.owners) this.dirtyCases.add(caseId);
   }
 
+  /**
+   * Progress is what the worklist follows (a store write and an event, each re-rendering it):
+   * a change of state or errors goes out at once, counts that only went up at once when the
+   * case's last such report is `progressIntervalMs` old, else once that interval has passed,
+   * and whatever is held when the engine settles.
+   */
   private scheduleProgress(): void {
     if (this.progressScheduled || this.dirtyCases.size === 0) return;
     this.progressScheduled = true;
     queueMicrotask(() => {
       this.progressScheduled = false;
+      const now = this.clock.now();
       const changed: CaseProgress[] = [];
       for (const caseId of this.dirtyCases) {
         const plan = this.plans.get(caseId);
         if (!plan) continue;
         const p = caseProgress(plan, this.studies);
-        const text = JSON.stringify(p);
-        if (this.lastProgress.get(caseId) === text) continue;
-        this.lastProgress.set(caseId, text);
-        changed.push(p);
+        if (this.lastProgress.get(caseId) === JSON.stringify(p)) {
+          this.heldProgress.delete(caseId);
+          continue;
+        }
+        const last = this.lastReported.get(caseId);
+        const due =
+          !last ||
+          last.state !== p.state ||
+          last.errors !== p.errors.length ||
+          now - last.at >= this.progressIntervalMs;
+        if (due) {
+          this.heldProgress.delete(caseId);
+          changed.push(p);
+        } else {
+          this.heldProgress.set(caseId, p);
+        }
       }
       this.dirtyCases.clear();
-      if (changed.length) {
-        this.write(() => this.store.saveCaseStatus(changed));
-        for (const p of changed) this.events.emit('progress', p);
+      this.report(changed);
+      if (this.heldProgress.size && this.progressTimer === undefined) {
+        this.progressTimer = this.clock.setTimeout(() => {
+          this.progressTimer = undefined;
+          this.reportHeld();
+        }, this.progressIntervalMs);
       }
       this.checkSettled();
     });
+  }
+
+  private reportHeld(): void {
+    if (this.progressTimer !== undefined) this.clock.clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    const held = [...this.heldProgress.values()];
+    this.heldProgress.clear();
+    // Held counts going out do not restart a case's interval: at most two reports per interval.
+    this.report(held, false);
+  }
+
+  private report(changed: readonly CaseProgress[], restartsInterval = true): void {
+    if (!changed.length) return;
+    const now = this.clock.now();
+    for (const p of changed) {
+      const at = restartsInterval ? now : (this.lastReported.get(p.caseId)?.at ?? now);
+      this.lastProgress.set(p.caseId, JSON.stringify(p));
+      this.lastReported.set(p.caseId, { at, state: p.state, errors: p.errors.length });
+    }
+    this.write(() => this.store.saveCaseStatus(changed));
+    for (const p of changed) this.events.emit('progress', p);
+  }
+
+  private forgetProgress(caseId: string): void {
+    this.lastProgress.delete(caseId);
+    this.lastReported.delete(caseId);
+    this.heldProgress.delete(caseId);
   }
 
   // ---- status -------------------------------------------------------------------------------
@@ -1011,6 +1072,10 @@ export class SyncEngine {
       return;
     if (this.dirtyCases.size) {
       this.scheduleProgress();
+      return;
+    }
+    if (this.heldProgress.size) {
+      this.reportHeld();
       return;
     }
     if (this.active() && this.hasRunnable(this.clock.now())) return;
