@@ -190,7 +190,7 @@ function observed(baseUrl: string): SyncBackend {
     },
     caseDetail: (caseId, signal) => http.caseDetail(caseId, signal),
     listInstances: (uid, signal) => http.listInstances(uid, signal),
-    fetchInstance: (instance, signal) => http.fetchInstance(instance, signal),
+    fetchInstance: (instance, signal, body) => http.fetchInstance(instance, signal, body),
   };
 }
 

@@ -21,7 +21,8 @@ import type { WebCryptoKey } from '../report/signing.ts';
 export interface AtRestCipher {
   /** whether `seal` and `sealValue` really encrypt (new rows); sealed rows open either way with a key */
   readonly encrypts: boolean;
-  seal(blob: Blob): Promise<Blob>;
+  /** The blob to store; bytes already in memory are encrypted without another copy first. */
+  seal(body: Blob | Uint8Array<ArrayBuffer>): Promise<Blob>;
   open(blob: Blob, sealed: boolean): Promise<ArrayBuffer>;
   /** A JSON value as it is to be stored: a `SealedValue` when `encrypts`, else the value itself. */
   sealValue(value: unknown): Promise<unknown>;
@@ -55,7 +56,7 @@ export const REPORT_KEY_UNAVAILABLE =
 /** No encryption (browser mode without a workstation key); sealed rows cannot be opened. */
 export const PLAIN_CIPHER: AtRestCipher = {
   encrypts: false,
-  seal: (blob) => Promise.resolve(blob),
+  seal: (body) => Promise.resolve(body instanceof Uint8Array ? new Blob([body]) : body),
   open(blob, sealed) {
     if (sealed) return Promise.reject(new TandemError('cache-key-unavailable', KEY_UNAVAILABLE));
     return blob.arrayBuffer();
@@ -127,9 +128,13 @@ export function aesGcmCipher(key: WebCryptoKey, options: { sealNew?: boolean } =
   const sealNew = options.sealNew ?? true;
   return {
     encrypts: sealNew,
-    async seal(blob) {
-      if (!sealNew) return blob;
-      return new Blob([await encrypt(key, await blob.arrayBuffer())]);
+    async seal(body) {
+      if (!sealNew) return body instanceof Uint8Array ? new Blob([body]) : body;
+      // the header and the ciphertext as parts of one Blob: no copy into one buffer first
+      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+      const plain = body instanceof Uint8Array ? body : await body.arrayBuffer();
+      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, plain);
+      return new Blob([MAGIC, iv, sealed]);
     },
     async open(blob, sealed) {
       if (!sealed) return blob.arrayBuffer();

@@ -59,11 +59,9 @@ export const InstanceRowV1 = VerifiedInstance.extend({
 });
 export type InstanceRowV1 = z.infer<typeof InstanceRowV1>;
 
-/** Version 2 adds the last time the viewer read the instance. */
+/** Version 2 adds the last time the viewer read the instance (`sealed` comes from `VerifiedInstance`). */
 export const InstanceRow = InstanceRowV1.extend({
   lastAccessedAt: z.number(),
-  /** the blob is sealed with the workstation key (`at-rest-cipher.ts`); absent: stored plain */
-  sealed: z.boolean().optional(),
 });
 export type InstanceRow = z.infer<typeof InstanceRow>;
 

@@ -5,6 +5,7 @@ import { FakeBackend, Gate } from '../sync/test-support/fake-backend.ts';
 import { FakeClock } from '../sync/test-support/fake-clock.ts';
 import { instancesOf, type CaseSpec } from '../sync/test-support/fixtures.ts';
 import { verifyPart10 } from '../sync/verify-instance.ts';
+import { aesGcmCipher, generateCacheKey } from './at-rest-cipher.ts';
 import { TandemDb } from './db.ts';
 import { DexieSyncStore } from './sync-store.ts';
 
@@ -168,5 +169,45 @@ describe('sync engine over the Dexie cache', () => {
     expect((await db.syncState.toArray()).map((s) => s.state)).toEqual(['ready', 'ready']);
     await engine.stop();
     db.close();
+  });
+
+  it('sealing at rest, takes each image into memory once and stores exactly what a plain cache stores, sealed', async () => {
+    const key = await generateCacheKey();
+    const cipher = aesGcmCipher(key);
+    const run = async (name: string, sealed: boolean) => {
+      const db = new TandemDb(name);
+      const backend = new FakeBackend(specs);
+      const engine = new SyncEngine({
+        backend,
+        store: new DexieSyncStore(db, { now: () => 7, ...(sealed ? { cipher } : {}) }),
+        clock: new FakeClock(),
+      });
+      engine.start();
+      await engine.settled();
+      await engine.stop();
+      const rows = await db.instances.toArray();
+      db.close();
+      return { rows, backend };
+    };
+    const plain = await run('tandem-integration-plain', false);
+    const sealed = await run('tandem-integration-sealed', true);
+
+    expect(plain.backend.bytesFetched).toBe(0);
+    expect(sealed.backend.bytesFetched).toBe(allSops.size);
+    expect(sealed.rows).toHaveLength(allSops.size);
+    const plainBySop = new Map(plain.rows.map((r) => [r.sopInstanceUid, r]));
+    for (const row of sealed.rows) {
+      const twin = plainBySop.get(row.sopInstanceUid)!;
+      const { blob: sealedBlob, sealed: isSealed, ...fields } = row;
+      const { blob: plainBlob, ...plainFields } = twin;
+      // the same metadata, the same owners, the same size (of the Part-10 file, not the sealed blob)
+      expect(fields).toEqual(plainFields);
+      expect(isSealed).toBe(true);
+      expect('sealed' in twin).toBe(false);
+      expect(sealedBlob.size).toBe(plainBlob.size + 32);
+      // and the sealed blob opens to the very bytes the plain cache holds
+      const opened = new Uint8Array(await cipher.open(sealedBlob, true));
+      expect(opened).toEqual(new Uint8Array(await plainBlob.arrayBuffer()));
+    }
   });
 });

@@ -164,6 +164,29 @@ describe('DexieSyncStore', () => {
     expect(await db.outbox.count()).toBe(1);
   });
 
+  it('removing a case no longer assigned takes its second opinion’s original report with it', async () => {
+    const { db, store, sync } = await setup();
+    await sync({ caseId: 'a', study: study('1.1.1', 1) });
+    await sync({ caseId: 'b', study: study('1.1.2', 1) });
+    await db.originalReports.bulkPut([
+      { caseId: 'a', fetchedAt: 1, report: { impression: 'original of a' } },
+      { caseId: 'b', fetchedAt: 1, report: { impression: 'original of b' } },
+    ]);
+    await store.removeCase('a');
+    expect(await db.originalReports.get('a')).toBeUndefined();
+    expect(await db.originalReports.get('b')).toMatchObject({
+      report: { impression: 'original of b' },
+    });
+  });
+
+  it('a case that holds only an original report is one the engine can remove', async () => {
+    const { db, store } = await setup();
+    await db.originalReports.put({ caseId: 'left-behind', fetchedAt: 1, report: {} });
+    expect(await store.storedCaseIds()).toEqual(['left-behind']);
+    await store.removeCase('left-behind');
+    expect(await db.originalReports.count()).toBe(0);
+  });
+
   it('writes sync status rows and the last access of the opened case', async () => {
     const { db, store } = await setup();
     await store.saveCaseStatus([
@@ -208,6 +231,25 @@ describe('DexieSyncStore: the cache budget', () => {
     expect(await db.instances.where('caseIds').equals('new').count()).toBe(4);
     expect(await db.assignments.get('old')).toBeDefined();
     expect(await db.caseUsage.get('old')).toMatchObject({ bytes: 0, instances: 0 });
+  });
+
+  it('evicting a finished case takes its second opinion’s original report; a kept case keeps its own', async () => {
+    const { db, store, sync } = await setup({ budgetBytes: 4.5 * imageBytes });
+    await sync(reported('old', '1.1.1', 2));
+    await sync(reported('recent', '1.1.2', 2));
+    await db.originalReports.bulkPut([
+      { caseId: 'old', fetchedAt: 1, report: { impression: 'original of old' } },
+      { caseId: 'recent', fetchedAt: 1, report: { impression: 'original of recent' } },
+    ]);
+    await store.openCase('recent', 10_000);
+    await store.openCase(null, 10_001);
+    await sync({ caseId: 'new', study: study('1.1.3', 2) });
+
+    expect(await db.instances.where('caseIds').equals('old').count()).toBe(0);
+    expect(await db.originalReports.get('old')).toBeUndefined();
+    expect(await db.originalReports.get('recent')).toMatchObject({
+      report: { impression: 'original of recent' },
+    });
   });
 
   it('never evicts the open case, one with an unsigned draft or one with an unsent report; says storage-full instead', async () => {

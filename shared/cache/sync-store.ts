@@ -1,7 +1,7 @@
 import type { CaseDetail, WorklistItem } from '../api/contract.ts';
 import { StudySummary } from '../domain/case.ts';
 import { storageFullError } from '../sync/failure.ts';
-import type { SyncStore } from '../sync/ports.ts';
+import type { InstanceBodyKind, PreparedBlob, SyncStore } from '../sync/ports.ts';
 import type { CaseProgress, VerifiedInstance } from '../sync/records.ts';
 import {
   CacheBudget,
@@ -43,6 +43,7 @@ const CASE_TABLES = [
   'caseUsage',
   'drafts',
   'annotations',
+  'originalReports',
 ] as const;
 
 function isQuotaError(err: unknown): boolean {
@@ -83,6 +84,19 @@ export class DexieSyncStore implements SyncStore {
     this.setBudget(opts.budgetBytes);
   }
 
+  /**
+   * Sealing reads every file into memory anyway: then the engine downloads into memory once,
+   * instead of into a Blob that is read back to be sealed. Plain, the bytes never enter
+   * JavaScript.
+   */
+  get instanceBody(): InstanceBodyKind {
+    return this.cipher.encrypts ? 'bytes' : 'blob';
+  }
+
+  async prepareBlob(body: Blob | Uint8Array<ArrayBuffer>): Promise<PreparedBlob> {
+    return { blob: await this.cipher.seal(body), sealed: this.cipher.encrypts };
+  }
+
   /** Changes the budget; `undefined` or `Infinity` removes it. Takes effect at the next store. */
   setBudget(budgetBytes: number | undefined): void {
     this.budget =
@@ -104,6 +118,7 @@ export class DexieSyncStore implements SyncStore {
       this.db.contexts.toCollection().primaryKeys(),
       this.db.syncState.toCollection().primaryKeys(),
       this.db.caseUsage.toCollection().primaryKeys(),
+      this.db.originalReports.toCollection().primaryKeys(),
     ]);
     // local imports are not the engine's to remove: the server never lists them
     return [...new Set(keys.flat())].filter((caseId) => !isLocalCaseId(caseId));
@@ -202,9 +217,13 @@ export class DexieSyncStore implements SyncStore {
     const db = this.db;
     const incoming = instances.reduce((n, i) => n + i.size, 0);
     if (this.budget) await this.makeRoom(this.budget, incoming);
-    // Sealed outside the transaction: IndexedDB transactions end when they wait on anything else.
-    const encrypts = this.cipher.encrypts;
-    const blobs = await Promise.all(instances.map((i) => this.cipher.seal(i.blob)));
+    // Sealed outside the transaction (IndexedDB transactions end when they wait on anything
+    // else); the sync engine has usually sealed them already (`prepareBlob`).
+    const prepared = await Promise.all(
+      instances.map((i) =>
+        i.sealed === undefined ? this.prepareBlob(i.blob) : { blob: i.blob, sealed: i.sealed },
+      ),
+    );
     const at = this.now();
     let added = 0;
     try {
@@ -223,10 +242,11 @@ export class DexieSyncStore implements SyncStore {
           // the case was removed while this was in flight: nothing needs the instance any more
           if (!caseIds?.length) return;
           const prev = previous[i];
+          const { sealed: _, ...fields } = inst;
           rows.push({
-            ...inst,
-            blob: blobs[i]!,
-            ...(encrypts ? { sealed: true } : {}),
+            ...fields,
+            blob: prepared[i]!.blob,
+            ...(prepared[i]!.sealed ? { sealed: true } : {}),
             caseIds,
             storedAt: at,
             lastAccessedAt: prev?.lastAccessedAt ?? at,
@@ -276,6 +296,8 @@ export class DexieSyncStore implements SyncStore {
           // (signed reports, the outbox and the audit log stay)
           db.drafts.where('caseId').equals(caseId).delete(),
           db.annotations.where('caseId').equals(caseId).delete(),
+          // a second opinion's original report is patient data the case no longer justifies
+          db.originalReports.delete(caseId),
         ]);
       },
     );
@@ -382,17 +404,21 @@ export class DexieSyncStore implements SyncStore {
     return used;
   }
 
-  /** Evicted cases keep their assignment and context (small, shown offline) but lose their images. */
+  /**
+   * Evicted cases keep their assignment and context (small, shown offline) but lose their images
+   * and a second opinion's original report (fetched again from the backend when opened).
+   */
   private async evict(caseIds: readonly string[]): Promise<void> {
     const db = this.db;
     await db.transaction(
       'rw',
-      [db.studies, db.series, db.instances, db.syncState, db.caseUsage],
+      [db.studies, db.series, db.instances, db.syncState, db.caseUsage, db.originalReports],
       async () => {
         for (const caseId of caseIds) {
           const studies = await db.studies.where('caseIds').equals(caseId).primaryKeys();
           await this.releaseStudies(caseId, studies);
           await db.syncState.delete(caseId);
+          await db.originalReports.delete(caseId);
         }
         await this.recountUsage(caseIds);
       },

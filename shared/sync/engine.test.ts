@@ -230,6 +230,57 @@ describe('SyncEngine: bringing cases onto the workstation', () => {
   });
 });
 
+describe('SyncEngine: progress the worklist follows', () => {
+  it('writes a case’s counts at most every progressIntervalMs, and a change of its state at once', async () => {
+    const gate = new Gate();
+    const { engine, backend, store, clock, progress } = setup(
+      [{ caseId: 'a', study: study('1.1.1', 12) }],
+      { batchSize: 1, maxParallel: 1, progressIntervalMs: 250 },
+    );
+    const saved: CaseProgress[] = [];
+    const save = store.saveCaseStatus.bind(store);
+    store.saveCaseStatus = (statuses) => {
+      saved.push(...statuses);
+      return save(statuses);
+    };
+    backend.delay = (call) => (call.startsWith('fetch:') ? gate.delay(call) : Promise.resolve());
+    engine.start();
+    await until(() => gate.held().length === 1, 'the first image');
+    // eight images land within one instant: their counts are held back, not written one by one
+    for (let i = 0; i < 8; i++) {
+      gate.release();
+      await until(() => gate.held().length === 1, 'the next image');
+    }
+    await until(() => store.instances.size === 8, 'eight stored images');
+    const writesBefore = saved.length;
+    expect(progress.get('a')?.instancesDone).toBe(0);
+    // once the interval has passed, the held counts are written, once
+    clock.advance(250);
+    await until(() => progress.get('a')?.instancesDone === 8, 'the held counts');
+    expect(saved.length).toBe(writesBefore + 1);
+    expect(store.statuses.get('a')).toMatchObject({ state: 'syncing', instancesDone: 8 });
+    // and the case turning ready is written at once, whatever the interval
+    backend.delay = () => Promise.resolve();
+    gate.release();
+    await engine.settled();
+    expect(store.statuses.get('a')).toMatchObject({ state: 'ready', instancesDone: 12 });
+    expect(saved.length).toBeLessThan(writesBefore + 1 + 4);
+  });
+
+  it('writes counts held back when the engine settles, without waiting for the interval', async () => {
+    const { engine, store, progress } = setup([{ caseId: 'a', study: study('1.1.1', 6) }], {
+      batchSize: 1,
+      progressIntervalMs: 60_000,
+    });
+    const backend = (engine as unknown as { backend: FakeBackend }).backend;
+    backend.fail('fetch:1.1.1.1.6', httpError(404));
+    engine.start();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'error', instancesDone: 5 });
+    expect(store.statuses.get('a')).toMatchObject({ state: 'error', instancesDone: 5 });
+  });
+});
+
 describe('SyncEngine: resuming', () => {
   it('after a crash, a new engine over the same store fetches only what is missing', async () => {
     const specs = [ctCase('a', '1.1.1', { study: study('1.1.1', 6) }), ctCase('b', '1.1.2')];

@@ -19,7 +19,8 @@
  *   await engine.settled();     // nothing left that can run now (work done, or waiting on a timer)
  *
  * Behaviour in short (details beside the code): STAT > urgent > routine, then due time
- * (`schedule.ts`); at most `maxParallel` requests in flight besides the worklist poll; when the
+ * (`schedule.ts`); at most `maxParallel` requests in flight besides the worklist poll (an image
+ * is checked and sealed after its request, while the next one downloads); when the
  * server cannot be reached (or answers 502/503/504/429) all work waits with capped exponential
  * backoff and jitter, other 5xx and 408 retry the item a few times and again at each poll; every
  * instance is verified (`verify-instance.ts`) before it is stored, corrupt ones are retried, then
@@ -81,6 +82,11 @@ export interface SyncEngineOptions {
   batchSize?: number;
   /** a verified instance waits at most this long for its batch to fill, in ms (default 250) */
   batchDelayMs?: number;
+  /**
+   * A case's counts are reported (written to the store, emitted) at most this often, in ms
+   * (default 250); a change of its state or errors at once.
+   */
+  progressIntervalMs?: number;
   verify?: InstanceVerifier;
 }
 
@@ -125,6 +131,7 @@ export class SyncEngine {
   private readonly maxCorruptAttempts: number;
   private readonly batchSize: number;
   private readonly batchDelayMs: number;
+  private readonly progressIntervalMs: number;
 
   private current: EngineStatus = { state: 'idle' };
   private focusId: string | null = null;
@@ -138,6 +145,8 @@ export class SyncEngine {
   private queue: Job[] = [];
   private queueDirty = false;
   private readonly running = new Set<Job>();
+  /** running jobs with a request in flight (an instance leaves once its body is in) */
+  private readonly onNetwork = new Set<Job>();
   private batch: InstanceJob[] = [];
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
@@ -157,6 +166,11 @@ export class SyncEngine {
   private readonly dirtyCases = new Set<string>();
   private progressScheduled = false;
   private readonly lastProgress = new Map<string, string>();
+  /** per case, when its progress was last reported and what state and errors it said */
+  private readonly lastReported = new Map<string, { at: number; state: string; errors: number }>();
+  /** progress that only counted on, waiting for the interval */
+  private readonly heldProgress = new Map<string, CaseProgress>();
+  private progressTimer: TimerHandle | undefined;
   private writes = 0;
   private writeChain: Promise<void> = Promise.resolve();
   private settleWaiters: Array<() => void> = [];
@@ -174,6 +188,7 @@ export class SyncEngine {
     this.maxCorruptAttempts = opts.maxCorruptAttempts ?? 3;
     this.batchSize = Math.max(1, opts.batchSize ?? 10);
     this.batchDelayMs = opts.batchDelayMs ?? 250;
+    this.progressIntervalMs = opts.progressIntervalMs ?? 250;
   }
 
   // ---- public API ---------------------------------------------------------------------------
@@ -405,7 +420,7 @@ export class SyncEngine {
       // let a running batch write land first, so nothing of the case is written after it is removed
       while (this.flushing) await this.flushing;
       await this.storeCall(() => this.store.removeCase(caseId));
-      this.lastProgress.delete(caseId);
+      this.forgetProgress(caseId);
       this.events.emit('removed', { caseId });
     }
   }
@@ -420,7 +435,7 @@ export class SyncEngine {
 
   private dropPlan(plan: CasePlan): void {
     this.plans.delete(plan.caseId);
-    this.lastProgress.delete(plan.caseId);
+    this.forgetProgress(plan.caseId);
     this.dropJob(plan.detail);
     for (const uid of plan.studies) this.releaseStudy(plan.caseId, uid);
     this.queueDirty = true;
@@ -538,7 +553,9 @@ export class SyncEngine {
       if (now < this.offlineUntil) {
         this.wakeUpAt(this.offlineUntil);
       } else {
-        while (this.running.size < this.maxParallel) {
+        // Requests in flight are bounded by `maxParallel`; jobs past their request (verifying,
+        // sealing) by as many again, so a slow check cannot pile up downloaded bytes.
+        while (this.onNetwork.size < this.maxParallel && this.running.size < this.maxParallel * 2) {
           const job = this.take(now);
           if (!job) break;
           this.run(job);
@@ -558,6 +575,7 @@ export class SyncEngine {
     job.cancel = undefined;
     job.epoch = this.netEpoch;
     this.running.add(job);
+    this.onNetwork.add(job);
     this.markOwners(job);
     const work =
       job.kind === 'detail'
@@ -574,8 +592,14 @@ export class SyncEngine {
     );
   }
 
+  /** The job's request is done; what is left of it (verifying, sealing) needs no connection. */
+  private leaveNetwork(job: Job): void {
+    if (this.onNetwork.delete(job)) this.pump();
+  }
+
   private settle(job: Job): void {
     this.running.delete(job);
+    this.onNetwork.delete(job);
     job.controller = undefined;
     this.markOwners(job);
     this.pump();
@@ -690,8 +714,16 @@ export class SyncEngine {
 
   private async runInstance(job: InstanceJob, signal: AbortSignal): Promise<void> {
     const remote = job.remote;
-    const fetched = await this.backend.fetchInstance(remote, signal);
-    const result = await this.verify(fetched.blob, {
+    const fetched = await this.backend.fetchInstance(
+      remote,
+      signal,
+      this.store.instanceBody ?? 'blob',
+    );
+    // The body is in: the connection can carry the next download while this one is checked.
+    this.leaveNetwork(job);
+    const body = fetched.bytes ?? fetched.blob;
+    const size = body instanceof Uint8Array ? body.byteLength : body.size;
+    const result = await this.verify(body, {
       sopInstanceUid: remote.sopInstanceUid,
       size: fetched.contentLength ?? remote.size,
     });
@@ -711,6 +743,9 @@ export class SyncEngine {
       }
       return;
     }
+    // Sealed here, beside the other downloads, so the batch write only writes.
+    const stored = await this.prepare(body);
+    signal.throwIfAborted();
     job.verified = {
       sopInstanceUid: remote.sopInstanceUid,
       studyInstanceUid: job.study.uid,
@@ -721,11 +756,19 @@ export class SyncEngine {
       numberOfFrames: result.numberOfFrames,
       rows: result.rows,
       columns: result.columns,
-      size: fetched.blob.size,
-      blob: fetched.blob,
+      size,
+      ...stored,
     };
     job.state = 'verified';
     this.batch.push(job);
+  }
+
+  /** The blob to store: the store's own (sealed at rest) when it prepares them, else as received. */
+  private async prepare(
+    body: Blob | Uint8Array<ArrayBuffer>,
+  ): Promise<{ blob: Blob; sealed?: boolean }> {
+    if (this.store.prepareBlob) return this.storeCall(() => this.store.prepareBlob!(body));
+    return { blob: body instanceof Uint8Array ? new Blob([body]) : body };
   }
 
   private describeInstance(job: InstanceJob): string {
@@ -871,6 +914,11 @@ export class SyncEngine {
       } while (this.flushAgain || this.batch.length >= this.batchSize);
     })().finally(() => {
       this.flushing = undefined;
+      // asked again after the loop's last look but before this ran: go once more
+      if (this.flushAgain) {
+        this.flushAgain = false;
+        this.flush(evenIfStopped);
+      }
       this.scheduleProgress();
       this.checkSettled();
     });
@@ -938,28 +986,77 @@ export class SyncEngine {
     else for (const caseId of job.study.owners) this.dirtyCases.add(caseId);
   }
 
+  /**
+   * Progress is what the worklist follows (a store write and an event, each re-rendering it):
+   * a change of state or errors goes out at once, counts that only went up at once when the
+   * case's last such report is `progressIntervalMs` old, else once that interval has passed,
+   * and whatever is held when the engine settles.
+   */
   private scheduleProgress(): void {
     if (this.progressScheduled || this.dirtyCases.size === 0) return;
     this.progressScheduled = true;
     queueMicrotask(() => {
       this.progressScheduled = false;
+      const now = this.clock.now();
       const changed: CaseProgress[] = [];
       for (const caseId of this.dirtyCases) {
         const plan = this.plans.get(caseId);
         if (!plan) continue;
         const p = caseProgress(plan, this.studies);
-        const text = JSON.stringify(p);
-        if (this.lastProgress.get(caseId) === text) continue;
-        this.lastProgress.set(caseId, text);
-        changed.push(p);
+        if (this.lastProgress.get(caseId) === JSON.stringify(p)) {
+          this.heldProgress.delete(caseId);
+          continue;
+        }
+        const last = this.lastReported.get(caseId);
+        const due =
+          !last ||
+          last.state !== p.state ||
+          last.errors !== p.errors.length ||
+          now - last.at >= this.progressIntervalMs;
+        if (due) {
+          this.heldProgress.delete(caseId);
+          changed.push(p);
+        } else {
+          this.heldProgress.set(caseId, p);
+        }
       }
       this.dirtyCases.clear();
-      if (changed.length) {
-        this.write(() => this.store.saveCaseStatus(changed));
-        for (const p of changed) this.events.emit('progress', p);
+      this.report(changed);
+      if (this.heldProgress.size && this.progressTimer === undefined) {
+        this.progressTimer = this.clock.setTimeout(() => {
+          this.progressTimer = undefined;
+          this.reportHeld();
+        }, this.progressIntervalMs);
       }
       this.checkSettled();
     });
+  }
+
+  private reportHeld(): void {
+    if (this.progressTimer !== undefined) this.clock.clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    const held = [...this.heldProgress.values()];
+    this.heldProgress.clear();
+    // Held counts going out do not restart a case's interval: at most two reports per interval.
+    this.report(held, false);
+  }
+
+  private report(changed: readonly CaseProgress[], restartsInterval = true): void {
+    if (!changed.length) return;
+    const now = this.clock.now();
+    for (const p of changed) {
+      const at = restartsInterval ? now : (this.lastReported.get(p.caseId)?.at ?? now);
+      this.lastProgress.set(p.caseId, JSON.stringify(p));
+      this.lastReported.set(p.caseId, { at, state: p.state, errors: p.errors.length });
+    }
+    this.write(() => this.store.saveCaseStatus(changed));
+    for (const p of changed) this.events.emit('progress', p);
+  }
+
+  private forgetProgress(caseId: string): void {
+    this.lastProgress.delete(caseId);
+    this.lastReported.delete(caseId);
+    this.heldProgress.delete(caseId);
   }
 
   // ---- status -------------------------------------------------------------------------------
@@ -975,6 +1072,10 @@ export class SyncEngine {
       return;
     if (this.dirtyCases.size) {
       this.scheduleProgress();
+      return;
+    }
+    if (this.heldProgress.size) {
+      this.reportHeld();
       return;
     }
     if (this.active() && this.hasRunnable(this.clock.now())) return;

@@ -97,8 +97,11 @@ describe('HttpSyncBackend', () => {
       { studyInstanceUid: '1.2.3', seriesInstanceUid: '1.2.3.1', sopInstanceUid: '1.2.3.1.1' },
       signal(),
     );
-    expect(got.blob.size).toBe(300);
+    expect(got.blob?.size).toBe(300);
+    expect(got.bytes).toBeUndefined();
     expect(got.contentLength).toBe(300);
+    // never a second, unsealed copy in the browser's HTTP cache
+    expect(seen[0]!.init?.cache).toBe('no-store');
     const url = new URL(seen[0]!.url);
     expect(url.pathname).toBe('/dicom-web/wado');
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
@@ -108,6 +111,25 @@ describe('HttpSyncBackend', () => {
       objectUID: '1.2.3.1.1',
       contentType: 'application/dicom',
     });
+  });
+
+  it('reads an instance into memory when asked for bytes (a store that seals them at rest)', async () => {
+    const bytes = new Uint8Array(300).map((_, i) => i % 251);
+    const { fetch } = fakeFetch(
+      () =>
+        new Response(bytes, {
+          headers: { 'content-type': 'application/dicom', 'content-length': '300' },
+        }),
+    );
+    const backend = new HttpSyncBackend({ baseUrl: 'http://b', fetch });
+    const got = await backend.fetchInstance(
+      { studyInstanceUid: '1.2.3', seriesInstanceUid: '1.2.3.1', sopInstanceUid: '1.2.3.1.1' },
+      signal(),
+      'bytes',
+    );
+    expect(got.blob).toBeUndefined();
+    expect(got.bytes).toEqual(bytes);
+    expect(got.contentLength).toBe(300);
   });
 
   it('does not trust Content-Length of a compressed transfer', async () => {

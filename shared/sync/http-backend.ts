@@ -10,13 +10,13 @@ import {
   type DicomJsonDataset,
 } from '../dicomweb/dicom-json.ts';
 import { wadoUriUrl } from '../dicomweb/wado-uri.ts';
-import type { FetchedInstance, RemoteInstance, SyncBackend } from './ports.ts';
+import type { FetchedInstance, InstanceBodyKind, RemoteInstance, SyncBackend } from './ports.ts';
 
 /**
  * The sync engine's backend port over HTTP: the worklist and case details through the typed API
  * client, a study's instances through QIDO-RS, and each instance's Part-10 file through WADO-URI,
  * read with `response.blob()` so its bytes go from the socket to IndexedDB without passing
- * through JavaScript. Transport is injected (`fetch`), so it runs in the sync worker, in Node
+ * through JavaScript (or with `response.arrayBuffer()` when the store reads them anyway). Transport is injected (`fetch`), so it runs in the sync worker, in Node
  * and in tests alike. Errors follow the port's contract (`ports.ts`): `offline` when the server
  * cannot be reached, `http-<status>` (or the server's own code) with `status` for HTTP errors,
  * and the signal's reason when aborted.
@@ -97,12 +97,21 @@ export class HttpSyncBackend implements SyncBackend {
     return out;
   }
 
-  async fetchInstance(instance: RemoteInstance, signal: AbortSignal): Promise<FetchedInstance> {
+  async fetchInstance(
+    instance: RemoteInstance,
+    signal: AbortSignal,
+    body: InstanceBodyKind = 'blob',
+  ): Promise<FetchedInstance> {
     const url = wadoUriUrl(`${this.opts.baseUrl}/dicom-web/wado`, instance);
     const res = await this.get(url, 'application/dicom', signal);
+    const contentLength = declaredLength(res);
     // A body cut off mid-transfer rejects here, as the network failing does.
+    if (body === 'bytes') {
+      const buffer = await this.guard(signal, () => res.arrayBuffer());
+      return { bytes: new Uint8Array(buffer), contentLength };
+    }
     const blob = await this.guard(signal, () => res.blob());
-    return { blob, contentLength: declaredLength(res) };
+    return { blob, contentLength };
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -123,7 +132,15 @@ export class HttpSyncBackend implements SyncBackend {
     if (this.opts.token) headers['authorization'] = `Bearer ${this.opts.token}`;
     if (this.opts.workstationId) headers['x-tandem-workstation'] = this.opts.workstationId;
     const res = await this.guard(signal, () =>
-      this.opts.fetch(url, { method: 'GET', headers, credentials: 'same-origin', signal }),
+      // `no-store`: the bytes go to the cache of Tandem's own (sealed at rest); a second, plain
+      // copy in the browser's HTTP cache would cost disk writes and leave images unencrypted.
+      this.opts.fetch(url, {
+        method: 'GET',
+        headers,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal,
+      }),
     );
     if (!res.ok && res.status !== 204) throw await errorOf(res);
     return res;

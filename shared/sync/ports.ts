@@ -23,11 +23,26 @@ export interface RemoteInstance extends OrderableInstance {
   size?: number | undefined;
 }
 
-/** The Part-10 file of one instance as received, before verification. */
-export interface FetchedInstance {
-  blob: Blob;
+/**
+ * How the engine wants an instance's body: `blob` keeps the bytes out of JavaScript (the socket
+ * feeds IndexedDB); `bytes` reads them into memory once, for a store that must read every file
+ * anyway (sealing at rest), so they are not first stored as a Blob and read back.
+ */
+export type InstanceBodyKind = 'blob' | 'bytes';
+
+/** The Part-10 file of one instance as received, before verification: exactly one body. */
+export type FetchedInstance = (
+  { blob: Blob; bytes?: undefined } | { bytes: Uint8Array<ArrayBuffer>; blob?: undefined }
+) & {
   /** the response's Content-Length when it had one */
   contentLength?: number | undefined;
+};
+
+/** A verified instance's bytes as the store will keep them (sealed at rest, or as received). */
+export interface PreparedBlob {
+  blob: Blob;
+  /** encrypted with the workstation key */
+  sealed: boolean;
 }
 
 export interface SyncBackend {
@@ -36,8 +51,15 @@ export interface SyncBackend {
   caseDetail(caseId: string, signal: AbortSignal): Promise<CaseDetail>;
   /** All instances of a study (QIDO-RS `/studies/{uid}/instances`). */
   listInstances(studyInstanceUid: string, signal: AbortSignal): Promise<RemoteInstance[]>;
-  /** The Part-10 bytes of one instance, as a Blob so they need not pass through JavaScript. */
-  fetchInstance(instance: RemoteInstance, signal: AbortSignal): Promise<FetchedInstance>;
+  /**
+   * The Part-10 bytes of one instance: as a Blob so they need not pass through JavaScript, or,
+   * when `body` is `bytes`, read into memory (a backend may answer a Blob either way).
+   */
+  fetchInstance(
+    instance: RemoteInstance,
+    signal: AbortSignal,
+    body?: InstanceBodyKind,
+  ): Promise<FetchedInstance>;
 }
 
 /**
@@ -46,6 +68,15 @@ export interface SyncBackend {
  * downloads resumable per instance after a crash or restart.
  */
 export interface SyncStore {
+  /** How the store prefers instance bodies (default `blob`): `bytes` when it reads every file. */
+  readonly instanceBody?: InstanceBodyKind;
+  /**
+   * Turns a verified instance's bytes into the blob the store keeps (sealed at rest, or as it
+   * came). The engine calls it per instance as soon as it is verified, in parallel with other
+   * downloads and outside any store transaction, and hands the result to `putInstances` with
+   * `sealed` set. Without it the engine stores the bytes as received.
+   */
+  prepareBlob?(body: Blob | Uint8Array<ArrayBuffer>): Promise<PreparedBlob>;
   /** Which of these instances are already stored (verified), with their sizes in bytes. */
   presentInstances(sopInstanceUids: readonly string[]): Promise<Map<string, number>>;
   /** Cases the store holds anything for (assignments, studies, instances, status). */
@@ -55,7 +86,8 @@ export interface SyncStore {
   /** A case's clinical context, study and series metadata, priors and their reports. */
   putCase(detail: CaseDetail): Promise<void>;
   /**
-   * Verified instances of cases already put with `putCase`. Throws `TandemError('storage-full')`
+   * Verified instances of cases already put with `putCase`; an instance whose `sealed` is unset
+   * is sealed here if the store seals at rest. Throws `TandemError('storage-full')`
    * when they do not fit in the cache even after evicting what may be evicted.
    */
   putInstances(instances: readonly VerifiedInstance[]): Promise<void>;

@@ -46,7 +46,9 @@ export const VerifiedInstance = z.object({
   columns: z.number().int().optional(),
   /** bytes of the Part-10 file */
   size: z.number().int().nonnegative(),
-  /** the Part-10 file as received (original transfer syntax) */
+  /** the Part-10 file as received (original transfer syntax), or sealed when `sealed` */
   blob: z.instanceof(Blob),
+  /** `blob` is sealed with the workstation key (`shared/cache/at-rest-cipher.ts`); absent: plain */
+  sealed: z.boolean().optional(),
 });
 export type VerifiedInstance = z.infer<typeof VerifiedInstance>;

@@ -1,7 +1,7 @@
 import dicomParser from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
 import { buildDeflatedPart10, buildPart10, TransferSyntax } from './test-support/part10.ts';
-import { verifyPart10 } from './verify-instance.ts';
+import { HEAD_BYTES, verifyPart10 } from './verify-instance.ts';
 
 const SOP = '1.2.826.0.1.3680043.10.999.7.1';
 
@@ -118,6 +118,58 @@ describe('verifyPart10', () => {
     });
     const result = await verifyPart10(blobOf(bytes), { sopInstanceUid: SOP, size: bytes.length });
     expect(result).toMatchObject({ ok: true, instanceNumber: 5 });
+  });
+
+  it('reads a small header with one small read, and grows the read only as far as the header goes', async () => {
+    const reads: Array<[number, number]> = [];
+    const counted = (bytes: Uint8Array): Blob => {
+      const blob = blobOf(bytes);
+      const slice = blob.slice.bind(blob);
+      blob.slice = (start?: number, end?: number) => {
+        reads.push([start ?? 0, end ?? bytes.length]);
+        return slice(start, end);
+      };
+      return blob;
+    };
+    // a CT-sized image: 512 × 512 × 2 bytes of pixels behind a short header
+    const ct = buildPart10({ sopInstanceUid: SOP, rows: 512, columns: 512 });
+    expect(await verifyPart10(counted(ct), { sopInstanceUid: SOP })).toMatchObject({ ok: true });
+    expect(reads).toEqual([[0, HEAD_BYTES]]);
+
+    reads.length = 0;
+    const long = buildPart10({
+      sopInstanceUid: SOP,
+      rows: 512,
+      columns: 512,
+      headerPaddingBytes: 100_000,
+    });
+    expect(await verifyPart10(counted(long), { sopInstanceUid: SOP })).toMatchObject({ ok: true });
+    expect(reads.map(([, end]) => end)).toEqual([HEAD_BYTES, HEAD_BYTES * 4]);
+  });
+
+  it('gives the same verdicts for bytes in memory as for the same file as a Blob', async () => {
+    const good = buildPart10({ sopInstanceUid: SOP, instanceNumber: 3, rows: 8, columns: 8 });
+    const files: Array<[Uint8Array, number | undefined]> = [
+      [good, good.length],
+      [buildPart10({ sopInstanceUid: SOP, headerPaddingBytes: 200_000 }), undefined],
+      [
+        buildPart10({ sopInstanceUid: SOP, transferSyntaxUid: TransferSyntax.jpegLsLossless }),
+        undefined,
+      ],
+      [good.slice(0, good.length - 10), good.length],
+      [good.slice(0, good.length - 10), undefined],
+      [buildPart10({ sopInstanceUid: '1.2.3' }), undefined],
+      [await buildDeflatedPart10({ sopInstanceUid: SOP, rows: 32, columns: 32 }), undefined],
+    ];
+    for (const [bytes, size] of files) {
+      const expected = { sopInstanceUid: SOP, size };
+      const asBytes = new Uint8Array(bytes) as Uint8Array<ArrayBuffer>;
+      expect(await verifyPart10(asBytes, expected)).toEqual(
+        await verifyPart10(blobOf(bytes), expected),
+      );
+      // verifying reads the bytes in place: it neither changes nor detaches them
+      expect(asBytes).toEqual(bytes);
+    }
   });
 
   it('accepts a deflated file that inflates completely, and refuses one cut short', async () => {

@@ -5,8 +5,10 @@ import type { DataSet } from 'dicom-parser';
  * Verifies a received Part-10 file before it is stored: it parses as DICOM Part-10 (the header up
  * to the pixel data), carries the SOP Instance UID that was asked for, has the expected size when
  * one is known, and its pixel data is complete (defined length within the file, or encapsulated
- * fragments ending with a sequence delimiter). Only the header and a few bytes around the pixel
- * data fragments are read into JavaScript; the pixel data itself stays in the Blob.
+ * fragments ending with a sequence delimiter). Given a Blob, only the header (read in growing
+ * prefixes until the pixel data element is reached) and a few bytes around the pixel data
+ * fragments are read into JavaScript; the pixel data itself stays in the Blob. Given bytes already
+ * in memory (a download that is sealed at rest anyway), nothing is copied.
  */
 
 export interface VerifyExpectation {
@@ -28,17 +30,51 @@ export type VerifyResult =
   | ({ ok: true } & VerifiedHeader)
   | { ok: false; code: 'corrupt' | 'wrong-instance' | 'incomplete'; reason: string };
 
-export type InstanceVerifier = (blob: Blob, expected: VerifyExpectation) => Promise<VerifyResult>;
+/** A Part-10 file as a Blob (bytes kept out of JavaScript) or as bytes already in memory. */
+export type InstanceBody = Blob | Uint8Array<ArrayBuffer>;
+
+export type InstanceVerifier = (
+  body: InstanceBody,
+  expected: VerifyExpectation,
+) => Promise<VerifyResult>;
 
 const PIXEL_DATA = 'x7fe00010';
 const DEFLATED = '1.2.840.10008.1.2.1.99';
-/** Enough for the header of nearly every image; larger headers are read whole. */
-const HEAD_BYTES = 256 * 1024;
+/**
+ * The first prefix read of a Blob: the header of a CT or MR image is a few KB. A prefix that ends
+ * before the pixel data element is read again four times as long, up to the whole file.
+ */
+export const HEAD_BYTES = 32 * 1024;
+const HEAD_GROWTH = 4;
 /** Encapsulated pixel data with more fragments than this is checked by reading it whole. */
 const MAX_FRAGMENT_READS = 4096;
 
-async function bytesOf(blob: Blob, start: number, end: number): Promise<Uint8Array> {
-  return new Uint8Array(await blob.slice(start, end).arrayBuffer());
+/** Random access to the file's bytes: slices of a Blob, views of bytes in memory. */
+interface Source {
+  size: number;
+  read(start: number, end: number): Promise<Uint8Array>;
+  blob(): Blob;
+}
+
+function sourceOf(body: InstanceBody): Source {
+  if (body instanceof Uint8Array) {
+    return {
+      size: body.byteLength,
+      read: (start, end) => Promise.resolve(body.subarray(start, end)),
+      blob: () => new Blob([body]),
+    };
+  }
+  return {
+    size: body.size,
+    read: async (start, end) => new Uint8Array(await body.slice(start, end).arrayBuffer()),
+    blob: () => body,
+  };
+}
+
+/** The next, longer prefix to read: the whole file when the growth would leave little out. */
+function nextPrefix(current: number, size: number): number {
+  const next = current * HEAD_GROWTH;
+  return next * 2 > size ? size : next;
 }
 
 function clean(value: string | undefined): string | undefined {
@@ -56,17 +92,17 @@ function describe(err: unknown): string {
   return 'unreadable header';
 }
 
-export const verifyPart10: InstanceVerifier = async (blob, expected) => {
+export const verifyPart10: InstanceVerifier = async (body, expected) => {
   try {
-    return await verifyUnguarded(blob, expected);
+    return await verifyUnguarded(sourceOf(body), expected);
   } catch (err) {
     // dicom-parser also throws (strings) when reading an element whose length runs past the end.
     return failure('corrupt', `damaged header: ${describe(err)}`);
   }
 };
 
-const verifyUnguarded: InstanceVerifier = async (blob, expected) => {
-  const size = blob.size;
+async function verifyUnguarded(src: Source, expected: VerifyExpectation): Promise<VerifyResult> {
+  const size = src.size;
   if (expected.size !== undefined && size !== expected.size) {
     return failure(
       'incomplete',
@@ -74,24 +110,24 @@ const verifyUnguarded: InstanceVerifier = async (blob, expected) => {
     );
   }
   if (size < 132) return failure('corrupt', 'the file is too short to be DICOM');
-  let head = await bytesOf(blob, 0, Math.min(size, HEAD_BYTES));
+  let head = await src.read(0, Math.min(size, HEAD_BYTES));
   if (String.fromCharCode(head[128]!, head[129]!, head[130]!, head[131]!) !== 'DICM') {
     return failure('corrupt', 'the file is not DICOM Part-10 (no DICM prefix)');
   }
 
-  let meta: DataSet;
-  try {
-    meta = dicomParser.readPart10Header(head);
-  } catch (err) {
-    if (head.length === size)
-      return failure('corrupt', `damaged file meta header: ${describe(err)}`);
-    head = await bytesOf(blob, 0, size);
+  const readMeta = (bytes: Uint8Array): DataSet | Error => {
     try {
-      meta = dicomParser.readPart10Header(head);
-    } catch (err2) {
-      return failure('corrupt', `damaged file meta header: ${describe(err2)}`);
+      return dicomParser.readPart10Header(bytes);
+    } catch (err) {
+      return new Error(describe(err));
     }
+  };
+  let meta = readMeta(head);
+  while (meta instanceof Error && head.length < size) {
+    head = await src.read(0, nextPrefix(head.length, size));
+    meta = readMeta(head);
   }
+  if (meta instanceof Error) return failure('corrupt', `damaged file meta header: ${meta.message}`);
   const transferSyntaxUid = clean(meta.string('x00020010'));
   if (!transferSyntaxUid)
     return failure('corrupt', 'the file meta header names no transfer syntax');
@@ -100,7 +136,7 @@ const verifyUnguarded: InstanceVerifier = async (blob, expected) => {
     return failure('wrong-instance', 'the server sent a different image than the one asked for');
   }
   if (transferSyntaxUid === DEFLATED)
-    return verifyDeflated(blob, meta, expected, transferSyntaxUid);
+    return verifyDeflated(src.blob(), meta, expected, transferSyntaxUid);
 
   const parse = (bytes: Uint8Array): DataSet | Error => {
     try {
@@ -110,9 +146,10 @@ const verifyUnguarded: InstanceVerifier = async (blob, expected) => {
     }
   };
   let dataSet = parse(head);
-  // A prefix may end inside the header, or on an element boundary before the pixel data: read all.
-  if (head.length < size && (dataSet instanceof Error || !dataSet.elements[PIXEL_DATA])) {
-    head = await bytesOf(blob, 0, size);
+  // A prefix may end inside the header, or on an element boundary before the pixel data: only a
+  // parse that reached the pixel data element, or one of the whole file, is taken.
+  while (head.length < size && (dataSet instanceof Error || !dataSet.elements[PIXEL_DATA])) {
+    head = await src.read(0, nextPrefix(head.length, size));
     dataSet = parse(head);
   }
   if (dataSet instanceof Error) return failure('corrupt', `damaged header: ${dataSet.message}`);
@@ -126,7 +163,7 @@ const verifyUnguarded: InstanceVerifier = async (blob, expected) => {
   const pixelData = dataSet.elements[PIXEL_DATA];
   if (pixelData) {
     const problem = pixelData.hadUndefinedLength
-      ? await checkFragments(blob, pixelData.dataOffset)
+      ? await checkFragments(src, pixelData.dataOffset)
       : pixelData.dataOffset + pixelData.length > size
         ? `the pixel data is cut short (${size - pixelData.dataOffset} of ${pixelData.length} bytes)`
         : undefined;
@@ -150,7 +187,7 @@ const verifyUnguarded: InstanceVerifier = async (blob, expected) => {
     rows: dataSet.uint16('x00280010'),
     columns: dataSet.uint16('x00280011'),
   };
-};
+}
 
 /**
  * Storage SOP classes of images, which always carry pixel data: CR, DX, MG, IO (1.x), CT (2.x),
@@ -164,12 +201,12 @@ function isImageClass(sopClassUid: string | undefined): boolean {
 }
 
 /** Walks the items of encapsulated pixel data up to the sequence delimiter; returns a problem or undefined. */
-async function checkFragments(blob: Blob, start: number): Promise<string | undefined> {
-  const size = blob.size;
+async function checkFragments(src: Source, start: number): Promise<string | undefined> {
+  const size = src.size;
   let pos = start;
   for (let reads = 0; reads < MAX_FRAGMENT_READS; reads++) {
     if (pos + 8 > size) return 'the compressed pixel data is cut short';
-    const b = await bytesOf(blob, pos, pos + 8);
+    const b = await src.read(pos, pos + 8);
     const view = new DataView(b.buffer, b.byteOffset, 8);
     const group = view.getUint16(0, true);
     const element = view.getUint16(2, true);
@@ -180,7 +217,7 @@ async function checkFragments(blob: Blob, start: number): Promise<string | undef
     pos += 8 + length;
   }
   // Very many fragments: one read of the rest is cheaper than thousands of small ones.
-  const rest = await bytesOf(blob, pos, size);
+  const rest = await src.read(pos, size);
   const view = new DataView(rest.buffer, rest.byteOffset, rest.byteLength);
   let p = 0;
   while (p + 8 <= rest.length) {

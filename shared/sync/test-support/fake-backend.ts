@@ -1,6 +1,6 @@
 import type { CaseDetail, WorklistItem } from '../../api/contract.ts';
 import { TandemError } from '../../api/errors.ts';
-import type { FetchedInstance, RemoteInstance, SyncBackend } from '../ports.ts';
+import type { FetchedInstance, InstanceBodyKind, RemoteInstance, SyncBackend } from '../ports.ts';
 import {
   caseDetail,
   instancesOf,
@@ -98,30 +98,48 @@ export class FakeBackend implements SyncBackend {
     });
   }
 
-  fetchInstance(instance: RemoteInstance, signal: AbortSignal): Promise<FetchedInstance> {
-    return this.call(`fetch:${instance.sopInstanceUid}`, signal, (fault) => {
-      const bytes = buildPart10({
-        sopInstanceUid:
-          fault === 'wrong-instance' ? `${instance.sopInstanceUid}9` : instance.sopInstanceUid,
-        studyInstanceUid: instance.studyInstanceUid,
-        seriesInstanceUid: instance.seriesInstanceUid,
-        instanceNumber: instance.instanceNumber ?? 1,
-        rows: 16,
-        columns: 16,
-      });
-      const blob = (b: Uint8Array) =>
-        new Blob([b as Uint8Array<ArrayBuffer>], { type: 'application/dicom' });
-      switch (fault) {
-        case 'truncated':
-          return { blob: blob(bytes.slice(0, Math.floor(bytes.length * 0.6))) };
-        case 'short-of-content-length':
-          return { blob: blob(bytes.slice(0, bytes.length - 7)), contentLength: bytes.length };
-        case 'not-dicom':
-          return { blob: new Blob(['<html>gateway error</html>'.padEnd(300, ' ')]) };
-        default:
-          return { blob: blob(bytes), contentLength: bytes.length };
+  /** bodies asked for as bytes (the rest as Blobs) */
+  bytesFetched = 0;
+
+  fetchInstance(
+    instance: RemoteInstance,
+    signal: AbortSignal,
+    body: InstanceBodyKind = 'blob',
+  ): Promise<FetchedInstance> {
+    return this.call(`fetch:${instance.sopInstanceUid}`, signal, (fault): FetchedInstance => {
+      const { bytes, contentLength } = this.answer(instance, fault);
+      if (body !== 'bytes') {
+        const type = fault === 'not-dicom' ? '' : 'application/dicom';
+        return { blob: new Blob([bytes], { type }), contentLength };
       }
+      this.bytesFetched++;
+      return { bytes, contentLength };
     });
+  }
+
+  private answer(
+    instance: RemoteInstance,
+    fault: Fault | undefined,
+  ): { bytes: Uint8Array<ArrayBuffer>; contentLength?: number } {
+    const bytes = buildPart10({
+      sopInstanceUid:
+        fault === 'wrong-instance' ? `${instance.sopInstanceUid}9` : instance.sopInstanceUid,
+      studyInstanceUid: instance.studyInstanceUid,
+      seriesInstanceUid: instance.seriesInstanceUid,
+      instanceNumber: instance.instanceNumber ?? 1,
+      rows: 16,
+      columns: 16,
+    }) as Uint8Array<ArrayBuffer>;
+    switch (fault) {
+      case 'truncated':
+        return { bytes: bytes.slice(0, Math.floor(bytes.length * 0.6)) };
+      case 'short-of-content-length':
+        return { bytes: bytes.slice(0, bytes.length - 7), contentLength: bytes.length };
+      case 'not-dicom':
+        return { bytes: new TextEncoder().encode('<html>gateway error</html>'.padEnd(300, ' ')) };
+      default:
+        return { bytes, contentLength: bytes.length };
+    }
   }
 
   private study(uid: string): StudySpec | undefined {
