@@ -244,7 +244,7 @@ describe('WADO-RS and WADO-URI', () => {
       );
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/dicom');
-      expect(res.headers.get('cache-control')).toBe('private');
+      expect(res.headers.get('cache-control')).toBe('private, no-store');
       expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(inst.file))).toBe(true);
     }
     const bad = await fetch(

@@ -113,7 +113,7 @@ describe('backend in front of a real Orthanc (--dicomweb)', () => {
         { headers: bearer(r1) },
       );
       expect(res.status).toBe(200);
-      expect(res.headers.get('cache-control')).toBe('private');
+      expect(res.headers.get('cache-control')).toBe('private, no-store');
       expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(inst.file))).toBe(true);
     }
     const other = fixture.studies.mrBrain.instances[0]!;

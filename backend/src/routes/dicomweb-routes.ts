@@ -124,7 +124,7 @@ export function dicomwebRoutes(services: AppServices) {
   }
 
   function sendBinary(reply: FastifyReply, res: BinaryResponse): FastifyReply {
-    reply.code(res.status).header('cache-control', 'private');
+    reply.code(res.status).header('cache-control', 'private, no-store');
     for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
     return reply.send(res.body);
   }
