@@ -1,5 +1,7 @@
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFixtureDemoCache } from '../test-support/dicom-fixtures.ts';
+import { PATIENTS, writeFixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { bearer, signIn } from '../test-support/http-client.ts';
 import {
   makeTempDir,
@@ -27,6 +29,17 @@ afterAll(async () => {
   removeDir(cacheDir);
 });
 
+function auditRows(): Array<Record<string, unknown>> {
+  const db = new DatabaseSync(path.join(backend.dataDir, 'tandem.sqlite'), { readOnly: true });
+  try {
+    return db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Array<
+      Record<string, unknown>
+    >;
+  } finally {
+    db.close();
+  }
+}
+
 describe('session expiry', () => {
   it('tells the user to sign in again once the session has expired, for the API and DICOMweb alike', async () => {
     const token = await signIn(backend.url, 'radiologist1');
@@ -40,6 +53,47 @@ describe('session expiry', () => {
       const { error } = (await res.json()) as { error: { code: string; message: string } };
       expect(error.code).toBe('session-expired');
       expect(error.message).toMatch(/sign in again/i);
+    }
+  });
+
+  it('audits every request refused for a missing, malformed, unknown or expired session, without patient data', async () => {
+    const expired = await signIn(backend.url, 'radiologist2');
+    await new Promise((r) => setTimeout(r, 1500));
+    const patient = PATIENTS[0];
+    const query = `?PatientID=${patient.patientId}&PatientName=${encodeURIComponent(patient.patientName)}`;
+    const tries: Array<{ path: string; headers: Record<string, string>; code: string }> = [
+      { path: '/api/worklist', headers: {}, code: 'unauthenticated' },
+      { path: `/dicom-web/studies${query}`, headers: {}, code: 'unauthenticated' },
+      { path: '/api/worklist', headers: { authorization: 'Basic abc' }, code: 'unauthenticated' },
+      {
+        path: `/dicom-web/studies${query}`,
+        headers: bearer('not-a-session'),
+        code: 'unauthenticated',
+      },
+      { path: `/dicom-web/studies${query}`, headers: bearer(expired), code: 'session-expired' },
+      { path: '/api/session', headers: bearer(expired), code: 'session-expired' },
+    ];
+    for (const t of tries) {
+      const before = auditRows().length;
+      const res = await fetch(`${backend.url}${t.path}`, { headers: t.headers });
+      expect(res.status, t.path).toBe(401);
+      const { error } = (await res.json()) as { error: { code: string } };
+      expect(error.code).toBe(t.code);
+      const added = auditRows().slice(before);
+      expect(added, `${t.path} with ${JSON.stringify(t.headers)}`).toHaveLength(1);
+      const row = added[0]!;
+      expect(row).toMatchObject({
+        action: 'session.refused',
+        outcome: 'denied',
+        case_id: null,
+        study_uid: null,
+        // an expired session names whose it was
+        username: t.code === 'session-expired' ? 'radiologist2' : null,
+      });
+      expect(String(row['detail'])).toBe(`${t.code} GET ${t.path.split('?')[0]!}`);
+      const text = JSON.stringify(row);
+      for (const phi of [patient.patientId, 'Testpatient', 'Alice', expired, 'not-a-session'])
+        expect(text).not.toContain(phi);
     }
   });
 
