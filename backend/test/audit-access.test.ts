@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../src/audit/audit-log.ts';
+import { auditRowsOf } from '../test-support/audit-rows.ts';
 import { writeFixtureDemoCache, type FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import {
   makeTempDir,
@@ -42,16 +43,7 @@ function dbPath(): string {
   return path.join(backend.dataDir, 'tandem.sqlite');
 }
 
-function auditRows(): Array<Record<string, unknown>> {
-  const db = new DatabaseSync(dbPath(), { readOnly: true });
-  try {
-    return db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Array<
-      Record<string, unknown>
-    >;
-  } finally {
-    db.close();
-  }
-}
+const auditRows = () => auditRowsOf(backend.dataDir);
 
 /** A consistent copy of the live database (VACUUM INTO works beside the backend's WAL writer). */
 function copyOfDatabase(): string {

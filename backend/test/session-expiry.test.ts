@@ -1,6 +1,5 @@
-import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRowsOf } from '../test-support/audit-rows.ts';
 import { PATIENTS, writeFixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { bearer, signIn } from '../test-support/http-client.ts';
 import {
@@ -29,16 +28,7 @@ afterAll(async () => {
   removeDir(cacheDir);
 });
 
-function auditRows(): Array<Record<string, unknown>> {
-  const db = new DatabaseSync(path.join(backend.dataDir, 'tandem.sqlite'), { readOnly: true });
-  try {
-    return db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Array<
-      Record<string, unknown>
-    >;
-  } finally {
-    db.close();
-  }
-}
+const auditRows = () => auditRowsOf(backend.dataDir);
 
 describe('session expiry', () => {
   it('tells the user to sign in again once the session has expired, for the API and DICOMweb alike', async () => {
