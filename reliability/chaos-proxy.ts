@@ -13,7 +13,18 @@ export const FAULT_KINDS = [
   'server-error',
   'truncate-framed',
 ] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number] | 'backend-restart';
+/** Faults the soak injects itself, beside the proxy's: a backend restart, a page killed. */
+export const OTHER_FAULT_KINDS = ['backend-restart', 'page-kill'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number] | (typeof OTHER_FAULT_KINDS)[number];
+
+export interface ChaosProxyOptions {
+  /** which requests may get a fault (default: all but sign-in, `/api/session`) */
+  eligible?: (req: IncomingMessage) => boolean;
+  /** a tally shared with other proxies (default: a new one) */
+  faults?: Map<FaultKind, number>;
+}
+
+const notSignIn = (req: IncomingMessage) => !req.url?.startsWith('/api/session');
 
 export interface ChaosProxy {
   url: string;
@@ -27,9 +38,11 @@ export interface ChaosProxy {
 export async function startChaosProxy(
   upstreamUrl: string,
   random: () => number,
+  options: ChaosProxyOptions = {},
 ): Promise<ChaosProxy> {
   const upstream = new URL(upstreamUrl);
-  const faults = new Map<FaultKind, number>();
+  const faults = options.faults ?? new Map<FaultKind, number>();
+  const eligibleFor = options.eligible ?? notSignIn;
   const count = (k: FaultKind) => faults.set(k, (faults.get(k) ?? 0) + 1);
   let rate = 0;
   const sockets = new Set<Socket>();
@@ -88,7 +101,7 @@ export async function startChaosProxy(
 
   const server = http.createServer((req, res) => {
     // Faults only on data requests; sign-in stays reliable so the scenario can start.
-    const eligible = !req.url?.startsWith('/api/session');
+    const eligible = eligibleFor(req);
     const roll = random();
     if (!eligible || roll >= rate) return forward(req, res, null);
     const isInstance = req.url?.startsWith('/dicom-web/wado') ?? false;

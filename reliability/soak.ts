@@ -1,9 +1,11 @@
 // `npm run test:soak [-- --minutes N] [--seed S]`: the long pass of the reliability suite. Until the
 // time is up it loops: the sync engine against the real backend behind a seeded chaos proxy (with
-// backend restarts mid-sync), hostile DICOM mutations through the verifier, API fuzzing, and the
-// access-control table. At the end it prints a table and exits non-zero if anything was lost,
-// stored corrupt, crashed, hung or wrongly allowed.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// backend restarts mid-sync), reports signed in Chromium through the real outbox behind a chaos
+// proxy (with page kills and backend restarts between signed and delivered), hostile DICOM
+// mutations through the verifier, API fuzzing, and the access-control table. At the end it prints
+// a table and exits non-zero if anything was lost, duplicated, stored corrupt, crashed, hung or
+// wrongly allowed. Needs the build (`npm run build:backend && npm run build:renderer`).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fuzzSummary, newFuzzTally, runApiFuzz } from '../backend/test-support/api-fuzz.ts';
@@ -15,6 +17,7 @@ import { signIn } from '../backend/test-support/http-client.ts';
 import {
   makeTempDir,
   removeDir,
+  REPO_ROOT,
   startBackend,
   type BackendProcess,
 } from '../backend/test-support/processes.ts';
@@ -30,7 +33,8 @@ import {
 } from '../shared/sync/test-support/hostile-dicom.ts';
 import { MemoryStore } from '../shared/sync/test-support/memory-store.ts';
 import { verifyPart10, type InstanceVerifier } from '../shared/sync/verify-instance.ts';
-import { FAULT_KINDS, startChaosProxy, type FaultKind } from './chaos-proxy.ts';
+import { FAULT_KINDS, OTHER_FAULT_KINDS, startChaosProxy } from './chaos-proxy.ts';
+import { newOutboxTally, startOutboxRig, type OutboxRig } from './outbox-round.ts';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +49,10 @@ if (!(minutes > 0) || !Number.isInteger(seed)) {
   process.exit(2);
 }
 const PYDICOM = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
+const RENDERER_DIR = path.join(REPO_ROOT, 'dist', 'renderer');
+/** The case the outbox trials report again and again (a first read of radiologist1's). */
+const OUTBOX_CASE = 'case-cr-chest-followup';
+const OUTBOX_TRIALS_PER_CYCLE = 4;
 const random = seededRandom(seed);
 
 function walk(dir: string): string[] {
@@ -82,6 +90,7 @@ const totals = {
 const hostile = new HostileTally();
 const fuzz = newFuzzTally();
 const access = { allowed: 0, denied: 0, wrong: 0, wrongRows: [] as string[] };
+const reports = newOutboxTally();
 
 const cacheDir = makeTempDir('soak-fixture');
 const fixture = writeFixtureDemoCache(cacheDir);
@@ -92,6 +101,33 @@ let backend: BackendProcess = await startBackend({ seed: 'demo', env: backendEnv
 const fuzzBackend: BackendProcess = await startBackend({ seed: 'demo', env: backendEnv });
 const proxy = await startChaosProxy(backend.url, random);
 const expected = expectedInstances(fixture);
+// The outbox trials get a backend of their own that also serves the built renderer (browser mode).
+if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) {
+  console.error(`${RENDERER_DIR} is missing: run \`npm run build:renderer\` first`);
+  process.exit(2);
+}
+let uiBackend: BackendProcess = await startBackend({
+  seed: 'demo',
+  env: backendEnv,
+  ui: RENDERER_DIR,
+});
+const outbox: OutboxRig = await startOutboxRig({
+  backend: () => uiBackend,
+  async restartBackend() {
+    await uiBackend.stop();
+    uiBackend = await startBackend({
+      seed: 'demo',
+      env: backendEnv,
+      ui: RENDERER_DIR,
+      dataDir: uiBackend.dataDir,
+      extraArgs: ['--port', String(uiBackend.port)],
+    });
+  },
+  random,
+  faults: proxy.faults,
+  caseId: OUTBOX_CASE,
+  seed,
+});
 
 async function restartBackend(): Promise<void> {
   await backend.stop();
@@ -224,6 +260,10 @@ async function fuzzRound(): Promise<void> {
   });
 }
 
+async function outboxRound(): Promise<void> {
+  await outbox.round(OUTBOX_TRIALS_PER_CYCLE, reports);
+}
+
 async function accessRound(): Promise<void> {
   for (const r of await runAccessCases(backend.url, accessCases(fixture))) {
     access[r.verdict]++;
@@ -242,11 +282,12 @@ try {
     totals.cycles++;
     for (const [name, round] of [
       ['sync', syncRound],
+      ['report outbox', outboxRound],
       ['hostile DICOM', hostileRound],
       ['API fuzz', fuzzRound],
       ['access control', accessRound],
     ] as const) {
-      if (Date.now() >= deadline && name !== 'sync') break;
+      if (Date.now() >= deadline && name !== 'sync' && name !== 'report outbox') break;
       try {
         await round();
       } catch (err) {
@@ -261,10 +302,13 @@ try {
       await ensureBackendUp();
     }
     process.stdout.write(
-      `cycle ${totals.cycles}: synced ${totals.sync.synced}, missing ${totals.sync.missing}, hostile ${hostile.tried}, fuzz ${fuzz.tried}, access ${access.allowed + access.denied + access.wrong}\n`,
+      `cycle ${totals.cycles}: synced ${totals.sync.synced}, missing ${totals.sync.missing}, reports signed ${reports.signed} delivered ${reports.delivered}, hostile ${hostile.tried}, fuzz ${fuzz.tried}, access ${access.allowed + access.denied + access.wrong}\n`,
     );
   }
 } finally {
+  await outbox.stop();
+  await uiBackend.stop();
+  removeDir(uiBackend.dataDir);
   await proxy.stop();
   await backend.stop();
   removeDir(backend.dataDir);
@@ -274,32 +318,52 @@ try {
   removeDir(cacheDir);
 }
 
-const row = (k: string, v: string | number) => `  ${k.padEnd(50)} ${String(v)}`;
-const faultRows = [...FAULT_KINDS, 'backend-restart' as FaultKind].map((k) =>
+const row = (k: string, v: string | number) => `  ${k.padEnd(52)} ${String(v)}`;
+const faultRows = [...FAULT_KINDS, ...OTHER_FAULT_KINDS].map((k) =>
   row(`faults injected: ${k}`, proxy.faults.get(k) ?? 0),
 );
 const hostileCrashed = hostile.count('crashed') + hostile.count('hung');
+const hostileTried = hostile.tried + fuzz.tried;
+const hostileAllCrashed = hostileCrashed + fuzz.crashed.length;
 console.log(
   [
     '',
     `soak summary: ${((Date.now() - started) / 60_000).toFixed(1)} min, seed ${seed}, ${totals.cycles} cycles`,
     ...faultRows,
-    row('reports signed / delivered / duplicated / lost', 'n/a: outbox not on this branch'),
-    row('sync rounds (resumed after faults off)', `${totals.sync.rounds} (${totals.sync.resumed})`),
-    row('instances synced (byte-identical)', totals.sync.synced),
-    row('instances corrupted-and-rejected (verifier)', totals.sync.rejected),
-    row('instances stored corrupt', totals.sync.corruptStored),
-    row('instances missing', totals.sync.missing),
     row(
-      'hostile DICOM tried / handled / crashed',
+      'faults injected: total',
+      [...proxy.faults.values()].reduce((a, b) => a + b, 0),
+    ),
+    row(
+      'reports signed / delivered / duplicated / lost',
+      `${reports.signed} / ${reports.delivered} / ${reports.duplicated} / ${reports.lost}`,
+    ),
+    row('  refused for good (outbox error)', reports.refused),
+    row('  delivered only after faults off', reports.deliveredAfterFaultsOff),
+    row('  sent again after a lost answer (backend: repeat)', reports.resentAfterLostAnswer),
+    row(
+      'instances synced / corrupted-and-rejected / missing',
+      `${totals.sync.synced} / ${totals.sync.rejected} / ${totals.sync.missing}`,
+    ),
+    row(
+      '  sync rounds (resumed after faults off)',
+      `${totals.sync.rounds} (${totals.sync.resumed})`,
+    ),
+    row('  instances stored corrupt', totals.sync.corruptStored),
+    row(
+      'hostile inputs tried / handled / crashed',
+      `${hostileTried} / ${hostileTried - hostileAllCrashed} / ${hostileAllCrashed}`,
+    ),
+    row(
+      '  DICOM (verifier) tried / handled / crashed',
       `${hostile.tried} / ${hostile.tried - hostileCrashed} / ${hostileCrashed}`,
     ),
     row(
-      '  of which accepted / rejected',
+      '    of which accepted / rejected',
       `${hostile.count('accepted')} / ${hostile.count('rejected')}`,
     ),
     row(
-      'hostile API requests tried / handled / crashed',
+      '  API requests tried / handled / crashed',
       `${fuzz.tried} / ${fuzz.handled} / ${fuzz.crashed.length}`,
     ),
     row('backend found down', totals.backendCrashes),
@@ -315,6 +379,7 @@ for (const f of hostile.failures.slice(0, 10))
 for (const c of fuzz.crashed.slice(0, 10))
   console.log(`  API failure: ${c.request.method} ${c.request.path.slice(0, 160)}: ${c.problem}`);
 for (const w of access.wrongRows.slice(0, 10)) console.log(`  wrongly answered: ${w}`);
+for (const p of reports.problems.slice(0, 10)) console.log(`  report problem: ${p}`);
 
 const failed =
   totals.sync.missing +
@@ -322,6 +387,8 @@ const failed =
   hostileCrashed +
   fuzz.crashed.length +
   totals.backendCrashes +
-  access.wrong;
+  access.wrong +
+  // every report lost, duplicated, refused or left unconfirmed is one of these
+  reports.problems.length;
 console.log(failed === 0 ? 'soak: PASS' : `soak: FAIL (${failed} problems)`);
 process.exit(failed === 0 ? 0 : 1);

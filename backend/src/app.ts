@@ -156,7 +156,7 @@ async function registerRoutes(app: FastifyInstance, services: AppServices): Prom
   const secured =
     (register: (scope: FastifyInstance) => Promise<void>) => async (scope: FastifyInstance) => {
       scope.addHook('onRequest', async (request) => {
-        authenticate(request, services.sessions);
+        authenticate(request, services);
       });
       await register(scope);
     };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../src/audit/audit-log.ts';
+import { auditRowsOf } from '../test-support/audit-rows.ts';
 import type { FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { startFixtureBackend, type FixtureBackend } from '../test-support/fixture-backend.ts';
 import { removeDir, type BackendProcess } from '../test-support/processes.ts';
@@ -32,16 +33,7 @@ function dbPath(): string {
   return path.join(backend.dataDir, 'tandem.sqlite');
 }
 
-function auditRows(): Array<Record<string, unknown>> {
-  const db = new DatabaseSync(dbPath(), { readOnly: true });
-  try {
-    return db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Array<
-      Record<string, unknown>
-    >;
-  } finally {
-    db.close();
-  }
-}
+const auditRows = () => auditRowsOf(backend.dataDir);
 
 /** A consistent copy of the live database (VACUUM INTO works beside the backend's WAL writer). */
 function copyOfDatabase(): string {
@@ -112,23 +104,27 @@ describe('the audit log', () => {
     for (const c of patientData) {
       for (const who of ROLES) {
         const token = tokens[who];
-        // Without a session no patient data is reached (401 before any lookup): nothing to audit.
-        if (!token) continue;
         const before = auditRows().length;
         const payload = c.body?.();
         const res = await fetch(`${backend.url}${c.path}`, {
           method: c.method,
-          headers: { authorization: `Bearer ${token}`, ...payload?.headers },
+          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...payload?.headers },
           ...(payload ? { body: payload.body } : {}),
         });
         await res.arrayBuffer();
         const added = auditRows().slice(before);
         const outcome = res.ok ? 'allowed' : 'denied';
-        const row = added.find(
-          (r) =>
-            r['username'] === who &&
-            actionOf(c.route).test(String(r['action'])) &&
-            r['outcome'] === outcome,
+        // Without a session the request is refused (401) before any lookup, and audited as such.
+        const row = added.find((r) =>
+          token
+            ? r['username'] === who &&
+              actionOf(c.route).test(String(r['action'])) &&
+              r['outcome'] === outcome
+            : res.status === 401 &&
+              r['username'] === null &&
+              r['action'] === 'session.refused' &&
+              r['outcome'] === 'denied' &&
+              String(r['detail']).startsWith(`unauthenticated ${c.method} `),
         );
         checked++;
         if (!row) missing.push(`${c.route} [${c.target}] as ${who} (${res.status})`);

@@ -1,8 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { SESSION_COOKIE, WORKSTATION_HEADER, type User } from '../../../shared/api/contract.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Db } from '../db/database.ts';
 import { httpError } from '../http/api-errors.ts';
 import type { SessionStore } from './session-store.ts';
-import { publicUser } from './users.ts';
+import { findUserById, publicUser } from './users.ts';
 
 export interface AuthContext {
   user: User;
@@ -33,20 +35,48 @@ export function tokenOf(request: FastifyRequest): string | null {
   return cookie ? cookie : null;
 }
 
-/** onRequest hook body: authenticates or throws a 401 the user can act on. */
-export function authenticate(request: FastifyRequest, sessions: SessionStore): AuthContext {
-  const token = tokenOf(request);
-  if (!token) throw httpError(401, 'unauthenticated', 'Sign in to continue.');
-  const found = sessions.lookup(token);
+/** What `authenticate` needs: the sessions, and the audit log that records every refusal. */
+export interface AuthServices {
+  db: Db;
+  sessions: SessionStore;
+  audit: AuditLog;
+}
+
+/**
+ * onRequest hook body: authenticates or throws a 401 the user can act on. Every refusal is
+ * audited like a 403: the method and route pattern (never the URL, whose query can carry patient
+ * IDs), the refusal code and, for an expired session, whose it was.
+ */
+export function authenticate(request: FastifyRequest, services: AuthServices): AuthContext {
+  const refuse = (code: string, message: string, userId: string | null = null): never => {
+    const user = userId === null ? undefined : findUserById(services.db, userId);
+    services.audit.append({
+      userId,
+      username: user?.username ?? null,
+      action: 'session.refused',
+      workstation: workstationOf(request),
+      outcome: 'denied',
+      detail: `${code} ${request.method} ${request.routeOptions.url ?? 'unmatched'}`.slice(0, 200),
+    });
+    throw httpError(401, code, message);
+  };
+  let token: string | null;
+  try {
+    token = tokenOf(request);
+  } catch (err) {
+    return refuse('unauthenticated', err instanceof Error ? err.message : 'Sign in to continue.');
+  }
+  if (!token) return refuse('unauthenticated', 'Sign in to continue.');
+  const found = services.sessions.lookup(token);
   if (found.status === 'expired') {
-    throw httpError(401, 'session-expired', 'Your session has expired. Sign in again to continue.');
+    return refuse(
+      'session-expired',
+      'Your session has expired. Sign in again to continue.',
+      found.userId,
+    );
   }
   if (found.status === 'unknown') {
-    throw httpError(
-      401,
-      'unauthenticated',
-      'Your session is no longer valid. Sign in again to continue.',
-    );
+    return refuse('unauthenticated', 'Your session is no longer valid. Sign in again to continue.');
   }
   const auth = {
     user: publicUser(found.session.user),

@@ -13,7 +13,8 @@ export interface Session {
 
 export type SessionLookup =
   | { status: 'valid'; session: Session; tokenHash: string }
-  | { status: 'expired' }
+  /** `userId`: whose session it was (for the audit row of the refusal) */
+  | { status: 'expired'; userId: string }
   | { status: 'unknown' };
 
 export class SessionStore {
@@ -50,7 +51,7 @@ export class SessionStore {
     );
     if (!row) return { status: 'unknown' };
     const expiresAt = Number(row['expires_at']);
-    if (expiresAt <= now) return { status: 'expired' };
+    if (expiresAt <= now) return { status: 'expired', userId: String(row['user_id']) };
     const user = findUserById(this.db, String(row['user_id']));
     if (!user) return { status: 'unknown' };
     return { status: 'valid', session: { user, expiresAt: new Date(expiresAt) }, tokenHash };

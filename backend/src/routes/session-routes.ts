@@ -76,7 +76,7 @@ export function sessionRoutes(services: AppServices) {
 
     app.get('/session', async (request) => {
       parseRequest(NoQuery, request.query, 'query string');
-      const auth = authenticate(request, services.sessions);
+      const auth = authenticate(request, services);
       return checkResponse(SessionInfo, {
         user: auth.user,
         expiresAt: auth.expiresAt.toISOString(),

@@ -1,6 +1,7 @@
 import dicomParser from 'dicom-parser';
 import { TandemError } from '../../api/errors.ts';
 import { verifyPart10, type VerifyExpectation } from '../verify-instance.ts';
+import { findTag, isUpper, lengthField, writeUint } from './dicom-bytes.ts';
 
 /**
  * Seeded mutations of DICOM Part-10 files, for hostile-input tests of the verifier and the viewer's
@@ -69,53 +70,6 @@ export function sopInstanceUidOf(bytes: Uint8Array): string {
 }
 
 export const UNKNOWN_SOP = '1.2.3.4.5.unknown';
-
-/** Offsets where the tag (group, element) is written little endian. */
-function findTag(bytes: Uint8Array, group: number, element: number, from = 132): number[] {
-  const out: number[] = [];
-  const g0 = group & 0xff;
-  const g1 = group >> 8;
-  const e0 = element & 0xff;
-  const e1 = element >> 8;
-  for (let i = from; i + 8 <= bytes.length; i++) {
-    if (bytes[i] === g0 && bytes[i + 1] === g1 && bytes[i + 2] === e0 && bytes[i + 3] === e1)
-      out.push(i);
-  }
-  return out;
-}
-
-const isUpper = (b: number | undefined) => b !== undefined && b >= 0x41 && b <= 0x5a;
-const LONG_VRS = new Set([
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'SQ',
-  'SV',
-  'UC',
-  'UN',
-  'UR',
-  'UT',
-  'UV',
-]);
-
-/** Where the length field of the element at `pos` is, and how wide, guessing explicit or implicit VR. */
-function lengthField(bytes: Uint8Array, pos: number): { at: number; width: 2 | 4 } {
-  if (isUpper(bytes[pos + 4]) && isUpper(bytes[pos + 5])) {
-    const vr = String.fromCharCode(bytes[pos + 4]!, bytes[pos + 5]!);
-    return LONG_VRS.has(vr) ? { at: pos + 8, width: 4 } : { at: pos + 6, width: 2 };
-  }
-  return { at: pos + 4, width: 4 };
-}
-
-function writeUint(bytes: Uint8Array, at: number, width: 2 | 4, value: number): void {
-  if (at + width > bytes.length) return;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (width === 2) view.setUint16(at, value & 0xffff, true);
-  else view.setUint32(at, value >>> 0, true);
-}
 
 /** True when the data set (after the meta group) is implicit VR little endian, judged by its bytes. */
 function looksImplicit(bytes: Uint8Array): boolean {

@@ -1,3 +1,5 @@
+import { LONG_VRS } from './dicom-bytes.ts';
+
 /**
  * Builds small but valid DICOM Part-10 files by hand, for tests of the verifier and the engine:
  * preamble, "DICM", a file meta group (explicit VR little endian) and an image data set in the
@@ -28,22 +30,6 @@ export interface Part10Options {
   /** bytes of a private element placed in the header, to make the header large */
   headerPaddingBytes?: number;
 }
-
-const LONG_VRS = new Set([
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'SQ',
-  'SV',
-  'UC',
-  'UN',
-  'UR',
-  'UT',
-  'UV',
-]);
 
 type Element = {
   group: number;
