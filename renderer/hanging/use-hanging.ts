@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { CaseDetail } from '../../shared/api/contract.ts';
 import {
   hangMatchStage,
@@ -43,6 +43,20 @@ export function toViewerLayout(layout: HungLayout): ViewerLayout {
     }),
     syncGroups: layout.syncGroups.map((g) => ({ ...g, kinds: [...g.kinds] })),
   };
+}
+
+/** The protocol hung for each case, for features that follow it (the report's template). */
+const hungProtocols = new Map<string, string>();
+const hungListeners = new Set<() => void>();
+
+export function useHungProtocolId(caseId: string): string | undefined {
+  return useSyncExternalStore(
+    useCallback((listener: () => void) => {
+      hungListeners.add(listener);
+      return () => void hungListeners.delete(listener);
+    }, []),
+    () => hungProtocols.get(caseId),
+  );
 }
 
 /**
@@ -94,6 +108,8 @@ export function useHanging(caseId: string, detail: CaseDetail): Hanging | null {
     if (applied.current === key) return;
     applied.current = key;
     setLayout(toViewerLayout(stage.layout), caseId);
+    hungProtocols.set(caseId, stage.protocolId);
+    hungListeners.forEach((listener) => listener());
   }, [caseId, stage, effective]);
 
   const stepStage = useCallback(
