@@ -145,6 +145,11 @@ export const StoredReport = SignedReportSummary.extend({
   amends: Sha256Hex.nullable(),
   receivedAt: IsoDateTime,
   signed: SignedReport,
+  /**
+   * the Idempotency-Key it was received under: given to its author only (the outbox tells a
+   * repeat of its own submission from a conflict by it), absent for everyone else
+   */
+  idempotencyKey: z.string().optional(),
   /** the DICOM SR written for it, once stored in the PACS / local store */
   sr: z.object({
     status: z.enum(['pending', 'stored', 'failed']),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addendumProblems, addendumStart, reportHistory } from './addendum.ts';
-import type { StoredSignedReport } from './outbox.ts';
+import type { SignedReport } from './document.ts';
 import {
   exportPublicKeyJwk,
   generateWorkstationKey,
@@ -15,12 +15,11 @@ async function signedVersions() {
     signedAt: string,
     content = ctChestContent(),
     amends?: string,
-  ): Promise<StoredSignedReport> => ({
+  ): Promise<{ signed: SignedReport; text: string }> => ({
     signed: await signReport(
       reportDocument(content, { signedAt, ...(amends ? { amends } : {}) }),
       keys.privateKey,
     ),
-    idempotencyKey: crypto.randomUUID(),
     text: content.impression,
   });
   const original = await store('2026-12-01T10:00:00.000Z');

@@ -1,6 +1,10 @@
+import type { ReportContent, ReportProblem, SignedReport } from './document.ts';
 import { canonicalJson } from './signing.ts';
-import type { ReportContent, ReportProblem } from './document.ts';
-import type { StoredSignedReport } from './outbox.ts';
+
+/** A signed version as the cache keeps it (`StoredSignedReport`) or anything else that holds one. */
+interface SignedVersion {
+  signed: SignedReport;
+}
 
 /**
  * Addenda (issue 7): a signed report is never changed; a correction is a new signed report of the
@@ -9,21 +13,21 @@ import type { StoredSignedReport } from './outbox.ts';
  * Pure: no DOM, no I/O.
  */
 
-export interface ReportHistory {
+export interface ReportHistory<T extends SignedVersion> {
   /** the case's first signed report (the one that amends nothing); null if only addenda are cached */
-  original: StoredSignedReport | null;
+  original: T | null;
   /** the addenda, oldest first */
-  addenda: StoredSignedReport[];
+  addenda: T[];
   /** the newest signed version: what an addendum amends and starts from */
-  latest: StoredSignedReport | null;
+  latest: T | null;
 }
 
-function signedAtOf(s: StoredSignedReport): number {
+function signedAtOf(s: SignedVersion): number {
   return Date.parse(s.signed.document.signedAt);
 }
 
 /** Orders a case's signed reports into the original and its addenda. */
-export function reportHistory(reports: readonly StoredSignedReport[]): ReportHistory {
+export function reportHistory<T extends SignedVersion>(reports: readonly T[]): ReportHistory<T> {
   const sorted = [...reports].sort((a, b) => signedAtOf(a) - signedAtOf(b));
   const original = sorted.find((s) => s.signed.document.amends === undefined) ?? null;
   const addenda = sorted.filter((s) => s.signed.document.amends !== undefined);
@@ -31,15 +35,12 @@ export function reportHistory(reports: readonly StoredSignedReport[]): ReportHis
 }
 
 /** What an addendum starts from: a copy of the content of the version it amends. */
-export function addendumStart(amended: StoredSignedReport): ReportContent {
+export function addendumStart(amended: SignedVersion): ReportContent {
   return structuredClone(amended.signed.document.content);
 }
 
 /** Why an addendum cannot be signed beyond the template's own checks (empty = none). */
-export function addendumProblems(
-  content: ReportContent,
-  amended: StoredSignedReport,
-): ReportProblem[] {
+export function addendumProblems(content: ReportContent, amended: SignedVersion): ReportProblem[] {
   if (content.caseId !== amended.signed.document.caseId) {
     return [{ path: 'addendum', message: 'The addendum belongs to another case.' }];
   }
