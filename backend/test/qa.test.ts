@@ -1,9 +1,9 @@
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QaQueueResponse, QaStatsResponse } from '../../shared/api/contract.ts';
+import type { CaseDetail, QaQueueResponse, QaStatsResponse } from '../../shared/api/contract.ts';
 import type { ReportContent } from '../../shared/report/document.ts';
-import { writeFixtureDemoCache } from '../test-support/dicom-fixtures.ts';
+import { writeFixtureDemoCache, type FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { bearer } from '../test-support/http-client.ts';
 import {
   makeTempDir,
@@ -23,10 +23,11 @@ let r1: Reader;
 let r2: Reader;
 let qa: Reader;
 let admin: Reader;
+let fixture: FixtureDemoCache;
 
 beforeAll(async () => {
   cacheDir = makeTempDir('qa-fixture-cache');
-  writeFixtureDemoCache(cacheDir);
+  fixture = writeFixtureDemoCache(cacheDir);
   backend = await startBackend({
     seed: 'demo',
     env: { TANDEM_DEMO_CACHE: cacheDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
@@ -251,5 +252,35 @@ describe('QA', () => {
       'aggregated',
       'with readers',
     ]);
+  });
+});
+
+describe('QA reviewers and the images under review', () => {
+  it('opens only the cases under QA review, scoped to the studies under review, and audits it', async () => {
+    const mr = fixture.studies.mrBrain.studyUid;
+    const underReview = await call(qa, 'GET', '/cases/case-mr-brain-urgent');
+    expect(underReview.status).toBe(200);
+    const detail = underReview.json as unknown as CaseDetail;
+    expect(detail.study.studyInstanceUid).toBe(mr);
+    // the reader's CT prior is not under review: the QA reviewer does not get it
+    expect(detail.priors).toEqual([]);
+    const asReader = (await call(r2, 'GET', '/cases/case-mr-brain-urgent'))
+      .json as unknown as CaseDetail;
+    expect(asReader.priors.map((p) => p.studyInstanceUid)).toEqual([
+      fixture.studies.ctAbdomenPrior.studyUid,
+    ]);
+    // r1's hand radiograph has nothing under review
+    expect((await call(qa, 'GET', '/cases/case-cr-hand-urgent')).status).toBe(403);
+    // and the pair's QA item points at the case that shows it
+    const item = await call(qa, 'GET', '/qa/items/pair:pair-mr-1');
+    expect(item.json['caseId']).toBe('case-mr-brain-urgent');
+
+    const reads = audit('case.read').filter((a) => a.username === 'qa1');
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ outcome: 'allowed', detail: 'qa-review' }),
+        expect.objectContaining({ outcome: 'denied', detail: 'forbidden' }),
+      ]),
+    );
   });
 });

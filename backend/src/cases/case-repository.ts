@@ -98,7 +98,3 @@ export function priorReportFor(
 export function assigneeHasSignedReport(db: Db, c: CaseRecord): boolean {
   return one(db, 'SELECT 1 AS x FROM reports WHERE case_id = ? LIMIT 1', c.caseId) !== undefined;
 }
-
-export function discordantPairStudyUids(db: Db): string[] {
-  return all(db, 'SELECT DISTINCT study_uid FROM discordant_pairs').map((r) => str(r, 'study_uid'));
-}

@@ -101,3 +101,15 @@ export async function caseDetail(
       getReport(db, c.originalReportId) !== null,
   };
 }
+
+/**
+ * A case detail narrowed to some of its studies (what a QA reviewer may see): the case's own
+ * study when it is among them, else the newest of them in its place; priors only among them.
+ */
+export function scopedToStudies(detail: CaseDetail, scope: ReadonlySet<string>): CaseDetail {
+  const priors = detail.priors.filter((p) => scope.has(p.studyInstanceUid));
+  const [first, ...rest] = priors;
+  if (scope.has(detail.study.studyInstanceUid) || !first) return { ...detail, priors };
+  const { report: _report, ...study } = first;
+  return { ...detail, study, priors: rest };
+}

@@ -15,7 +15,7 @@ import {
   getReport,
   type CaseRecord,
 } from '../cases/case-repository.ts';
-import { caseDetail, compareWorklist, worklistItem } from '../cases/case-views.ts';
+import { caseDetail, compareWorklist, scopedToStudies, worklistItem } from '../cases/case-views.ts';
 import { checkResponse, httpError, parseRequest } from '../http/api-errors.ts';
 import { signedReportsOfCase } from '../reports/report-repository.ts';
 
@@ -23,7 +23,7 @@ const NoQuery = z.strictObject({});
 
 /** Worklist, case detail and the (blinded) original report. Every route here needs a session. */
 export function caseRoutes(services: AppServices) {
-  const { db, catalog, audit } = services;
+  const { db, catalog, audit, access } = services;
 
   function record(
     request: FastifyRequest,
@@ -44,20 +44,28 @@ export function caseRoutes(services: AppServices) {
     });
   }
 
-  /** Loads a case the caller may open: their own, or any for an administrator (noted in the audit). */
-  function openCase(
+  /**
+   * Loads a case the caller may open: their own; any for an administrator; for a QA reviewer one
+   * with a study under QA review, seen through `scope` (only those studies). Both are noted in the
+   * audit.
+   */
+  async function openCase(
     request: FastifyRequest,
     auth: AuthContext,
     action: string,
-  ): { c: CaseRecord; detail: string | undefined } {
+  ): Promise<{ c: CaseRecord; detail: string | undefined; scope: ReadonlySet<string> | null }> {
     const { id } = parseRequest(CaseIdParams, request.params, 'case address');
     const c = getCase(db, id);
     if (!c) {
       record(request, auth, action, 'denied', { caseId: id, detail: 'case-not-found' });
       throw httpError(404, 'case-not-found', 'This case does not exist or has been withdrawn.');
     }
-    if (c.assigneeId === auth.user.id) return { c, detail: undefined };
-    if (auth.user.role === 'admin') return { c, detail: 'admin-access' };
+    if (c.assigneeId === auth.user.id) return { c, detail: undefined, scope: null };
+    if (auth.user.role === 'admin') return { c, detail: 'admin-access', scope: null };
+    if (auth.user.role === 'qa-reviewer' && c.status !== 'cancelled') {
+      const scope = await access.qaScopeOfCase(c);
+      if (scope) return { c, detail: 'qa-review', scope };
+    }
     record(request, auth, action, 'denied', {
       caseId: c.caseId,
       studyUid: c.studyUid,
@@ -66,7 +74,9 @@ export function caseRoutes(services: AppServices) {
     throw httpError(
       403,
       'forbidden',
-      'This case is assigned to another reader; you cannot open it.',
+      auth.user.role === 'qa-reviewer'
+        ? 'This case is not under QA review; a QA reviewer can open only the cases of the QA queue.'
+        : 'This case is assigned to another reader; you cannot open it.',
     );
   }
 
@@ -84,9 +94,10 @@ export function caseRoutes(services: AppServices) {
     app.get('/cases/:id', async (request) => {
       const auth = requireAuth(request);
       parseRequest(NoQuery, request.query, 'query string');
-      const { c, detail } = openCase(request, auth, 'case.read');
+      const { c, detail, scope } = await openCase(request, auth, 'case.read');
+      const full = await caseDetail(db, catalog, c);
       const body = checkResponse(CaseDetail, {
-        ...(await caseDetail(db, catalog, c)),
+        ...(scope ? scopedToStudies(full, scope) : full),
         signedReports: signedReportsOfCase(db, c.caseId, c.assigneeId),
       });
       record(request, auth, 'case.read', 'allowed', {
@@ -101,7 +112,7 @@ export function caseRoutes(services: AppServices) {
       const auth = requireAuth(request);
       parseRequest(NoQuery, request.query, 'query string');
       const action = 'case.original-report';
-      const { c, detail } = openCase(request, auth, action);
+      const { c, detail } = await openCase(request, auth, action);
       const where = { caseId: c.caseId, studyUid: c.studyUid };
       if (c.kind === 'first-read') {
         record(request, auth, action, 'denied', { ...where, detail: 'no-original-report' });
