@@ -11,6 +11,7 @@ import {
   startBackend,
   type BackendProcess,
 } from '../test-support/processes.ts';
+import { measurement } from '../../shared/report/test-support/report-fixtures.ts';
 import { readerAt, signAs, type Reader } from './report-helpers.ts';
 
 /**
@@ -131,10 +132,10 @@ describe('QA', () => {
     ).toBe(403);
 
     await r1.client.submitReport(
-      await signAs(
-        r1,
-        crContent(caseId, 'Right lower lobe consolidation.', 'Right lower lobe pneumonia.'),
-      ),
+      await signAs(r1, {
+        ...crContent(caseId, 'Right lower lobe consolidation.', 'Right lower lobe pneumonia.'),
+        measurements: [measurement({ annotationId: 'm-second-read', caseId })],
+      }),
       'idem-qa-second-op-1',
     );
     const recorded = await r1.client.recordConcordance(caseId, {
@@ -274,6 +275,11 @@ describe('QA reviewers and the images under review', () => {
     // and the pair's QA item points at the case that shows it
     const item = await call(qa, 'GET', '/qa/items/pair:pair-mr-1');
     expect(item.json['caseId']).toBe('case-mr-brain-urgent');
+
+    // both reads come with their measurements: none for a seeded text report, the second reader's
+    const concordance = await qa.client.qaItem('concordance:case-cr-chest-second');
+    expect(concordance.first.measurements).toEqual([]);
+    expect(concordance.second?.measurements.map((m) => m.annotationId)).toEqual(['m-second-read']);
 
     const reads = audit('case.read').filter((a) => a.username === 'qa1');
     expect(reads).toEqual(

@@ -11,6 +11,7 @@ import {
   StudySummary,
   Uid,
 } from '../domain/case.ts';
+import { Measurement } from '../domain/measurement.ts';
 import { Concordance, DiscrepancyCategory, RadpeerScore } from '../domain/radpeer.ts';
 import { SignedReport, Sha256Hex } from '../report/document.ts';
 import { PublicKeyJwk } from '../report/signing.ts';
@@ -246,6 +247,8 @@ export const QaRead = z.object({
   authorDisplayName: z.string(),
   signedAt: IsoDateTime,
   text: z.string(),
+  /** the measurements of a read signed on Tandem (none for a text-only report) */
+  measurements: z.array(Measurement),
 });
 export type QaRead = z.infer<typeof QaRead>;
 

@@ -187,12 +187,13 @@ export function qaRoutes(services: AppServices) {
       const review = reviewOfItem(db, itemId);
       // the case that shows the study under review (a QA reviewer opens it scoped to such studies)
       const viewable = await reviewCaseOf(db, catalog, resolved.item.studyInstanceUid);
-      const strip = ({ reportId, authorDisplayName, signedAt, text }: typeof resolved.first) => ({
+      const strip = ({
         reportId,
         authorDisplayName,
         signedAt,
         text,
-      });
+        measurements,
+      }: typeof resolved.first) => ({ reportId, authorDisplayName, signedAt, text, measurements });
       const body = checkResponse(QaItemDetail, {
         item: resolved.item,
         first: strip(resolved.first),
