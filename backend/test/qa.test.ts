@@ -276,6 +276,12 @@ describe('QA reviewers and the images under review', () => {
     const item = await call(qa, 'GET', '/qa/items/pair:pair-mr-1');
     expect(item.json['caseId']).toBe('case-mr-brain-urgent');
 
+    // their worklist holds the cases under review, as they see them, to be fetched when opened
+    const worklist = (await qa.client.worklist()).items;
+    const listed = worklist.find((i) => i.caseId === 'case-mr-brain-urgent');
+    expect(listed).toMatchObject({ status: 'reported', studyInstanceUid: mr, numberOfPriors: 0 });
+    expect(worklist.map((i) => i.caseId)).not.toContain('case-cr-hand-urgent');
+
     // both reads come with their measurements: none for a seeded text report, the second reader's
     const concordance = await qa.client.qaItem('concordance:case-cr-chest-second');
     expect(concordance.first.measurements).toEqual([]);

@@ -48,6 +48,11 @@ export function casesOfAssignee(db: Db, userId: string): CaseRecord[] {
   );
 }
 
+/** Every case that is not cancelled (for the QA reviewer's worklist of cases under review). */
+export function openCases(db: Db): CaseRecord[] {
+  return all(db, "SELECT * FROM cases WHERE status <> 'cancelled' ORDER BY case_id").map(toCase);
+}
+
 function toReport(row: Row): SignedReportSummary {
   return {
     reportId: str(row, 'report_id'),

@@ -113,3 +113,24 @@ export function scopedToStudies(detail: CaseDetail, scope: ReadonlySet<string>):
   const { report: _report, ...study } = first;
   return { ...detail, study, priors: rest };
 }
+
+/**
+ * A QA reviewer's worklist row of a case under review: the case seen through its studies under
+ * review (as `scopedToStudies`), marked reported — the read is done — so the workstation brings
+ * its images only when the reviewer opens it.
+ */
+export function scopedWorklistItem(item: WorklistItem, detail: CaseDetail): WorklistItem {
+  const s = detail.study;
+  return {
+    ...item,
+    status: 'reported',
+    studyInstanceUid: s.studyInstanceUid,
+    accessionNumber: s.accessionNumber,
+    studyDate: s.studyDate,
+    description: s.description,
+    modalities: s.modalities,
+    bodyPart: s.bodyPart,
+    numberOfInstances: s.numberOfInstances,
+    numberOfPriors: detail.priors.length,
+  };
+}

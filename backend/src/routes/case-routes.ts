@@ -5,6 +5,7 @@ import {
   CaseIdParams,
   OriginalReportResponse,
   WorklistResponse,
+  type WorklistItem,
 } from '../../../shared/api/contract.ts';
 import type { AppServices } from '../app-services.ts';
 import { requireAuth, workstationOf, type AuthContext } from '../auth/authenticate.ts';
@@ -13,9 +14,16 @@ import {
   casesOfAssignee,
   getCase,
   getReport,
+  openCases,
   type CaseRecord,
 } from '../cases/case-repository.ts';
-import { caseDetail, compareWorklist, scopedToStudies, worklistItem } from '../cases/case-views.ts';
+import {
+  caseDetail,
+  compareWorklist,
+  scopedToStudies,
+  scopedWorklistItem,
+  worklistItem,
+} from '../cases/case-views.ts';
 import { checkResponse, httpError, parseRequest } from '../http/api-errors.ts';
 import { signedReportsOfCase } from '../reports/report-repository.ts';
 
@@ -80,12 +88,26 @@ export function caseRoutes(services: AppServices) {
     );
   }
 
+  /** The cases under QA review, as a QA reviewer sees them (only their studies under review). */
+  async function qaWorklist(): Promise<WorklistItem[]> {
+    const out: WorklistItem[] = [];
+    for (const c of openCases(db)) {
+      const scope = await access.qaScopeOfCase(c);
+      if (!scope) continue;
+      const detail = scopedToStudies(await caseDetail(db, catalog, c), scope);
+      out.push(scopedWorklistItem(await worklistItem(db, catalog, c), detail));
+    }
+    return out;
+  }
+
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.get('/worklist', async (request) => {
       const auth = requireAuth(request);
       parseRequest(NoQuery, request.query, 'query string');
-      const cases = casesOfAssignee(db, auth.user.id);
-      const items = await Promise.all(cases.map((c) => worklistItem(db, catalog, c)));
+      const items = await Promise.all(
+        casesOfAssignee(db, auth.user.id).map((c) => worklistItem(db, catalog, c)),
+      );
+      if (auth.user.role === 'qa-reviewer') items.push(...(await qaWorklist()));
       items.sort(compareWorklist);
       record(request, auth, 'worklist.read', 'allowed', { detail: `${items.length} cases` });
       return checkResponse(WorklistResponse, { items });
