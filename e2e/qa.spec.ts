@@ -49,6 +49,22 @@ test('a QA reviewer scores the seeded discordant pairs and the dashboard counts 
     await row(id).click();
     const item = page.locator(`[data-testid="qa-item"][data-item-id="pair:${id}"]`);
     await expect(item.getByTestId('report-comparison')).toBeVisible();
+    if (i === 0) {
+      // The QA reviewer opens the images of the pair: the study under review, rendered, with a
+      // legend naming both reads in colours of their own (seeded text reports: no measurements).
+      const images = item.getByTestId('qa-images');
+      const readers = images.getByTestId('qa-legend-reader');
+      await expect(readers).toHaveCount(2);
+      const colours = await readers.evaluateAll((els) =>
+        els.map((e) => e.getAttribute('data-colour')),
+      );
+      expect(new Set(colours).size).toBe(2);
+      await expect(images.getByTestId('viewport')).toHaveAttribute('data-rendered', 'true', {
+        timeout: 30_000,
+      });
+      const study = await images.getByTestId('viewport').getAttribute('data-series-uid');
+      expect(study).toBeTruthy();
+    }
     if (id === 'pair-mg-focal-asymmetry') {
       // the seeded differences: BI-RADS 1 vs 0, the focal asymmetry missed in the first read, recall
       await expect(

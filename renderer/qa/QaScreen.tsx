@@ -16,6 +16,7 @@ import {
 } from '../../shared/domain/radpeer.ts';
 import { useServices } from '../app/services.ts';
 import { ReportComparison } from '../second-opinion/ReportComparison.tsx';
+import { QaImages } from './QaImages.tsx';
 import { ErrorLine, LoadStatus, useLoad, useSubmit } from './remote-state.tsx';
 import { StatsChart } from './StatsChart.tsx';
 import { statsCsv } from './stats-csv.ts';
@@ -134,10 +135,10 @@ function QaItemView(props: { itemId: string; isAdmin: boolean; onReviewed: () =>
           Second reader’s comment: <q>{data.concordanceComment}</q>
         </p>
       )}
-      {data.caseId && (
-        <p>
-          <a href={`#/cases/${data.caseId}`}>Open the images</a>
-        </p>
+      {data.caseId ? (
+        <QaImages caseId={data.caseId} detail={data} />
+      ) : (
+        <p className="muted">No case on this workstation's server shows this study's images.</p>
       )}
       {data.second ? (
         <ReportComparison

@@ -78,6 +78,9 @@ export function ReportDraftPanel({ caseId }: { caseId: string }) {
     [caseId],
   );
   const [adding, setAdding] = useState(false);
+  const session = useSession();
+  // only radiologists report; a QA reviewer or an administrator opening the case reads
+  const mayReport = session.status !== 'signed-in' || session.user.role === 'radiologist';
   const parsed = useMemo(
     () =>
       (signedRows ?? []).map((row) => {
@@ -135,6 +138,7 @@ export function ReportDraftPanel({ caseId }: { caseId: string }) {
                 />
               ))}
             {latest &&
+              mayReport &&
               (adding || hasDraft ? (
                 <section className="report-addendum-editor" aria-label="Addendum">
                   <h4>Addendum</h4>
@@ -156,8 +160,13 @@ export function ReportDraftPanel({ caseId }: { caseId: string }) {
                 </button>
               ))}
           </>
-        ) : (
+        ) : mayReport ? (
           <DraftEditor caseId={caseId} />
+        ) : (
+          <p className="muted" data-testid="report-not-yours">
+            No report signed on this workstation. Only the radiologist the case is assigned to
+            writes its report.
+          </p>
         )}
       </div>
     </aside>
