@@ -88,7 +88,14 @@ export function accessCases(fx: FixtureDemoCache): AccessCase[] {
   add('DELETE /api/session', 'own session', '/api/session', ALL(204));
   add('GET /api/worklist', 'own worklist', '/api/worklist', SIGNED_IN);
   add('GET /api/cases/:id', 'r1 case', '/api/cases/case-ct-chest-stat', R1_ONLY);
-  add('GET /api/cases/:id', 'r2 case', '/api/cases/case-mr-brain-urgent', R2_ONLY);
+  // r2's MR case is under QA review (its study is a discordant pair's): QA reviewers open it too,
+  // scoped to that study; r1's CT case is not, so they cannot.
+  add(
+    'GET /api/cases/:id',
+    'r2 case under QA review',
+    '/api/cases/case-mr-brain-urgent',
+    R2_AND_QA,
+  );
   add(
     'GET /api/cases/:id/original-report',
     'r1 peer review',

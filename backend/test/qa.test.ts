@@ -1,11 +1,13 @@
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QaQueueResponse, QaStatsResponse } from '../../shared/api/contract.ts';
+import type { CaseDetail, QaQueueResponse, QaStatsResponse } from '../../shared/api/contract.ts';
 import type { ReportContent } from '../../shared/report/document.ts';
+import type { FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
 import { bearer } from '../test-support/http-client.ts';
 import { startFixtureBackend, type FixtureBackend } from '../test-support/fixture-backend.ts';
 import type { BackendProcess } from '../test-support/processes.ts';
+import { measurement } from '../../shared/report/test-support/report-fixtures.ts';
 import { readerAt, signAs, type Reader } from './report-helpers.ts';
 
 /**
@@ -18,10 +20,11 @@ let r1: Reader;
 let r2: Reader;
 let qa: Reader;
 let admin: Reader;
+let fixture: FixtureDemoCache;
 
 beforeAll(async () => {
   started = await startFixtureBackend();
-  ({ backend } = started);
+  ({ backend, fixture } = started);
   [r1, r2, qa, admin] = await Promise.all([
     readerAt(backend.url, 'radiologist1'),
     readerAt(backend.url, 'radiologist2'),
@@ -119,10 +122,10 @@ describe('QA', () => {
     ).toBe(403);
 
     await r1.client.submitReport(
-      await signAs(
-        r1,
-        crContent(caseId, 'Right lower lobe consolidation.', 'Right lower lobe pneumonia.'),
-      ),
+      await signAs(r1, {
+        ...crContent(caseId, 'Right lower lobe consolidation.', 'Right lower lobe pneumonia.'),
+        measurements: [measurement({ annotationId: 'm-second-read', caseId })],
+      }),
       'idem-qa-second-op-1',
     );
     const recorded = await r1.client.recordConcordance(caseId, {
@@ -240,5 +243,46 @@ describe('QA', () => {
       'aggregated',
       'with readers',
     ]);
+  });
+});
+
+describe('QA reviewers and the images under review', () => {
+  it('opens only the cases under QA review, scoped to the studies under review, and audits it', async () => {
+    const mr = fixture.studies.mrBrain.studyUid;
+    const underReview = await call(qa, 'GET', '/cases/case-mr-brain-urgent');
+    expect(underReview.status).toBe(200);
+    const detail = underReview.json as unknown as CaseDetail;
+    expect(detail.study.studyInstanceUid).toBe(mr);
+    // the reader's CT prior is not under review: the QA reviewer does not get it
+    expect(detail.priors).toEqual([]);
+    const asReader = (await call(r2, 'GET', '/cases/case-mr-brain-urgent'))
+      .json as unknown as CaseDetail;
+    expect(asReader.priors.map((p) => p.studyInstanceUid)).toEqual([
+      fixture.studies.ctAbdomenPrior.studyUid,
+    ]);
+    // r1's hand radiograph has nothing under review
+    expect((await call(qa, 'GET', '/cases/case-cr-hand-urgent')).status).toBe(403);
+    // and the pair's QA item points at the case that shows it
+    const item = await call(qa, 'GET', '/qa/items/pair:pair-mr-1');
+    expect(item.json['caseId']).toBe('case-mr-brain-urgent');
+
+    // their worklist holds the cases under review, as they see them, to be fetched when opened
+    const worklist = (await qa.client.worklist()).items;
+    const listed = worklist.find((i) => i.caseId === 'case-mr-brain-urgent');
+    expect(listed).toMatchObject({ status: 'reported', studyInstanceUid: mr, numberOfPriors: 0 });
+    expect(worklist.map((i) => i.caseId)).not.toContain('case-cr-hand-urgent');
+
+    // both reads come with their measurements: none for a seeded text report, the second reader's
+    const concordance = await qa.client.qaItem('concordance:case-cr-chest-second');
+    expect(concordance.first.measurements).toEqual([]);
+    expect(concordance.second?.measurements.map((m) => m.annotationId)).toEqual(['m-second-read']);
+
+    const reads = audit('case.read').filter((a) => a.username === 'qa1');
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ outcome: 'allowed', detail: 'qa-review' }),
+        expect.objectContaining({ outcome: 'denied', detail: 'forbidden' }),
+      ]),
+    );
   });
 });

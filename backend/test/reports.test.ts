@@ -2,12 +2,13 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../shared/api/client.ts';
 import type { ReportResponse } from '../../shared/api/contract.ts';
 import { renderReportText, type ReportContent } from '../../shared/report/document.ts';
 import { srUids } from '../../shared/report/sr.ts';
 import { ctChestContent, measurement } from '../../shared/report/test-support/report-fixtures.ts';
 import type { FixtureDemoCache } from '../test-support/dicom-fixtures.ts';
-import { bearer } from '../test-support/http-client.ts';
+import { bearer, DEMO_PASSWORD } from '../test-support/http-client.ts';
 import { startFixtureBackend, type FixtureBackend } from '../test-support/fixture-backend.ts';
 import { startBackend, type BackendProcess } from '../test-support/processes.ts';
 import {
@@ -178,6 +179,48 @@ describe('signed report delivery', () => {
     expect(denied).toEqual(
       expect.arrayContaining(['report-tampered', 'report-replayed', 'idempotency-key-reused']),
     );
+  });
+
+  it('tells the author which idempotency key a report was received under, and nobody else', async () => {
+    // an addendum to the report of the test before, delivered as the outbox delivers
+    const [reported] = sql('SELECT hash FROM reports WHERE case_id = ?', 'case-cr-chest-followup');
+    const signed = await signAs(
+      r1,
+      genericContent('case-cr-chest-followup', 'Clear lungs; addendum.'),
+      {
+        amends: String(reported!['hash']),
+      },
+    );
+    await r1.client.submitReport(signed, 'idem-outbox-409-own');
+    // the author learns the key the report was received under; nobody else does
+    const { report } = await r1.client.getReport(signed.document.reportId);
+    expect(report.idempotencyKey).toBe('idem-outbox-409-own');
+    const qa = await new ApiClient({ baseUrl: backend.url, fetch: (u, i) => fetch(u, i) }).login({
+      username: 'qa1',
+      password: DEMO_PASSWORD,
+    });
+    const asQa = await fetch(`${backend.url}/api/reports/${signed.document.reportId}`, {
+      headers: bearer(qa.token),
+    });
+    expect(asQa.status).toBe(200);
+    expect(((await asQa.json()) as ReportResponse).report).not.toHaveProperty('idempotencyKey');
+
+    // what the outbox's settleReplay reads: the same key repeats (200); another key is a 409
+    // whose report the author reads back with the key it was really received under
+    expect((await postReport(backend.url, r1.token, signed, 'idem-outbox-409-own')).status).toBe(
+      200,
+    );
+    const other = await postReport(backend.url, r1.token, signed, 'idem-outbox-409-other');
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ error: { code: 'report-replayed' } });
+    expect((await r1.client.getReport(signed.document.reportId)).report).toMatchObject({
+      idempotencyKey: 'idem-outbox-409-own',
+      hash: signed.hash,
+      signed: { signature: signed.signature },
+    });
+    expect(
+      sql('SELECT report_id FROM reports WHERE case_id = ?', 'case-cr-chest-followup'),
+    ).toHaveLength(2);
   });
 
   it('accepts reports only from their signed-in, assigned author with an enrolled key', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { CaseDetail } from '../../shared/api/contract.ts';
 import {
   hangMatchStage,
@@ -53,6 +53,20 @@ export function toViewerLayout(layout: HungLayout): ViewerLayout {
     }),
     syncGroups: layout.syncGroups.map((g) => ({ ...g, kinds: [...g.kinds] })),
   };
+}
+
+/** The protocol hung for each case, for features that follow it (the report's template). */
+const hungProtocols = new Map<string, string>();
+const hungListeners = new Set<() => void>();
+
+export function useHungProtocolId(caseId: string): string | undefined {
+  return useSyncExternalStore(
+    useCallback((listener: () => void) => {
+      hungListeners.add(listener);
+      return () => void hungListeners.delete(listener);
+    }, []),
+    () => hungProtocols.get(caseId),
+  );
 }
 
 /**
@@ -116,6 +130,8 @@ export function useHanging(caseId: string, detail: CaseDetail): Hanging | null {
     setLayout(toViewerLayout(stage.layout), caseId);
     // images windows on other displays hang the stage's second-display viewports
     announceStage(caseId, stage);
+    hungProtocols.set(caseId, stage.protocolId);
+    hungListeners.forEach((listener) => listener());
   }, [caseId, stage, effective]);
 
   const stepStage = useCallback(

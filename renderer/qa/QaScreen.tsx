@@ -15,35 +15,14 @@ import {
   type RadpeerScore,
 } from '../../shared/domain/radpeer.ts';
 import { useServices } from '../app/services.ts';
-import { userMessage } from '../app/user-message.ts';
 import { ReportComparison } from '../second-opinion/ReportComparison.tsx';
+import { QaImages } from './QaImages.tsx';
+import { ErrorLine, LoadStatus, useLoad, useSubmit } from './remote-state.tsx';
 import { StatsChart } from './StatsChart.tsx';
 import { statsCsv } from './stats-csv.ts';
 import './qa.css';
 
 type Tab = 'queue' | 'stats' | 'mine' | 'rates';
-
-/** Loads once (and again on `reload`); errors become a message a person can act on. */
-function useLoad<T>(load: () => Promise<T>): {
-  data: T | null;
-  error: string | null;
-  reload: () => void;
-} {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [n, setN] = useState(0);
-  useEffect(() => {
-    let cancelled = false;
-    load().then(
-      (d) => !cancelled && (setData(d), setError(null)),
-      (e: unknown) => !cancelled && setError(userMessage(e)),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [load, n]);
-  return { data, error, reload: useCallback(() => setN((x) => x + 1), []) };
-}
 
 /**
  * QA: the reviewer's queue of discordant pairs and peer-review samples with RADPEER scoring, the
@@ -98,11 +77,7 @@ function QaQueue({ isAdmin }: { isAdmin: boolean }) {
   return (
     <div className="qa-queue-layout">
       <section>
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine error={error} />
         <table className="qa-queue" data-testid="qa-queue">
           <thead>
             <tr>
@@ -151,13 +126,7 @@ function QaItemView(props: { itemId: string; isAdmin: boolean; onReviewed: () =>
   const { api } = useServices();
   const { itemId, isAdmin, onReviewed } = props;
   const { data, error, reload } = useLoad(useCallback(() => api.qaItem(itemId), [api, itemId]));
-  if (error)
-    return (
-      <p className="field-error" role="alert">
-        {error}
-      </p>
-    );
-  if (!data) return <p className="muted">Opening…</p>;
+  if (error || !data) return <LoadStatus error={error} loading="Opening…" />;
   return (
     <section className="qa-item" data-testid="qa-item" data-item-id={itemId}>
       <h3>{KIND_LABEL[data.item.kind]}</h3>
@@ -166,10 +135,10 @@ function QaItemView(props: { itemId: string; isAdmin: boolean; onReviewed: () =>
           Second reader’s comment: <q>{data.concordanceComment}</q>
         </p>
       )}
-      {data.caseId && (
-        <p>
-          <a href={`#/cases/${data.caseId}`}>Open the images</a>
-        </p>
+      {data.caseId ? (
+        <QaImages caseId={data.caseId} detail={data} />
+      ) : (
+        <p className="muted">No case on this workstation's server shows this study's images.</p>
       )}
       {data.second ? (
         <ReportComparison
@@ -241,26 +210,19 @@ function ReviewForm({ detail, onDone }: { detail: QaItemDetail; onDone: () => vo
   const [score, setScore] = useState<RadpeerScore | ''>('');
   const [category, setCategory] = useState<DiscrepancyCategory | ''>('');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const needsCategory = score !== '' && score !== '1';
 
   async function submit() {
     if (score === '') return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.reviewQaItem(detail.item.itemId, {
         score,
         category: needsCategory && category !== '' ? category : null,
         note,
       });
       onDone();
-    } catch (err) {
-      setError(userMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -317,11 +279,7 @@ function ReviewForm({ detail, onDone }: { detail: QaItemDetail; onDone: () => vo
       >
         Save review
       </button>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </form>
   );
 }
@@ -345,13 +303,7 @@ function QaDashboard() {
     [data],
   );
   useEffect(() => () => void (csvHref && URL.revokeObjectURL(csvHref)), [csvHref]);
-  if (error)
-    return (
-      <p className="field-error" role="alert">
-        {error}
-      </p>
-    );
-  if (!data) return <p className="muted">Counting…</p>;
+  if (error || !data) return <LoadStatus error={error} loading="Counting…" />;
   const group = data.groups.find((g) => g.dimension === dimension) ?? data.groups[0];
   return (
     <section className="qa-dashboard" data-testid="qa-dashboard">
@@ -438,13 +390,7 @@ function StatsTable({
 function MyReviews() {
   const { api } = useServices();
   const { data, error, reload } = useLoad(useCallback(() => api.myReviews(), [api]));
-  if (error)
-    return (
-      <p className="field-error" role="alert">
-        {error}
-      </p>
-    );
-  if (!data) return <p className="muted">Loading…</p>;
+  if (error || !data) return <LoadStatus error={error} loading="Loading…" />;
   return (
     <section data-testid="qa-notifications">
       {data.reviews.length === 0 && <p className="muted">No reviews of your reads.</p>}
@@ -466,25 +412,22 @@ function MyReviews() {
 function ResponseForm({ reviewId, onDone }: { reviewId: string; onDone: () => void }) {
   const { api } = useServices();
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        api
-          .respondToReview(reviewId, text)
-          .then(onDone, (err: unknown) => setError(userMessage(err)));
+        void run(async () => {
+          await api.respondToReview(reviewId, text);
+          onDone();
+        });
       }}
     >
       <textarea aria-label="Your response" value={text} onChange={(e) => setText(e.target.value)} />
-      <button type="submit" disabled={text.trim() === ''}>
+      <button type="submit" disabled={busy || text.trim() === ''}>
         Respond
       </button>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </form>
   );
 }
@@ -492,13 +435,7 @@ function ResponseForm({ reviewId, onDone }: { reviewId: string; onDone: () => vo
 function PeerReviewRates() {
   const { api } = useServices();
   const { data, error, reload } = useLoad(useCallback(() => api.peerReviewRates(), [api]));
-  if (error)
-    return (
-      <p className="field-error" role="alert">
-        {error}
-      </p>
-    );
-  if (!data) return <p className="muted">Loading…</p>;
+  if (error || !data) return <LoadStatus error={error} loading="Loading…" />;
   return (
     <table data-testid="qa-rates">
       <tbody>
@@ -513,6 +450,7 @@ function PeerReviewRates() {
 function RateRow({ rate, onSaved }: { rate: PeerReviewRate; onSaved: () => void }) {
   const { api } = useServices();
   const [value, setValue] = useState(String(Math.round(rate.rate * 100)));
+  const { busy, error, run } = useSubmit();
   return (
     <tr>
       <th scope="row">{rate.displayName}</th>
@@ -530,17 +468,20 @@ function RateRow({ rate, onSaved }: { rate: PeerReviewRate; onSaved: () => void 
       <td>
         <button
           type="button"
+          disabled={busy}
           onClick={() =>
-            void api
-              .setPeerReviewRate({
+            void run(async () => {
+              await api.setPeerReviewRate({
                 userId: rate.userId,
                 rate: Math.min(1, Math.max(0, Number(value) / 100)),
-              })
-              .then(onSaved)
+              });
+              onSaved();
+            })
           }
         >
           Save
         </button>
+        <ErrorLine error={error} />
       </td>
     </tr>
   );

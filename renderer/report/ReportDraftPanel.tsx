@@ -9,6 +9,7 @@ import {
   type ReportContent,
   type ReportProblem,
 } from '../../shared/report/document.ts';
+import { addendumProblems, addendumStart, reportHistory } from '../../shared/report/addendum.ts';
 import { StoredSignedReport } from '../../shared/report/outbox.ts';
 import {
   chooseTemplate,
@@ -22,10 +23,11 @@ import { cacheDb } from '../app/local-cache.ts';
 import { useServices } from '../app/services.ts';
 import { useSession } from '../app/session-store.ts';
 import { userMessage } from '../app/user-message.ts';
+import { useHungProtocolId } from '../hanging/use-hanging.ts';
 import { formatAge } from '../viewer/ClinicalContextPanel.tsx';
-import { loadDraft, saveDraft } from './draft-store.ts';
+import { draftIdOf, loadDraft, saveDraft } from './draft-store.ts';
 import { reportTemplates } from './report-templates.ts';
-import { reportStatusOf } from './report-status.ts';
+import { reportStatusOf, type ReportStatusView } from './report-status.ts';
 import { fieldInputId, jumpToImage, ReportForm } from './ReportForm.tsx';
 import { signAndQueue } from './sign-report.ts';
 import './report-editor.css';
@@ -56,8 +58,11 @@ function switchTemplate(content: ReportContent, to: ReportTemplate): ReportConte
  * The case's report (`report-editor`): while a draft, the structured form of its template with
  * the clinical context above, measurements from the viewer, a live preview of the final text
  * and the sign button; once signed, the signed text, immutable, and its delivery
- * (`report-status`: signed → queued → delivered, or error). Everything is read from and written
- * to the cache; the draft is saved on every change.
+ * (`report-status`: signed → queued → delivered, or error, of the newest signed version). A
+ * signed report is corrected only by an addendum: "Add addendum" opens the same editor on a copy
+ * of the newest version, signed as a report of its own that amends it, delivered through the same
+ * outbox and shown under the original with its time. Everything is read from and written to the
+ * cache; the draft (of the report or of the addendum) is saved on every change.
  */
 export function ReportDraftPanel({ caseId }: { caseId: string }) {
   const db = cacheDb();
@@ -74,16 +79,36 @@ export function ReportDraftPanel({ caseId }: { caseId: string }) {
       openOutboxRows(await db.outbox.where('caseId').equals(caseId).toArray(), await cacheCipher()),
     [caseId],
   );
-  const latest = signedRows?.at(-1);
-  const signed = useMemo(() => {
-    if (!latest) return undefined;
-    const parsed = StoredSignedReport.safeParse(latest.document);
-    return parsed.success ? parsed.data : null;
-  }, [latest]);
-  const outbox = signed
-    ? outboxRows?.find((o) => o.idempotencyKey === signed.idempotencyKey)
-    : undefined;
-  const view = reportStatusOf(latest !== undefined, outbox);
+  // after signing, a draft of the case is an addendum being written
+  const hasDraft = useLiveQuery(
+    () => db.drafts.get(draftIdOf(caseId)).then((row) => row !== undefined),
+    [caseId],
+  );
+  const [adding, setAdding] = useState(false);
+  const session = useSession();
+  // only radiologists report; a QA reviewer or an administrator opening the case reads
+  const mayReport = session.status !== 'signed-in' || session.user.role === 'radiologist';
+  const parsed = useMemo(
+    () =>
+      (signedRows ?? []).map((row) => {
+        const p = StoredSignedReport.safeParse(row.document);
+        return p.success ? p.data : null;
+      }),
+    [signedRows],
+  );
+  const history = useMemo(
+    () => reportHistory(parsed.filter((s): s is StoredSignedReport => s !== null)),
+    [parsed],
+  );
+  const statusOf = (s: StoredSignedReport | null): ReportStatusView =>
+    reportStatusOf(
+      true,
+      s ? outboxRows?.find((o) => o.idempotencyKey === s.idempotencyKey) : undefined,
+    );
+  const signedAny = (signedRows?.length ?? 0) > 0;
+  const view = signedAny ? statusOf(history.latest) : reportStatusOf(false, undefined);
+  const first = history.original ?? history.addenda[0] ?? null;
+  const latest = history.latest;
 
   return (
     <aside className="report-panel report-editor-panel" aria-label="Report">
@@ -100,47 +125,99 @@ export function ReportDraftPanel({ caseId }: { caseId: string }) {
         </div>
         {signedRows === undefined ? (
           <p className="muted">Reading the report…</p>
-        ) : latest ? (
-          <SignedReportView
-            stored={signed ?? null}
-            status={view.status}
-            problem={view.problem}
-            attempts={view.attempts}
-          />
-        ) : (
+        ) : signedAny ? (
+          <>
+            {parsed.includes(null) && (
+              <p className="field-error" role="alert">
+                This case has a signed report this version of Tandem cannot show. It is kept; tell
+                your administrator.
+              </p>
+            )}
+            {first && <SignedReportView stored={first} view={statusOf(first)} />}
+            {history.addenda
+              .filter((a) => a !== first)
+              .map((a, i) => (
+                <SignedReportView
+                  key={a.signed.hash}
+                  stored={a}
+                  view={statusOf(a)}
+                  addendum={i + 1}
+                />
+              ))}
+            {latest &&
+              mayReport &&
+              (adding || hasDraft ? (
+                <section className="report-addendum-editor" aria-label="Addendum">
+                  <h4>Addendum</h4>
+                  <DraftEditor
+                    key={`addendum:${latest.signed.hash}`}
+                    caseId={caseId}
+                    amending={latest}
+                    onDone={() => setAdding(false)}
+                  />
+                </section>
+              ) : (
+                <button
+                  type="button"
+                  data-testid="add-addendum"
+                  title="A signed report cannot change: correct or add to it with a signed addendum"
+                  onClick={() => setAdding(true)}
+                >
+                  Add addendum
+                </button>
+              ))}
+          </>
+        ) : mayReport ? (
           <DraftEditor caseId={caseId} />
+        ) : (
+          <p className="muted" data-testid="report-not-yours">
+            No report signed on this workstation. Only the radiologist the case is assigned to
+            writes its report.
+          </p>
         )}
       </div>
     </aside>
   );
 }
 
+/** A signed report (or, with `addendum` = its position, an addendum), immutable, and its delivery. */
 function SignedReportView(props: {
-  stored: StoredSignedReport | null;
-  status: string;
-  problem: { code: string; message: string } | null;
-  attempts: number;
+  stored: StoredSignedReport;
+  view: ReportStatusView;
+  addendum?: number;
 }) {
-  const { stored, status, problem } = props;
-  if (!stored) {
-    return (
-      <p className="field-error" role="alert">
-        This case has a signed report this version of Tandem cannot show. It is kept; tell your
-        administrator.
-      </p>
-    );
-  }
+  const { stored, view, addendum } = props;
+  const { status, problem } = view;
   const doc = stored.signed.document;
+  const signedAt = new Date(doc.signedAt).toLocaleString();
   return (
-    <div className="report-signed" data-testid="signed-report">
+    <div
+      className={addendum ? 'report-signed report-addendum' : 'report-signed'}
+      data-testid={addendum ? 'addendum' : 'signed-report'}
+      data-status={status}
+      data-signed-at={doc.signedAt}
+    >
+      {addendum && <h4>Addendum {addendum}</h4>}
       <p className="muted small">
-        Signed by {doc.author.displayName} at {new Date(doc.signedAt).toLocaleString()} ·
-        fingerprint <code data-testid="report-fingerprint">{stored.signed.hash.slice(0, 16)}</code>
+        Signed by {doc.author.displayName} at{' '}
+        <time dateTime={doc.signedAt} data-testid="signed-at">
+          {signedAt}
+        </time>{' '}
+        · fingerprint{' '}
+        <code data-testid={addendum ? 'addendum-fingerprint' : 'report-fingerprint'}>
+          {stored.signed.hash.slice(0, 16)}
+        </code>
+        {addendum && doc.amends && (
+          <>
+            {' '}
+            · amends <code>{doc.amends.slice(0, 16)}</code>
+          </>
+        )}
       </p>
       {status === 'queued' && (
         <p className="muted small" data-testid="report-delivery">
           {problem
-            ? `Waiting to send (tried ${props.attempts}×): ${problem.message}`
+            ? `Waiting to send (tried ${view.attempts}×): ${problem.message}`
             : 'Sending to the server…'}
         </p>
       )}
@@ -152,16 +229,19 @@ function SignedReportView(props: {
       )}
       {status === 'error' && problem && (
         <p className="field-error" role="alert" data-testid="report-delivery-error">
-          The server did not accept this report: {problem.message} It is kept on this workstation;
-          tell your administrator.
+          The server did not accept this {addendum ? 'addendum' : 'report'}: {problem.message} It is
+          kept on this workstation; tell your administrator.
         </p>
       )}
-      <pre className="report-text" data-testid="signed-report-text">
+      <pre
+        className="report-text"
+        data-testid={addendum ? 'addendum-report-text' : 'signed-report-text'}
+      >
         {stored.text}
       </pre>
-      {stored.signed.document.content.measurements.length > 0 && (
+      {doc.content.measurements.length > 0 && (
         <ul className="report-links">
-          {stored.signed.document.content.measurements.map((m) => (
+          {doc.content.measurements.map((m) => (
             <li key={m.annotationId}>
               <button type="button" className="link" onClick={() => jumpToImage(m)}>
                 {measurementText(m)}
@@ -174,7 +254,19 @@ function SignedReportView(props: {
   );
 }
 
-function DraftEditor({ caseId }: { caseId: string }) {
+/**
+ * The form of a draft: the case's report, or (`amending`) an addendum to its newest signed
+ * version, which starts as a copy of it, keeps its template and must change something.
+ */
+function DraftEditor({
+  caseId,
+  amending,
+  onDone,
+}: {
+  caseId: string;
+  amending?: StoredSignedReport;
+  onDone?: () => void;
+}) {
   const db = cacheDb();
   const { api } = useServices();
   const session = useSession();
@@ -195,13 +287,17 @@ function DraftEditor({ caseId }: { caseId: string }) {
   const chain = useRef<Promise<void>>(Promise.resolve());
   const version = useRef(0);
 
+  // The template follows the hanging protocol hung for the case (ct-chest → CT chest), then the
+  // study's modality and body part; until the reader writes, a protocol they choose changes it too.
+  const protocolId = useHungProtocolId(caseId);
   const suggested = useMemo(
     () =>
       chooseTemplate(templates, {
         modalities: assignment?.modalities ?? [],
         bodyPart: assignment?.bodyPart,
+        protocolId,
       }),
-    [templates, assignment],
+    [templates, assignment, protocolId],
   );
 
   useEffect(() => {
@@ -229,8 +325,13 @@ function DraftEditor({ caseId }: { caseId: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [db, caseId]);
 
-  const current = content ?? emptyReportContent(caseId, suggested);
+  const start = useMemo(() => (amending ? addendumStart(amending) : null), [amending]);
+  const current = content ?? start ?? emptyReportContent(caseId, suggested);
   const template = templates.find((t) => t.id === current.templateId) ?? suggested;
+  const problemsOf = (c: ReportContent): ReportProblem[] => [
+    ...validateForSigning(c, template),
+    ...(amending ? addendumProblems(c, amending) : []),
+  ];
 
   const measurements = useMemo(() => {
     const out: Measurement[] = [];
@@ -245,7 +346,7 @@ function DraftEditor({ caseId }: { caseId: string }) {
 
   function change(next: ReportContent) {
     setContent(next);
-    if (problems.length) setProblems(validateForSigning(next, template));
+    if (problems.length) setProblems(problemsOf(next));
     setSaving({ state: 'saving' });
     const v = ++version.current;
     chain.current = chain.current
@@ -293,7 +394,7 @@ function DraftEditor({ caseId }: { caseId: string }) {
   async function sign() {
     if (signingNow.current) return;
     setSignError(null);
-    const found = validateForSigning(current, template);
+    const found = problemsOf(current);
     setProblems(found);
     if (found.length) {
       const first = found[0]!;
@@ -313,7 +414,15 @@ function DraftEditor({ caseId }: { caseId: string }) {
     try {
       // the last draft save lands before the signed report replaces the draft
       await chain.current;
-      await signAndQueue({ db, api, user: session.user, content: current, template });
+      await signAndQueue({
+        db,
+        api,
+        user: session.user,
+        content: current,
+        template,
+        amends: amending?.signed.hash,
+      });
+      onDone?.();
     } catch (err) {
       console.error('report: signing failed', err);
       setSignError(userMessage(err));
@@ -322,8 +431,16 @@ function DraftEditor({ caseId }: { caseId: string }) {
     }
   }
 
+  async function cancelAddendum() {
+    version.current++;
+    await chain.current;
+    await db.drafts.delete(draftIdOf(caseId));
+    onDone?.();
+  }
+
   if (content === undefined) return <p className="muted">Reading the draft…</p>;
   const preview = renderReportText(current, template);
+  const addendumProblem = problems.find((p) => p.path === 'addendum');
 
   return (
     <div
@@ -356,24 +473,31 @@ function DraftEditor({ caseId }: { caseId: string }) {
           <dd>{context.context.history || '—'}</dd>
         </dl>
       )}
-      <label className="report-label" htmlFor="report-template">
-        Template
-      </label>
-      <select
-        id="report-template"
-        data-testid="report-template"
-        value={template.id}
-        onChange={(e) => {
-          const to = templates.find((t) => t.id === e.target.value);
-          if (to) change(switchTemplate(current, to));
-        }}
-      >
-        {templates.map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.name}
-          </option>
-        ))}
-      </select>
+      {amending ? (
+        // an addendum keeps the template of the report it amends
+        <p className="muted small">Template: {template.name}</p>
+      ) : (
+        <>
+          <label className="report-label" htmlFor="report-template">
+            Template
+          </label>
+          <select
+            id="report-template"
+            data-testid="report-template"
+            value={template.id}
+            onChange={(e) => {
+              const to = templates.find((t) => t.id === e.target.value);
+              if (to) change(switchTemplate(current, to));
+            }}
+          >
+            {templates.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
       {template.macros.length > 0 && (
         <p className="muted small">
           Macros: {template.macros.map((m) => `${m.trigger} (${m.label})`).join(', ')}
@@ -432,6 +556,11 @@ function DraftEditor({ caseId }: { caseId: string }) {
           {signError}
         </p>
       )}
+      {addendumProblem && (
+        <p className="field-error" role="alert" data-testid="addendum-problem">
+          {addendumProblem.message}
+        </p>
+      )}
       {problems.length > 0 && (
         <p className="field-error" role="alert" data-testid="sign-problems">
           {problems.length === 1
@@ -446,8 +575,18 @@ function DraftEditor({ caseId }: { caseId: string }) {
         disabled={signing || session.status !== 'signed-in'}
         onClick={() => void sign()}
       >
-        {signing ? 'Signing…' : 'Sign report'} <kbd>Ctrl+Enter</kbd>
+        {signing ? 'Signing…' : amending ? 'Sign addendum' : 'Sign report'} <kbd>Ctrl+Enter</kbd>
       </button>
+      {amending && (
+        <button
+          type="button"
+          data-testid="cancel-addendum"
+          disabled={signing}
+          onClick={() => void cancelAddendum()}
+        >
+          Discard addendum
+        </button>
+      )}
     </div>
   );
 }

@@ -18,7 +18,8 @@ import { signingKey } from './workstation-key.ts';
  * Signs a report and hands it to the outbox: the document (with a fresh report id, the author,
  * the time and the enrolled key's id) is signed over its canonical JSON, stored in the cache as
  * the case's immutable signed report (the draft goes in the same transaction), and only then
- * queued, with the idempotency key it keeps for every retry. The caller validated the content.
+ * queued, with the idempotency key it keeps for every retry. An addendum goes the same way, with
+ * `amends` set. The caller validated the content.
  */
 export async function signAndQueue(args: {
   db: TandemDb;
@@ -26,8 +27,10 @@ export async function signAndQueue(args: {
   user: User;
   content: ReportContent;
   template: ReportTemplate;
+  /** for an addendum: the hash of the signed report it amends */
+  amends?: string | undefined;
 }): Promise<StoredSignedReport> {
-  const { db, api, user, content, template } = args;
+  const { db, api, user, content, template, amends } = args;
   const { privateKey, keyId } = await signingKey(api, user);
   const document: ReportDocument = {
     reportId: crypto.randomUUID(),
@@ -36,6 +39,7 @@ export async function signAndQueue(args: {
     signedAt: new Date().toISOString(),
     content,
     keyId,
+    ...(amends !== undefined ? { amends } : {}),
   };
   const signed = await signReport(document, privateKey);
   const stored: StoredSignedReport = {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ConcordanceRecord } from '../../shared/api/contract.ts';
 import { Concordance, CONCORDANCE_LABEL } from '../../shared/domain/radpeer.ts';
 import { useServices } from '../app/services.ts';
-import { userMessage } from '../app/user-message.ts';
+import { ErrorLine, useSubmit } from '../qa/remote-state.tsx';
 
 /** The second reader's concordance statement: agree / minor / major (+ urgent), with a comment. */
 export function ConcordanceForm({ caseId }: { caseId: string }) {
@@ -11,8 +11,7 @@ export function ConcordanceForm({ caseId }: { caseId: string }) {
   const [value, setValue] = useState<Concordance | ''>('');
   const [comment, setComment] = useState('');
   const [urgent, setUrgent] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
 
   useEffect(() => {
     let cancelled = false;
@@ -33,20 +32,14 @@ export function ConcordanceForm({ caseId }: { caseId: string }) {
 
   async function save() {
     if (value === '') return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const { concordance } = await api.recordConcordance(caseId, {
         concordance: value,
         comment,
         urgent: value === 'major' && urgent,
       });
       setSaved(concordance);
-    } catch (err) {
-      setError(userMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -101,11 +94,7 @@ export function ConcordanceForm({ caseId }: { caseId: string }) {
           {saved.urgent ? ' · urgent communication flagged' : ''}
         </p>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </form>
   );
 }

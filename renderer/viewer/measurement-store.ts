@@ -137,34 +137,42 @@ async function restore(forCase: string): Promise<void> {
     const m = parsed.data;
     known.set(m.annotationId, m);
     if (annotationApi.state.getAnnotation(m.annotationId)) continue;
-    const imageId =
-      m.frameIndex > 0
-        ? `tandem:${m.sopInstanceUid}&frame=${m.frameIndex + 1}`
-        : `tandem:${m.sopInstanceUid}`;
-    try {
-      // the header gives the plane; the image comes from the local cache
-      await imageLoader.loadAndCacheImage(imageId);
-    } catch {
-      continue;
-    }
+    const a = await annotationOfMeasurement(m);
+    if (!a) continue;
     if (caseId !== forCase) return;
-    const plane = metaData.get('imagePlaneModule', imageId) as
-      { frameOfReferenceUID?: string; rowCosines?: number[]; columnCosines?: number[] } | undefined;
-    const row3 = plane?.rowCosines ?? [1, 0, 0];
-    const col3 = plane?.columnCosines ?? [0, 1, 0];
-    const normal = cross(col3, row3);
-    const a = toAnnotation(m, {
-      referencedImageId: imageId,
-      frameOfReferenceUID: plane?.frameOfReferenceUID ?? '',
-      viewPlaneNormal: normal,
-      viewUp: col3.map((v) => -v),
-    });
     annotationApi.state.addAnnotation(
       a as unknown as ToolTypes.Annotation,
       a.metadata.FrameOfReferenceUID ?? '',
     );
   }
   getRenderingEngine(RENDERING_ENGINE_ID)?.render();
+}
+
+/**
+ * A stored measurement as a Cornerstone annotation on its image, read from the cache (null when
+ * the image cannot be read). Also for showing other readers' measurements (QA).
+ */
+export async function annotationOfMeasurement(m: Measurement): Promise<AnnotationLike | null> {
+  const imageId =
+    m.frameIndex > 0
+      ? `tandem:${m.sopInstanceUid}&frame=${m.frameIndex + 1}`
+      : `tandem:${m.sopInstanceUid}`;
+  try {
+    // the header gives the plane; the image comes from the local cache
+    await imageLoader.loadAndCacheImage(imageId);
+  } catch {
+    return null;
+  }
+  const plane = metaData.get('imagePlaneModule', imageId) as
+    { frameOfReferenceUID?: string; rowCosines?: number[]; columnCosines?: number[] } | undefined;
+  const row3 = plane?.rowCosines ?? [1, 0, 0];
+  const col3 = plane?.columnCosines ?? [0, 1, 0];
+  return toAnnotation(m, {
+    referencedImageId: imageId,
+    frameOfReferenceUID: plane?.frameOfReferenceUID ?? '',
+    viewPlaneNormal: cross(col3, row3),
+    viewUp: col3.map((v) => -v),
+  });
 }
 
 function cross(a: number[], b: number[]): number[] {

@@ -1,14 +1,10 @@
 import { liveQuery, type Subscription } from 'dexie';
 import { ApiClient } from '../../shared/api/client.ts';
-import { TandemError } from '../../shared/api/errors.ts';
 import type { AtRestCipher } from '../../shared/cache/at-rest-cipher.ts';
 import type { TandemDb } from '../../shared/cache/db.ts';
-import {
-  classifySubmitFailure,
-  OutboxRunner,
-  type SubmitOutcome,
-} from '../../shared/report/outbox.ts';
+import { OutboxRunner } from '../../shared/report/outbox.ts';
 import { DexieOutboxStore } from '../../shared/report/outbox-store.ts';
+import { submitOutboxItem } from '../../shared/report/outbox-submit.ts';
 
 /**
  * The report outbox inside the sync worker. It runs in the worker rather than the page because
@@ -50,19 +46,7 @@ export class WorkerOutbox {
         const runner = new OutboxRunner(
           {
             store: new DexieOutboxStore(this.db, this.cipher),
-            submit: async (item): Promise<SubmitOutcome> => {
-              try {
-                await api.submitReport(item.payload.signed, item.idempotencyKey);
-                return { kind: 'delivered' };
-              } catch (err) {
-                if (!(err instanceof TandemError)) throw err;
-                return classifySubmitFailure(err.status, {
-                  code: err.code,
-                  message: err.message,
-                  ...(err.status !== undefined ? { status: err.status } : {}),
-                });
-              }
-            },
+            submit: (item) => submitOutboxItem(api, item),
             now: () => Date.now(),
             random: { next: () => Math.random() },
           },

@@ -11,6 +11,7 @@ import {
   StudySummary,
   Uid,
 } from '../domain/case.ts';
+import { Measurement } from '../domain/measurement.ts';
 import { Concordance, DiscrepancyCategory, RadpeerScore } from '../domain/radpeer.ts';
 import { SignedReport, Sha256Hex } from '../report/document.ts';
 import { PublicKeyJwk } from '../report/signing.ts';
@@ -145,6 +146,11 @@ export const StoredReport = SignedReportSummary.extend({
   amends: Sha256Hex.nullable(),
   receivedAt: IsoDateTime,
   signed: SignedReport,
+  /**
+   * the Idempotency-Key it was received under: given to its author only (the outbox tells a
+   * repeat of its own submission from a conflict by it), absent for everyone else
+   */
+  idempotencyKey: z.string().optional(),
   /** the DICOM SR written for it, once stored in the PACS / local store */
   sr: z.object({
     status: z.enum(['pending', 'stored', 'failed']),
@@ -241,6 +247,8 @@ export const QaRead = z.object({
   authorDisplayName: z.string(),
   signedAt: IsoDateTime,
   text: z.string(),
+  /** the measurements of a read signed on Tandem (none for a text-only report) */
+  measurements: z.array(Measurement),
 });
 export type QaRead = z.infer<typeof QaRead>;
 

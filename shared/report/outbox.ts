@@ -12,8 +12,9 @@ import { SignedReport } from './document.ts';
  * Item states (the cache's `OutboxState`, which eviction reads):
  * - `pending`   waiting to be sent (`nextAttemptAt` says when; a retry after an error keeps it),
  * - `sending`   a request is (or was, before a crash) under way; found at start, it is sent again,
- * - `failed`    the backend refused it for good (409 replayed, 422 tampered, other 4xx): shown to
- *               the reader as an error, kept, never dropped,
+ * - `failed`    the backend refused it for good (a 409 conflict, 422 tampered, other 4xx): shown
+ *               to the reader as an error, kept, never dropped (a 409 `report-replayed` that is
+ *               this item's own earlier delivery counts as delivered: `settleReplay`),
  * - `delivered` the backend confirmed it.
  *
  * Everything here is pure over ports (`OutboxStore`, `submit`, clock, random); the sync worker
@@ -92,6 +93,49 @@ export function classifySubmitFailure(
     return { kind: 'retry', problem, offline: status === 502 || status === 503 || status === 504 };
   }
   return { kind: 'rejected', problem };
+}
+
+/** What the backend holds under a report id, as far as telling a repeat from a conflict needs. */
+export interface HeldSubmission {
+  hash: string;
+  signature: string;
+  /** the idempotency key it was received under; null when the backend does not say */
+  idempotencyKey: string | null;
+}
+
+/**
+ * A 409 `report-replayed` answers a submission whose signed report the backend already holds.
+ * It is this item's own earlier delivery (a retry that raced the first attempt, an answer lost
+ * after storing) exactly when the backend holds the same signed report — same hash, same
+ * signature — received under this item's idempotency key: then it is delivered. Anything else
+ * (nothing held under the report's id, another signature, another key: someone else's copy) is a
+ * real conflict: refused for good, kept and shown to the reader.
+ */
+export function settleReplay(
+  item: OutboxItem,
+  held: HeldSubmission | null,
+  problem: OutboxProblem,
+): SubmitOutcome {
+  const { hash, signature } = item.payload.signed;
+  if (
+    held !== null &&
+    held.idempotencyKey === item.idempotencyKey &&
+    held.signature === signature &&
+    held.hash === hash
+  ) {
+    return { kind: 'delivered' };
+  }
+  return {
+    kind: 'rejected',
+    problem: {
+      ...problem,
+      code: 'report-conflict',
+      message:
+        held === null
+          ? `${problem.message} The server could not show what it holds under this report's id.`
+          : 'The server already holds this signed report from another submission, not from this workstation’s delivery of it.',
+    },
+  };
 }
 
 export interface DrainResult {

@@ -101,4 +101,27 @@ describe('report templates', () => {
     expect(pick(['CT'], 'HEAD')).toBe('generic');
     expect(pick(['CT'], 'HEAD', 'ct-chest-lung-screening')).toBe('ct-chest');
   });
+
+  it('gives each shipped hanging protocol the template of its exam, whatever the study says', () => {
+    const HP = path.resolve(import.meta.dirname, '../../resources/hanging-protocols');
+    const hung = readdirSync(HP)
+      .filter((f) => f.endsWith('.json') && f !== 'schema.json')
+      .map((f) => (JSON.parse(readFileSync(path.join(HP, f), 'utf8')) as { id: string }).id)
+      .sort();
+    const chosen = Object.fromEntries(
+      // a study whose tags say nothing useful (a CT labelled as the head): the protocol decides
+      hung.map((id) => [
+        id,
+        chooseTemplate(templates, { modalities: ['CT'], bodyPart: 'HEAD', protocolId: id }).id,
+      ]),
+    );
+    expect(chosen).toEqual({
+      'cr-chest': 'cr-chest',
+      'ct-abdomen-pelvis': 'ct-abdomen',
+      'ct-chest': 'ct-chest',
+      generic: 'generic',
+      'mg-screening': 'mammography',
+      'mr-brain': 'mr-brain',
+    });
+  });
 });

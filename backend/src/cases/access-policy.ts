@@ -1,12 +1,14 @@
 import type { User } from '../../../shared/api/contract.ts';
 import type { Db } from '../db/database.ts';
-import { casesOfAssignee, discordantPairStudyUids, type CaseRecord } from './case-repository.ts';
+import { studiesUnderQaReview } from '../qa/qa-items.ts';
+import { casesOfAssignee, type CaseRecord } from './case-repository.ts';
 import type { StudyCatalog } from './study-catalog.ts';
 
 /**
  * Who may see which images. A radiologist sees the studies of the cases assigned to them and
- * those cases' priors (every study of the same patient); a QA reviewer also the studies of the
- * discordant pairs; an administrator everything. Computed sets are cached for a few seconds
+ * those cases' priors (every study of the same patient); a QA reviewer also the studies under QA
+ * review (discordant pairs, second readers' discordances, peer-review samples); an administrator
+ * everything. Computed sets are cached for a few seconds
  * because the viewer asks once per image.
  */
 export class AccessPolicy {
@@ -42,6 +44,17 @@ export class AccessPolicy {
     return scope === null || scope.has(studyUid);
   }
 
+  /**
+   * A case as a QA reviewer may open it: only when one of its studies (its own or a prior) is
+   * under QA review, and then only those studies. Null: not under review.
+   */
+  async qaScopeOfCase(c: CaseRecord): Promise<ReadonlySet<string> | null> {
+    const under = studiesUnderQaReview(this.db);
+    const studies = await this.studiesOfCase(c);
+    const scope = new Set(studies.filter((uid) => under.has(uid)));
+    return scope.size > 0 ? scope : null;
+  }
+
   /** A case's own study plus its priors. */
   async studiesOfCase(c: CaseRecord): Promise<string[]> {
     const summary = await this.catalog.summary(c.studyUid);
@@ -57,7 +70,7 @@ export class AccessPolicy {
     const seeds: CaseRecord[] = casesOfAssignee(this.db, user.id);
     for (const c of seeds) for (const uid of await this.studiesOfCase(c)) studies.add(uid);
     if (user.role === 'qa-reviewer')
-      for (const uid of discordantPairStudyUids(this.db)) studies.add(uid);
+      for (const uid of studiesUnderQaReview(this.db)) studies.add(uid);
     return studies;
   }
 }

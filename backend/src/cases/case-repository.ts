@@ -48,6 +48,11 @@ export function casesOfAssignee(db: Db, userId: string): CaseRecord[] {
   );
 }
 
+/** Every case that is not cancelled (for the QA reviewer's worklist of cases under review). */
+export function openCases(db: Db): CaseRecord[] {
+  return all(db, "SELECT * FROM cases WHERE status <> 'cancelled' ORDER BY case_id").map(toCase);
+}
+
 function toReport(row: Row): SignedReportSummary {
   return {
     reportId: str(row, 'report_id'),
@@ -97,8 +102,4 @@ export function priorReportFor(
 /** Whether the assignee has signed their own report for this assignment (lifts the blinding). */
 export function assigneeHasSignedReport(db: Db, c: CaseRecord): boolean {
   return one(db, 'SELECT 1 AS x FROM reports WHERE case_id = ? LIMIT 1', c.caseId) !== undefined;
-}
-
-export function discordantPairStudyUids(db: Db): string[] {
-  return all(db, 'SELECT DISTINCT study_uid FROM discordant_pairs').map((r) => str(r, 'study_uid'));
 }

@@ -101,3 +101,36 @@ export async function caseDetail(
       getReport(db, c.originalReportId) !== null,
   };
 }
+
+/**
+ * A case detail narrowed to some of its studies (what a QA reviewer may see): the case's own
+ * study when it is among them, else the newest of them in its place; priors only among them.
+ */
+export function scopedToStudies(detail: CaseDetail, scope: ReadonlySet<string>): CaseDetail {
+  const priors = detail.priors.filter((p) => scope.has(p.studyInstanceUid));
+  const [first, ...rest] = priors;
+  if (scope.has(detail.study.studyInstanceUid) || !first) return { ...detail, priors };
+  const { report: _report, ...study } = first;
+  return { ...detail, study, priors: rest };
+}
+
+/**
+ * A QA reviewer's worklist row of a case under review: the case seen through its studies under
+ * review (as `scopedToStudies`), marked reported — the read is done — so the workstation brings
+ * its images only when the reviewer opens it.
+ */
+export function scopedWorklistItem(item: WorklistItem, detail: CaseDetail): WorklistItem {
+  const s = detail.study;
+  return {
+    ...item,
+    status: 'reported',
+    studyInstanceUid: s.studyInstanceUid,
+    accessionNumber: s.accessionNumber,
+    studyDate: s.studyDate,
+    description: s.description,
+    modalities: s.modalities,
+    bodyPart: s.bodyPart,
+    numberOfInstances: s.numberOfInstances,
+    numberOfPriors: detail.priors.length,
+  };
+}

@@ -101,6 +101,49 @@ export async function resolveItem(
   };
 }
 
+/**
+ * The studies of the QA queue's items (discordant pairs, second readers' discordances, peer-review
+ * samples): what a QA reviewer may open, images and cases, and nothing else.
+ */
+export function studiesUnderQaReview(db: Db): Set<string> {
+  const out = new Set<string>();
+  for (const r of all(db, 'SELECT DISTINCT study_uid FROM discordant_pairs'))
+    out.add(str(r, 'study_uid'));
+  for (const r of all(
+    db,
+    `SELECT c.study_uid FROM qa_concordance q JOIN cases c ON c.case_id = q.case_id
+      WHERE q.concordance <> 'agree'`,
+  ))
+    out.add(str(r, 'study_uid'));
+  for (const r of sampledReads(db)) out.add(r.studyUid);
+  return out;
+}
+
+/**
+ * The case a QA reviewer opens to see a study under review: the study's own case, else a case of
+ * the same patient (the study is one of its priors, as for a discordant pair on a prior).
+ */
+export async function reviewCaseOf(
+  db: Db,
+  catalog: StudyCatalog,
+  studyUid: string,
+): Promise<string | null> {
+  const own = one(
+    db,
+    "SELECT case_id FROM cases WHERE study_uid = ? AND status <> 'cancelled' LIMIT 1",
+    studyUid,
+  );
+  if (own) return str(own, 'case_id');
+  const summary = await catalog.summary(studyUid);
+  if (!summary?.patientId) return null;
+  const samePatient = one(
+    db,
+    "SELECT case_id FROM cases WHERE patient_id = ? AND status <> 'cancelled' ORDER BY due_at LIMIT 1",
+    summary.patientId,
+  );
+  return samePatient ? str(samePatient, 'case_id') : null;
+}
+
 export function queueItemIds(db: Db): string[] {
   const pairs = all(db, 'SELECT pair_id FROM discordant_pairs ORDER BY pair_id').map(
     (r) => `pair:${str(r, 'pair_id')}`,

@@ -7,6 +7,7 @@ import type {
   QaReviewRequest,
 } from '../../../shared/api/contract.ts';
 import { Concordance, DiscrepancyCategory, RadpeerScore } from '../../../shared/domain/radpeer.ts';
+import { SignedReport } from '../../../shared/report/document.ts';
 import { all, one, optStr, run, str, type Db, type Row } from '../db/database.ts';
 
 /**
@@ -56,12 +57,21 @@ export interface StoredRead extends QaRead {
   authorId: string | null;
 }
 
+/** The measurements of a report signed on Tandem; a seeded text-only report has none. */
+function measurementsOf(row: Row): QaRead['measurements'] {
+  const json = optStr(row, 'signed_json');
+  if (json === null) return [];
+  const signed = SignedReport.safeParse(JSON.parse(json));
+  return signed.success ? signed.data.document.content.measurements : [];
+}
+
 function toRead(row: Row): StoredRead {
   return {
     reportId: str(row, 'report_id'),
     authorDisplayName: str(row, 'author_display_name'),
     signedAt: str(row, 'signed_at'),
     text: str(row, 'text'),
+    measurements: measurementsOf(row),
     studyUid: str(row, 'study_uid'),
     authorId: optStr(row, 'author_id'),
   };

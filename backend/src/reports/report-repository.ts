@@ -79,6 +79,16 @@ export function reportIdWithSignature(db: Db, signature: string, hash: string): 
   return row ? str(row, 'report_id') : null;
 }
 
+/** The idempotency key a stored report was received under (null for seeded reports). */
+export function idempotencyKeyOfReport(db: Db, reportId: string): string | null {
+  const row = one(
+    db,
+    'SELECT idempotency_key FROM report_submissions WHERE report_id = ? LIMIT 1',
+    reportId,
+  );
+  return row ? str(row, 'idempotency_key') : null;
+}
+
 export function reportExists(db: Db, reportId: string): boolean {
   return one(db, 'SELECT 1 AS x FROM reports WHERE report_id = ?', reportId) !== undefined;
 }

@@ -5,6 +5,7 @@ import {
   CaseIdParams,
   OriginalReportResponse,
   WorklistResponse,
+  type WorklistItem,
 } from '../../../shared/api/contract.ts';
 import type { AppServices } from '../app-services.ts';
 import { requireAuth, workstationOf, type AuthContext } from '../auth/authenticate.ts';
@@ -13,9 +14,16 @@ import {
   casesOfAssignee,
   getCase,
   getReport,
+  openCases,
   type CaseRecord,
 } from '../cases/case-repository.ts';
-import { caseDetail, compareWorklist, worklistItem } from '../cases/case-views.ts';
+import {
+  caseDetail,
+  compareWorklist,
+  scopedToStudies,
+  scopedWorklistItem,
+  worklistItem,
+} from '../cases/case-views.ts';
 import { checkResponse, httpError, parseRequest } from '../http/api-errors.ts';
 import { signedReportsOfCase } from '../reports/report-repository.ts';
 
@@ -23,7 +31,7 @@ const NoQuery = z.strictObject({});
 
 /** Worklist, case detail and the (blinded) original report. Every route here needs a session. */
 export function caseRoutes(services: AppServices) {
-  const { db, catalog, audit } = services;
+  const { db, catalog, audit, access } = services;
 
   function record(
     request: FastifyRequest,
@@ -44,20 +52,28 @@ export function caseRoutes(services: AppServices) {
     });
   }
 
-  /** Loads a case the caller may open: their own, or any for an administrator (noted in the audit). */
-  function openCase(
+  /**
+   * Loads a case the caller may open: their own; any for an administrator; for a QA reviewer one
+   * with a study under QA review, seen through `scope` (only those studies). Both are noted in the
+   * audit.
+   */
+  async function openCase(
     request: FastifyRequest,
     auth: AuthContext,
     action: string,
-  ): { c: CaseRecord; detail: string | undefined } {
+  ): Promise<{ c: CaseRecord; detail: string | undefined; scope: ReadonlySet<string> | null }> {
     const { id } = parseRequest(CaseIdParams, request.params, 'case address');
     const c = getCase(db, id);
     if (!c) {
       record(request, auth, action, 'denied', { caseId: id, detail: 'case-not-found' });
       throw httpError(404, 'case-not-found', 'This case does not exist or has been withdrawn.');
     }
-    if (c.assigneeId === auth.user.id) return { c, detail: undefined };
-    if (auth.user.role === 'admin') return { c, detail: 'admin-access' };
+    if (c.assigneeId === auth.user.id) return { c, detail: undefined, scope: null };
+    if (auth.user.role === 'admin') return { c, detail: 'admin-access', scope: null };
+    if (auth.user.role === 'qa-reviewer' && c.status !== 'cancelled') {
+      const scope = await access.qaScopeOfCase(c);
+      if (scope) return { c, detail: 'qa-review', scope };
+    }
     record(request, auth, action, 'denied', {
       caseId: c.caseId,
       studyUid: c.studyUid,
@@ -66,16 +82,32 @@ export function caseRoutes(services: AppServices) {
     throw httpError(
       403,
       'forbidden',
-      'This case is assigned to another reader; you cannot open it.',
+      auth.user.role === 'qa-reviewer'
+        ? 'This case is not under QA review; a QA reviewer can open only the cases of the QA queue.'
+        : 'This case is assigned to another reader; you cannot open it.',
     );
+  }
+
+  /** The cases under QA review, as a QA reviewer sees them (only their studies under review). */
+  async function qaWorklist(): Promise<WorklistItem[]> {
+    const out: WorklistItem[] = [];
+    for (const c of openCases(db)) {
+      const scope = await access.qaScopeOfCase(c);
+      if (!scope) continue;
+      const detail = scopedToStudies(await caseDetail(db, catalog, c), scope);
+      out.push(scopedWorklistItem(await worklistItem(db, catalog, c), detail));
+    }
+    return out;
   }
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.get('/worklist', async (request) => {
       const auth = requireAuth(request);
       parseRequest(NoQuery, request.query, 'query string');
-      const cases = casesOfAssignee(db, auth.user.id);
-      const items = await Promise.all(cases.map((c) => worklistItem(db, catalog, c)));
+      const items = await Promise.all(
+        casesOfAssignee(db, auth.user.id).map((c) => worklistItem(db, catalog, c)),
+      );
+      if (auth.user.role === 'qa-reviewer') items.push(...(await qaWorklist()));
       items.sort(compareWorklist);
       record(request, auth, 'worklist.read', 'allowed', { detail: `${items.length} cases` });
       return checkResponse(WorklistResponse, { items });
@@ -84,9 +116,10 @@ export function caseRoutes(services: AppServices) {
     app.get('/cases/:id', async (request) => {
       const auth = requireAuth(request);
       parseRequest(NoQuery, request.query, 'query string');
-      const { c, detail } = openCase(request, auth, 'case.read');
+      const { c, detail, scope } = await openCase(request, auth, 'case.read');
+      const full = await caseDetail(db, catalog, c);
       const body = checkResponse(CaseDetail, {
-        ...(await caseDetail(db, catalog, c)),
+        ...(scope ? scopedToStudies(full, scope) : full),
         signedReports: signedReportsOfCase(db, c.caseId, c.assigneeId),
       });
       record(request, auth, 'case.read', 'allowed', {
@@ -101,7 +134,7 @@ export function caseRoutes(services: AppServices) {
       const auth = requireAuth(request);
       parseRequest(NoQuery, request.query, 'query string');
       const action = 'case.original-report';
-      const { c, detail } = openCase(request, auth, action);
+      const { c, detail } = await openCase(request, auth, action);
       const where = { caseId: c.caseId, studyUid: c.studyUid };
       if (c.kind === 'first-read') {
         record(request, auth, action, 'denied', { ...where, detail: 'no-original-report' });

@@ -20,9 +20,8 @@ import type { Role } from '../../../shared/domain/case.ts';
 import type { AppServices } from '../app-services.ts';
 import { requireAuth, workstationOf, type AuthContext } from '../auth/authenticate.ts';
 import { assigneeHasSignedReport, getCase } from '../cases/case-repository.ts';
-import { one } from '../db/database.ts';
 import { checkResponse, httpError, parseRequest } from '../http/api-errors.ts';
-import { queue, resolveItem, statistics } from '../qa/qa-items.ts';
+import { queue, resolveItem, reviewCaseOf, statistics } from '../qa/qa-items.ts';
 import {
   concordanceOf,
   ensureQaSchema,
@@ -48,7 +47,7 @@ const QA_ROLES: readonly Role[] = ['qa-reviewer', 'admin'];
  * denied, is in the audit log.
  */
 export function qaRoutes(services: AppServices) {
-  const { db, catalog, audit } = services;
+  const { db, catalog, audit, access } = services;
   ensureQaSchema(db);
 
   function record(
@@ -156,6 +155,8 @@ export function qaRoutes(services: AppServices) {
         reportId: own.reportId,
         originalReportId: c.originalReportId!,
       });
+      // a discordance puts the study under QA review: QA reviewers may open it now
+      access.invalidate();
       record(request, auth, action, 'allowed', {
         caseId: c.caseId,
         studyUid: c.studyUid,
@@ -184,25 +185,20 @@ export function qaRoutes(services: AppServices) {
         throw httpError(404, 'qa-item-not-found', 'This QA item does not exist (any more).');
       }
       const review = reviewOfItem(db, itemId);
-      const viewable =
-        auth.user.role === 'admin'
-          ? one(
-              db,
-              'SELECT case_id FROM cases WHERE study_uid = ? LIMIT 1',
-              resolved.item.studyInstanceUid,
-            )
-          : undefined;
-      const strip = ({ reportId, authorDisplayName, signedAt, text }: typeof resolved.first) => ({
+      // the case that shows the study under review (a QA reviewer opens it scoped to such studies)
+      const viewable = await reviewCaseOf(db, catalog, resolved.item.studyInstanceUid);
+      const strip = ({
         reportId,
         authorDisplayName,
         signedAt,
         text,
-      });
+        measurements,
+      }: typeof resolved.first) => ({ reportId, authorDisplayName, signedAt, text, measurements });
       const body = checkResponse(QaItemDetail, {
         item: resolved.item,
         first: strip(resolved.first),
         second: resolved.second ? strip(resolved.second) : null,
-        caseId: viewable ? String(viewable['case_id']) : null,
+        caseId: viewable,
         concordanceComment: resolved.concordanceComment,
         review: review ? publicReview(review, true) : null,
       });

@@ -25,6 +25,7 @@ import {
   findKey,
   findSubmission,
   getStoredReport,
+  idempotencyKeyOfReport,
   insertReport,
   reportExists,
   reportIdWithSignature,
@@ -353,7 +354,11 @@ export function reportRoutes(
         record(request, auth, 'report.read', 'denied', { ...where, detail: 'forbidden' });
         throw httpError(403, 'forbidden', 'This report belongs to another reader.');
       }
-      const body = checkResponse(ReportResponse, { report });
+      const isAuthor = report.signed.document.author.userId === auth.user.id;
+      const key = isAuthor ? idempotencyKeyOfReport(db, report.reportId) : null;
+      const body = checkResponse(ReportResponse, {
+        report: { ...report, ...(key !== null ? { idempotencyKey: key } : {}) },
+      });
       record(request, auth, 'report.read', 'allowed', where);
       return body;
     });
