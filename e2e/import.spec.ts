@@ -384,7 +384,7 @@ test('a patient CD imported through import-input: every supported image renders 
   page,
   backend,
 }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000); // about a minute on a quiet machine; several on a loaded one
   const scratch = mkdtempSync(path.join(tmpdir(), 'tandem-import-'));
   const foreign: string[] = [];
   page.context().on('request', (r) => {
