@@ -80,6 +80,51 @@ describe('verifyPart10', () => {
     expect(result).toMatchObject({ ok: false, code: 'incomplete' });
   });
 
+  it('refuses a header that claims more pixels than the file holds (a billion frames, 65535²)', async () => {
+    const claims: { opts: Parameters<typeof buildPart10>[0]; reason: RegExp }[] = [
+      {
+        opts: { sopInstanceUid: SOP, rows: 8, columns: 8, numberOfFrames: 999_999_999 },
+        reason: /999999999 frame\(s\) of 8 × 8 pixels/,
+      },
+      {
+        opts: { sopInstanceUid: SOP, rows: 65535, columns: 65535, pixelBytes: 128 },
+        reason: /holds 128 bytes but the header claims 1 frame\(s\) of 65535 × 65535/,
+      },
+      {
+        opts: { sopInstanceUid: SOP, rows: 8, columns: 8, numberOfFrames: 0 },
+        reason: /claims 0 frames/,
+      },
+      {
+        opts: {
+          sopInstanceUid: SOP,
+          transferSyntaxUid: TransferSyntax.jpegLsLossless,
+          numberOfFrames: 3,
+          fragments: [new Uint8Array(10).fill(1)],
+        },
+        reason: /claims 3 frames but its compressed pixel data has 1 fragments/,
+      },
+    ];
+    for (const { opts, reason } of claims) {
+      const result = await verifyPart10(blobOf(buildPart10(opts)), { sopInstanceUid: SOP });
+      expect(result).toMatchObject({ ok: false, code: 'corrupt' });
+      if (!result.ok) expect(result.reason).toMatch(reason);
+    }
+    // as many frames as the pixel data holds is fine, compressed or not
+    for (const opts of [
+      { sopInstanceUid: SOP, rows: 8, columns: 8, numberOfFrames: 3, pixelBytes: 3 * 128 },
+      {
+        sopInstanceUid: SOP,
+        transferSyntaxUid: TransferSyntax.jpegLsLossless,
+        numberOfFrames: 2,
+        fragments: [new Uint8Array(10).fill(1), new Uint8Array(12).fill(2)],
+      },
+    ]) {
+      expect(await verifyPart10(blobOf(buildPart10(opts)), { sopInstanceUid: SOP })).toMatchObject({
+        ok: true,
+      });
+    }
+  });
+
   it('refuses bytes that are not DICOM, with a reason a person can read', async () => {
     const result = await verifyPart10(new Blob(['<html>502 Bad Gateway</html>'.padEnd(400, ' ')]), {
       sopInstanceUid: SOP,

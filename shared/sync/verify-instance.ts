@@ -162,12 +162,30 @@ async function verifyUnguarded(src: Source, expected: VerifyExpectation): Promis
 
   const pixelData = dataSet.elements[PIXEL_DATA];
   if (pixelData) {
-    const problem = pixelData.hadUndefinedLength
+    const walked = pixelData.hadUndefinedLength
       ? await checkFragments(src, pixelData.dataOffset)
-      : pixelData.dataOffset + pixelData.length > size
-        ? `the pixel data is cut short (${size - pixelData.dataOffset} of ${pixelData.length} bytes)`
-        : undefined;
+      : undefined;
+    const problem =
+      typeof walked === 'string'
+        ? walked
+        : !pixelData.hadUndefinedLength && pixelData.dataOffset + pixelData.length > size
+          ? `the pixel data is cut short (${size - pixelData.dataOffset} of ${pixelData.length} bytes)`
+          : undefined;
     if (problem) return failure('incomplete', problem);
+    const claims = geometryProblem(
+      {
+        frames: dataSet.intString('x00280008') ?? 1,
+        rows: dataSet.uint16('x00280010'),
+        columns: dataSet.uint16('x00280011'),
+        samplesPerPixel: dataSet.uint16('x00280002') ?? 1,
+        bitsAllocated: dataSet.uint16('x00280100'),
+        photometric: clean(dataSet.string('x00280004')),
+      },
+      typeof walked === 'number'
+        ? { encapsulated: true, fragments: walked }
+        : { encapsulated: false, length: pixelData.length },
+    );
+    if (claims) return failure('corrupt', claims);
   } else if (
     !dataSet.elements['x7fe00008'] &&
     !dataSet.elements['x7fe00009'] &&
@@ -200,10 +218,14 @@ function isImageClass(sopClassUid: string | undefined): boolean {
   return sopClassUid !== undefined && IMAGE_CLASS.test(sopClassUid);
 }
 
-/** Walks the items of encapsulated pixel data up to the sequence delimiter; returns a problem or undefined. */
-async function checkFragments(src: Source, start: number): Promise<string | undefined> {
+/**
+ * Walks the items of encapsulated pixel data up to the sequence delimiter: the number of items
+ * (the offset table first, then the fragments), or the problem.
+ */
+async function checkFragments(src: Source, start: number): Promise<number | string> {
   const size = src.size;
   let pos = start;
+  let items = 0;
   for (let reads = 0; reads < MAX_FRAGMENT_READS; reads++) {
     if (pos + 8 > size) return 'the compressed pixel data is cut short';
     const b = await src.read(pos, pos + 8);
@@ -212,9 +234,10 @@ async function checkFragments(src: Source, start: number): Promise<string | unde
     const element = view.getUint16(2, true);
     const length = view.getUint32(4, true);
     if (group !== 0xfffe) return 'the compressed pixel data is damaged';
-    if (element === 0xe0dd) return undefined;
+    if (element === 0xe0dd) return items;
     if (element !== 0xe000 || length === 0xffffffff) return 'the compressed pixel data is damaged';
     pos += 8 + length;
+    items++;
   }
   // Very many fragments: one read of the rest is cheaper than thousands of small ones.
   const rest = await src.read(pos, size);
@@ -225,11 +248,51 @@ async function checkFragments(src: Source, start: number): Promise<string | unde
     const element = view.getUint16(p + 2, true);
     const length = view.getUint32(p + 4, true);
     if (group !== 0xfffe) return 'the compressed pixel data is damaged';
-    if (element === 0xe0dd) return undefined;
+    if (element === 0xe0dd) return items;
     if (element !== 0xe000 || length === 0xffffffff) return 'the compressed pixel data is damaged';
     p += 8 + length;
+    items++;
   }
   return 'the compressed pixel data is cut short';
+}
+
+/** What the image header says its pixel data holds, as far as it says. */
+interface Geometry {
+  frames: number;
+  rows?: number | undefined;
+  columns?: number | undefined;
+  samplesPerPixel: number;
+  bitsAllocated?: number | undefined;
+  photometric?: string | undefined;
+}
+
+/**
+ * Whether the pixel data can hold what the header claims: uncompressed, every frame's bytes
+ * (rows × columns × samples × bits allocated); compressed, at least one fragment a frame. A
+ * header claiming a billion frames or a 65535² image over a few bytes would otherwise reach the
+ * viewer, which makes an image per claimed frame and sizes buffers from the header.
+ */
+function geometryProblem(
+  geometry: Geometry,
+  pixelData: { encapsulated: false; length: number } | { encapsulated: true; fragments: number },
+): string | undefined {
+  const { frames, rows, columns, samplesPerPixel, bitsAllocated, photometric } = geometry;
+  if (!Number.isInteger(frames) || frames < 1) return `the image claims ${frames} frames`;
+  if (pixelData.encapsulated) {
+    // the first item is the (possibly empty) offset table
+    const fragments = Math.max(0, pixelData.fragments - 1);
+    return frames > fragments
+      ? `the image claims ${frames} frames but its compressed pixel data has ${fragments} fragments`
+      : undefined;
+  }
+  if (rows === undefined || columns === undefined || bitsAllocated === undefined) return undefined;
+  if (rows === 0 || columns === 0) return `the image claims ${rows} × ${columns} pixels`;
+  // 4:2:2 colour keeps two samples a pixel, not three
+  const samples = photometric?.endsWith('_422') ? Math.min(samplesPerPixel, 2) : samplesPerPixel;
+  const needed = Math.ceil((frames * rows * columns * samples * bitsAllocated) / 8);
+  return needed > pixelData.length
+    ? `the pixel data holds ${pixelData.length} bytes but the header claims ${frames} frame(s) of ${columns} × ${rows} pixels at ${bitsAllocated} bits (${needed} bytes)`
+    : undefined;
 }
 
 /**

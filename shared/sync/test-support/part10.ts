@@ -29,6 +29,10 @@ export interface Part10Options {
   fragments?: Uint8Array[];
   /** bytes of a private element placed in the header, to make the header large */
   headerPaddingBytes?: number;
+  /** Number of Frames to claim (absent: the element is left out) */
+  numberOfFrames?: number;
+  /** bytes of native pixel data (default: what rows × columns at 16 bits need) */
+  pixelBytes?: number;
 }
 
 type Element = {
@@ -145,7 +149,7 @@ function buildParts(opts: Part10Options): { head: Uint8Array; dataSet: Uint8Arra
     metaBody,
   ]);
 
-  const pixels = new Uint8Array(rows * columns * 2);
+  const pixels = new Uint8Array(opts.pixelBytes ?? rows * columns * 2);
   for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7) & 0xff;
   const dataElements: Element[] = [
     { group: 0x0008, element: 0x0016, vr: 'UI', value: text(sopClass, 'UI') },
@@ -182,6 +186,16 @@ function buildParts(opts: Part10Options): { head: Uint8Array; dataSet: Uint8Arra
     },
     { group: 0x0028, element: 0x0002, vr: 'US', value: us(1) },
     { group: 0x0028, element: 0x0004, vr: 'CS', value: text('MONOCHROME2', 'CS') },
+    ...(opts.numberOfFrames !== undefined
+      ? [
+          {
+            group: 0x0028,
+            element: 0x0008,
+            vr: 'IS',
+            value: text(String(opts.numberOfFrames), 'IS'),
+          },
+        ]
+      : []),
     { group: 0x0028, element: 0x0010, vr: 'US', value: us(rows) },
     { group: 0x0028, element: 0x0011, vr: 'US', value: us(columns) },
     { group: 0x0028, element: 0x0100, vr: 'US', value: us(16) },
