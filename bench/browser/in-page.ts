@@ -225,3 +225,216 @@ export async function steppedRun(args: {
 export function pressOnWindow(key: string): void {
   window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
 }
+
+/** What the hanging watcher reports: one opening, its first viewport and every viewport. */
+export interface HangingTiming {
+  /** ms from the click to the first viewport showing its first image */
+  firstMs: number;
+  /** ms from the click to every viewport of the applied protocol showing its first image */
+  allMs: number;
+  viewports: number;
+  protocolId: string;
+}
+
+/**
+ * Arms a watcher for the next click: it stops when the hanging protocol is applied (`hp-stage`
+ * ready), at least `expectViewports` viewports exist and every one says `data-rendered="true"`
+ * with non-blank pixels; it also notes when the first viewport did. Await `awaitHanging`.
+ */
+export function armHangingWatch(args: { timeoutMs: number; expectViewports: number }): void {
+  const w = window as unknown as { __benchHanging?: Promise<HangingTiming> };
+  w.__benchHanging = new Promise<HangingTiming>((resolve, reject) => {
+    let clickAt: number | null = null;
+    let firstAt: number | null = null;
+    const probe = document.createElement('canvas');
+    probe.width = 64;
+    probe.height = 64;
+    const ctx = probe.getContext('2d', { willReadFrequently: true });
+    const lit = (canvas: HTMLCanvasElement | null): boolean => {
+      if (!ctx || !canvas || canvas.width === 0) return false;
+      ctx.clearRect(0, 0, 64, 64);
+      ctx.drawImage(canvas, 0, 0, 64, 64);
+      const data = ctx.getImageData(0, 0, 64, 64).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i]! > 8 || data[i + 1]! > 8) n++;
+      return n / (data.length / 4) >= 0.01;
+    };
+    const timer = setTimeout(
+      () => reject(new Error(`the protocol did not hang within ${args.timeoutMs} ms`)),
+      args.timeoutMs,
+    );
+    const poll = () => {
+      if (clickAt === null) return;
+      const now = performance.now();
+      const viewports = Array.from(
+        document.querySelectorAll<HTMLElement>('[data-testid="viewport"]'),
+      );
+      const rendered = viewports.filter(
+        (v) => v.dataset['rendered'] === 'true' && lit(v.querySelector('canvas')),
+      );
+      if (firstAt === null && rendered.length > 0) firstAt = now;
+      const stage = document.querySelector<HTMLElement>('[data-testid="hp-stage"]');
+      if (
+        stage?.dataset['state'] === 'ready' &&
+        viewports.length >= args.expectViewports &&
+        rendered.length === viewports.length
+      ) {
+        clearTimeout(timer);
+        resolve({
+          firstMs: firstAt! - clickAt,
+          allMs: now - clickAt,
+          viewports: viewports.length,
+          protocolId: stage.dataset['protocolId'] ?? '',
+        });
+        return;
+      }
+      requestAnimationFrame(poll);
+    };
+    window.addEventListener(
+      'click',
+      () => {
+        clickAt = performance.now();
+        requestAnimationFrame(poll);
+      },
+      { capture: true, once: true },
+    );
+  });
+}
+
+export function awaitHanging(): Promise<HangingTiming> {
+  const w = window as unknown as { __benchHanging?: Promise<HangingTiming> };
+  if (!w.__benchHanging) throw new Error('the hanging watcher was not armed');
+  return w.__benchHanging;
+}
+
+export interface SyncedRun {
+  /** per viewport (by index): frames whose pixels changed */
+  changed: number[];
+  /** per viewport: how many different images it was asked to show (its `data-image-index`) */
+  imagesShown: number[];
+  ms: number;
+  /** per viewport: changed ÷ ms */
+  fps: number[];
+  /** steps after which the first viewport did not change within the step timeout */
+  unchanged: number;
+}
+
+/**
+ * Scrolls the first viewport as in `steppedRun` (ArrowDown on window, next step once it shows the
+ * asked-for image with changed pixels) while every other viewport is read back every animation
+ * frame too: each viewport's changed frames are counted by their pixels.
+ */
+export async function syncedRun(args: {
+  steps: number;
+  stepTimeoutMs: number;
+}): Promise<SyncedRun> {
+  const SIZE = 96;
+  const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+  const viewports = Array.from(
+    document.querySelectorAll<HTMLElement>('[data-testid="viewport"]'),
+  ).sort((a, b) => Number(a.dataset['viewportIndex']) - Number(b.dataset['viewportIndex']));
+  if (viewports.length < 2) throw new Error(`${viewports.length} viewport(s): nothing is synced`);
+  const canvases = viewports.map((v) => v.querySelector('canvas'));
+  if (canvases.some((c) => !c)) throw new Error('a viewport has no canvas');
+  const probe = document.createElement('canvas');
+  probe.width = SIZE;
+  probe.height = SIZE;
+  const ctx = probe.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('no 2d context for the read-back probe');
+  const hashOf = (canvas: HTMLCanvasElement): number => {
+    ctx.clearRect(0, 0, SIZE, SIZE);
+    ctx.drawImage(canvas, 0, 0, SIZE, SIZE);
+    const pixels = new Uint32Array(ctx.getImageData(0, 0, SIZE, SIZE).data.buffer);
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < pixels.length; i++) hash = Math.imul(hash ^ pixels[i]!, 0x01000193);
+    return hash >>> 0;
+  };
+  await nextFrame();
+  const previous = canvases.map((c) => hashOf(c!));
+  const changed = viewports.map(() => 0);
+  const seen = viewports.map((v) => new Set([v.dataset['imageIndex']]));
+  const first = viewports[0]!;
+  const start = Number(first.dataset['imageIndex']);
+  let unchanged = 0;
+  let lastChange = 0;
+  const sampleAll = (): boolean => {
+    let firstChanged = false;
+    canvases.forEach((c, i) => {
+      seen[i]!.add(viewports[i]!.dataset['imageIndex']);
+      const h = hashOf(c!);
+      if (h !== previous[i]) {
+        previous[i] = h;
+        changed[i]!++;
+        lastChange = performance.now();
+        if (i === 0) firstChanged = true;
+      }
+    });
+    return firstChanged;
+  };
+  const started = performance.now();
+  for (let i = 0; i < args.steps; i++) {
+    const stepStarted = performance.now();
+    window.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }),
+    );
+    for (;;) {
+      await nextFrame();
+      const arrived =
+        first.dataset['imageIndex'] === String(start + i + 1) &&
+        first.dataset['rendered'] === 'true';
+      const firstChanged = sampleAll();
+      if (arrived && firstChanged) break;
+      if (performance.now() - stepStarted > args.stepTimeoutMs) {
+        unchanged++;
+        break;
+      }
+    }
+  }
+  // The linked viewports follow the first a frame or two later: a few more frames to see them.
+  for (let f = 0; f < 3; f++) {
+    await nextFrame();
+    sampleAll();
+  }
+  const ms = (lastChange || performance.now()) - started;
+  return {
+    changed,
+    imagesShown: seen.map((s) => s.size - 1),
+    ms,
+    fps: changed.map((c) => (c / ms) * 1000),
+    unchanged,
+  };
+}
+
+/**
+ * Pages through a series faster than it shows: ArrowDown on window whenever fewer than `ahead`
+ * steps are outstanding (asked for but not yet shown), so the viewer loads every image it is asked
+ * for while it draws what it can. Ends when the first viewport shows the last image, or at the
+ * budget. Returns the images asked for and the last one shown.
+ */
+export async function floodThrough(args: {
+  images: number;
+  budgetMs: number;
+  ahead: number;
+}): Promise<{ asked: number; lastShown: number; ms: number }> {
+  const viewport = document.querySelector<HTMLElement>(
+    '[data-testid="viewport"][data-viewport-index="0"]',
+  );
+  if (!viewport) throw new Error('no viewport');
+  const started = performance.now();
+  const shownIndex = () =>
+    viewport.dataset['rendered'] === 'true' ? Number(viewport.dataset['imageIndex']) : -1;
+  let asked = Number(viewport.dataset['imageIndex']);
+  let lastShown = asked;
+  while (performance.now() - started < args.budgetMs) {
+    lastShown = Math.max(lastShown, shownIndex());
+    if (lastShown >= args.images - 1) break;
+    if (asked < args.images - 1 && asked - lastShown < args.ahead) {
+      window.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }),
+      );
+      asked++;
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return { asked, lastShown, ms: performance.now() - started };
+}
