@@ -185,7 +185,10 @@ export async function steppedRun(args: {
   let unchanged = 0;
   let lastChange = 0;
   const started = performance.now();
-  for (let i = 0; i < args.steps; i++) {
+  // Two stalled steps end the pass (the viewer went elsewhere, e.g. nudged by a linked viewport):
+  // waiting out every remaining step would only cost minutes.
+  steps: for (let i = 0; i < args.steps; i++) {
+    if (unchanged >= 2) break steps;
     const stepStarted = performance.now();
     step(i);
     for (;;) {
@@ -373,16 +376,18 @@ export async function syncedRun(args: {
   };
   const started = performance.now();
   for (let i = 0; i < args.steps; i++) {
+    if (unchanged >= 2) break;
     const stepStarted = performance.now();
     window.dispatchEvent(
       new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }),
     );
+    let firstChanged = false;
     for (;;) {
       await nextFrame();
       const arrived =
         first.dataset['imageIndex'] === String(start + i + 1) &&
         first.dataset['rendered'] === 'true';
-      const firstChanged = sampleAll();
+      if (sampleAll()) firstChanged = true;
       if (arrived && firstChanged) break;
       if (performance.now() - stepStarted > args.stepTimeoutMs) {
         unchanged++;

@@ -56,5 +56,9 @@ describe('browser process memory', () => {
         '/usr/lib/chromium/chromium\0--type=utility\0--utility-sub-type=storage.mojom.StorageService\0',
       ),
     ).toBe('utility:StorageService');
+    // as Chromium's retitled children show it: one string, arguments joined by spaces
+    expect(processKind('/usr/lib/chromium/chromium --type=gpu-process --use-gl=angle\0')).toBe(
+      'gpu-process',
+    );
   });
 });

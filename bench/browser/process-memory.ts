@@ -62,7 +62,8 @@ function processTable(): Array<{ pid: number; ppid: number; comm: string }> {
 
 /** What kind of Chromium process a command line is: `browser`, `renderer`, `gpu-process`, `utility:…`. */
 export function processKind(cmdline: string): string {
-  const args = cmdline.split('\0');
+  // Chromium rewrites its children's titles: their arguments may be joined by spaces, not NULs.
+  const args = cmdline.split(/[\0 ]/);
   const type = args.find((a) => a.startsWith('--type='))?.slice('--type='.length);
   if (!type) return 'browser';
   const sub = args.find((a) => a.startsWith('--utility-sub-type='));

@@ -57,7 +57,7 @@ export const BENCH_DATA_SIZES: BenchDataSizes = {
   mrImages: 1000,
   ctImages: 1500,
   worklistCases: 50,
-  imagesPerWorklistStudy: 30,
+  imagesPerWorklistStudy: 12,
   reportCases: 110,
 };
 

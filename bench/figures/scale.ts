@@ -28,6 +28,7 @@ import {
   fetchOnly,
   mbPerS,
   openBeforeSync,
+  openSeriesAtOnce,
   syncWholeWorklist,
   type OpenedBeforeSync,
 } from './sync.ts';
@@ -55,10 +56,15 @@ const MEMORY_GOAL: Goal = {
 
 const MB = 1024 * 1024;
 
+/**
+ * The MR sync figure and the worklist figure. `sessionMr` is the MR opened at once in the reading
+ * session (`measureSession`), the first of the MR samples; the others open it in fresh profiles.
+ */
 export async function measureScale(
   browser: Browser,
   backendUrl: string,
   plan: ScalePlan,
+  sessionMr: OpenedBeforeSync | null,
   log: (line: string) => void,
 ): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
   const figures: Figure[] = [];
@@ -66,23 +72,26 @@ export async function measureScale(
 
   // 1. The 1,000-image MR, opened in a fresh profile before it is synced.
   const mr = await resolveLargestSeries(backendUrl, BENCH_READERS.large, MR_CASE_ID);
-  log(`scale: MR series ${mr.label}`);
   const cookies = await cookieContext(browser, backendUrl, BENCH_READERS.large);
   const bare = await openBaselinePage(browser, cookies, backendUrl);
   try {
-    await fetchOnly(bare.page, mr.imageUrls); // warms the backend's file cache
-    const opened: OpenedBeforeSync[] = [];
+    const opened: OpenedBeforeSync[] = sessionMr ? [sessionMr] : [];
     const baseline: Array<{ ms: number; bytes: number }> = [];
+    if (!sessionMr) await fetchOnly(bare.page, mr.imageUrls); // warms the backend's file cache
     for (let run = 0; run < plan.mrRuns; run++) {
-      const tandemFirst = run % 2 === 0;
-      if (!tandemFirst) baseline.push(await fetchOnly(bare.page, mr.imageUrls));
-      opened.push(
-        await openBeforeSync(browser, backendUrl, mr, {
-          reader: BENCH_READERS.large,
-          caseId: MR_CASE_ID,
-        }),
-      );
-      if (tandemFirst) baseline.push(await fetchOnly(bare.page, mr.imageUrls));
+      if (run === 0 && sessionMr) {
+        baseline.push(await fetchOnly(bare.page, mr.imageUrls));
+      } else {
+        const tandemFirst = run % 2 === 0;
+        if (!tandemFirst) baseline.push(await fetchOnly(bare.page, mr.imageUrls));
+        opened.push(
+          await openBeforeSync(browser, backendUrl, mr, {
+            reader: BENCH_READERS.large,
+            caseId: MR_CASE_ID,
+          }),
+        );
+        if (tandemFirst) baseline.push(await fetchOnly(bare.page, mr.imageUrls));
+      }
       log(
         `scale: MR run ${run + 1}: in IndexedDB after ${(opened.at(-1)!.browsableMs / 1000).toFixed(1)} s, ` +
           `fetch-only ${(baseline.at(-1)!.ms / 1000).toFixed(1)} s`,
@@ -99,7 +108,7 @@ export async function measureScale(
         baselineSamples: baseline.map((b) => mbPerS(b.bytes, b.ms)),
         goal: THROUGHPUT_GOAL,
         notes: [
-          'from the double-click (sync just started at sign-in) until every image of the series is in IndexedDB; ' +
+          'from the double-click (a fresh profile, sync just started at sign-in) until every image of the series is in IndexedDB; ' +
             'the reader’s other cases (a 1,500-image CT, 110 one-image cases) sync in the same profile meanwhile',
           `first image after ${opened.map((o) => Math.round(o.firstImageMs)).join(', ')} ms`,
         ],
@@ -154,22 +163,31 @@ export async function measureScale(
 }
 
 /**
- * Peak memory of a reading session: `page` is freshly signed in as the large series' reader. First
- * its sync brings the reader's cases (1.3 GB) into IndexedDB, sampled as a figure of its own; then
- * the 1,500-image CT and the 1,000-image MR are paged through from the cache, every image asked
- * for, while the browser's memory is sampled.
+ * The reading session of the large series' reader, in `page` just signed in (a fresh profile):
+ * the MR opened at once (the first MR sync sample), the reader's sync of 1.3 GB until it settles
+ * (its memory a figure of its own), then the 1,500-image CT and the 1,000-image MR paged through
+ * from the cache, every image asked for, while the browser's memory is sampled.
  */
-export async function measurePeakMemory(
+export async function measureSession(
   page: Page,
+  backendUrl: string,
   plan: ScalePlan,
   log: (line: string) => void,
-): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+): Promise<{ figures: Figure[]; details: Record<string, unknown>; mr: OpenedBeforeSync }> {
   const atSignIn = browserPssBytes();
   const syncSampler = sampleBrowserMemory(500);
+  const mrSeries = await resolveLargestSeries(backendUrl, BENCH_READERS.large, MR_CASE_ID);
+  const mr = await openSeriesAtOnce(page, MR_CASE_ID, mrSeries);
+  log(
+    `scale: MR (${mrSeries.label}) opened at once: first image ${Math.round(mr.firstImageMs)} ms, ` +
+      `all in IndexedDB after ${(mr.browsableMs / 1000).toFixed(1)} s`,
+  );
+  await page.evaluate(pressOnWindow, 'Escape');
+  await page.locator('[data-testid="worklist-row"]').first().waitFor();
   const settled = await waitForSyncSettled(page, 10 * 60_000);
   const sync = syncSampler.stop();
   log(
-    `scale: the reader's sync settled ${(settled.ms / 1000).toFixed(1)} s after sign-in; ` +
+    `scale: the reader's sync settled ${(settled.ms / 1000).toFixed(1)} s after the MR; ` +
       `browser memory peaked at ${Math.round(sync.peak / MB)} MB meanwhile`,
   );
   await page.waitForTimeout(1000);
@@ -256,6 +274,7 @@ export async function measurePeakMemory(
   ];
   return {
     figures,
+    mr,
     details: {
       syncMs: settled.ms,
       syncPeakMB: Math.round(sync.peak / MB),

@@ -112,7 +112,23 @@ export async function openBeforeSync(
   try {
     const page = await context.newPage();
     await signIn(page, opening.reader);
-    const row = page.locator(`[data-testid="worklist-row"][data-case-id="${opening.caseId}"]`);
+    return await openSeriesAtOnce(page, opening.caseId, series);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * In a page just signed in: double-clicks the case at once and times its first image and the
+ * moment every image of `series` is in IndexedDB.
+ */
+export async function openSeriesAtOnce(
+  page: Page,
+  caseId: string,
+  series: InstanceSet,
+): Promise<OpenedBeforeSync> {
+  {
+    const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
     await row.waitFor({ timeout: 60_000 });
     await page.evaluate(armFirstImageWatch, 120_000);
     await page.evaluate(() => {
@@ -154,8 +170,6 @@ export async function openBeforeSync(
       },
       { seriesUid: series.seriesUid!, expected: series.imageUrls.length, firstImageMs: first.ms },
     );
-  } finally {
-    await context.close();
   }
 }
 

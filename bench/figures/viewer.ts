@@ -1,7 +1,13 @@
 // Figures 1 and 2: time to the first image of the CT chest case, and the scroll rate through its
 // series, each beside a bare-canvas baseline running in the same browser at the same time.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { measuredFigure, type Figure, type Goal } from '../figure.ts';
+import {
+  measuredFigure,
+  unmeasuredFigure,
+  type Figure,
+  type FigureInput,
+  type Goal,
+} from '../figure.ts';
 import {
   armFirstImageWatch,
   armHangingWatch,
@@ -113,6 +119,7 @@ export async function measureViewer(
       { urls: ct.imageUrls.slice(0, steps + 1), ...canvasSize },
     );
     if (prepared < steps + 1) throw new Error('the scroll baseline could not prepare its frames');
+    log(`scroll baseline: ${prepared} frames fetched, decoded and windowed`);
     const viewerPasses: SteppedRun[] = [];
     const baselinePasses: SteppedRun[] = [];
     for (let pass = 0; pass < plan.scrollPasses; pass++) {
@@ -241,17 +248,18 @@ export async function measureViewer(
         goal: FIRST_IMAGE_GOAL,
         notes: ['the decoded image is still in Cornerstone’s memory cache'],
       }),
-      measuredFigure({
+      measuredOrStalled({
         id: 'scroll.cached',
         title: `Scroll, ${steps} CT images in memory`,
         unit: 'images/s',
         quote: ['median'],
-        samples: viewerPasses.map((p) => p.fps),
+        samples: complete(viewerPasses, steps).map((p) => p.fps),
         baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
         baselineSamples: baselinePasses.map((p) => p.fps),
         goal: SCROLL_GOAL,
         notes: [
-          `unchanged steps (dropped or stalled): ${viewerPasses.map((p) => p.unchanged).join(', ')}`,
+          `unchanged steps (dropped or stalled) per pass: ${viewerPasses.map((p) => p.unchanged).join(', ')}; ` +
+            `passes stalled (not counted): ${viewerPasses.length - complete(viewerPasses, steps).length} of ${viewerPasses.length}`,
           `pixel read-back per sample: viewer ${mean(viewerPasses.map((p) => p.readMs)).toFixed(1)} ms, ` +
             `baseline ${mean(baselinePasses.map((p) => p.readMs)).toFixed(1)} ms`,
         ],
@@ -279,16 +287,17 @@ export async function measureViewer(
         notes: ['reopened from the worklist: decoded images still in Cornerstone’s memory'],
       }),
       ...(['current', 'prior'] as const).map((which, i) =>
-        measuredFigure({
+        measuredOrStalled({
           id: `scroll.synced-${which}`,
           title: `Synced scroll, ${which} of CT current vs prior (${steps} steps of the current)`,
           unit: 'images/s',
           quote: ['median'],
-          samples: syncedPasses.map((p) => p.fps[i] ?? 0),
+          samples: complete(syncedPasses, steps).map((p) => p.fps[i] ?? 0),
           baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
           baselineSamples: baselinePasses.map((p) => p.fps),
           goal: SYNCED_GOAL,
           notes: [
+            `passes stalled (two steps without a change, not counted): ${syncedPasses.length - complete(syncedPasses, steps).length} of ${syncedPasses.length}`,
             `images it was asked to show per pass: ${syncedPasses.map((p) => p.imagesShown[i]).join(', ')}; changed frames: ${syncedPasses.map((p) => p.changed[i]).join(', ')}`,
             ...(which === 'prior'
               ? [
@@ -387,6 +396,28 @@ async function syncedPass(page: Page, steps: number): Promise<SyncedRun> {
   await viewport.and(page.locator('[data-image-index="0"][data-rendered="true"]')).waitFor();
   await page.waitForTimeout(300);
   return page.evaluate(syncedRun, { steps, stepTimeoutMs: 5000 });
+}
+
+/**
+ * The passes that went through (at most one step in ten without a change): a pass that stalled
+ * (the viewer showed another image than asked, e.g. nudged by the linked prior) has no rate.
+ */
+/** A measured figure, or, when every pass stalled, a figure saying so. */
+function measuredOrStalled(input: FigureInput): Figure {
+  if (input.samples.length > 0) return measuredFigure(input);
+  return unmeasuredFigure(
+    input.id,
+    input.title,
+    'every pass stalled: the viewer showed another image than the one asked for (see the notes of the run)',
+    input.goal,
+  );
+}
+
+export function complete<T extends { unchanged: number }>(
+  passes: readonly T[],
+  steps: number,
+): T[] {
+  return passes.filter((p) => p.unchanged <= steps / 10);
 }
 
 function mean(values: readonly number[]): number {
