@@ -68,12 +68,12 @@ const QIDO_SHAPE = {
 };
 
 const FULL: Plan = {
-  sync: { runs: 3, wholeWorklist: true },
-  'at-rest': { reloads: 6 },
-  viewer: { reopen: 8, reload: 5, scrollSteps: 100, scrollPasses: 3, syncedPasses: 3 },
-  memory: { studies: 10, imagesPerStudy: 50 },
-  worklist: { rows: 10_000, baselineRows: 100, runs: 3, keySteps: 2, budgetMs: 120_000 },
-  scale: { mrRuns: 2, worklist: true, readBudgetMs: 90_000 },
+  sync: { runs: 2, wholeWorklist: true },
+  'at-rest': { reloads: 3 },
+  viewer: { reopen: 5, reload: 3, scrollSteps: 60, scrollPasses: 3, syncedPasses: 3 },
+  memory: { studies: 6, imagesPerStudy: 40 },
+  worklist: { rows: 10_000, baselineRows: 100, runs: 2, keySteps: 2, budgetMs: 90_000 },
+  scale: { mrRuns: 2, worklist: true, readBudgetMs: 45_000 },
   reports: { signed: 5, queued: 100 },
   qido: { shape: QIDO_SHAPE, requests: 300, warmup: 30 },
 };
