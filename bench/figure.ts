@@ -99,3 +99,14 @@ export function unmeasuredFigure(
     baselineSamples: [],
   };
 }
+
+/**
+ * The scroll passes that went through (at most one step in ten without a change): a pass that
+ * stalled (the viewer showed another image than asked, e.g. nudged by a linked viewport) has no rate.
+ */
+export function completePasses<T extends { unchanged: number }>(
+  passes: readonly T[],
+  steps: number,
+): T[] {
+  return passes.filter((p) => p.unchanged <= steps / 10);
+}

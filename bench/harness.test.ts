@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measuredFigure, unmeasuredFigure } from './figure.ts';
+import { completePasses, measuredFigure, unmeasuredFigure } from './figure.ts';
 import {
   replaceResultsSection,
   resultsJson,
@@ -121,5 +121,17 @@ describe('bench table', () => {
     const text = resultsJson(results);
     expect(text).toContain('"samples": [1.5, -2, 3e-7]');
     expect(JSON.parse(text)).toEqual(results);
+  });
+});
+
+describe('bench scroll passes', () => {
+  it('counts a pass with at most one step in ten unchanged, and drops a stalled one', () => {
+    const passes = [
+      { unchanged: 0, fps: 5 },
+      { unchanged: 4, fps: 4 },
+      { unchanged: 5, fps: 30 },
+    ];
+    expect(completePasses(passes, 40).map((p) => p.fps)).toEqual([5, 4]);
+    expect(completePasses([{ unchanged: 2 }], 10)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // series, each beside a bare-canvas baseline running in the same browser at the same time.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import {
+  completePasses as complete,
   measuredFigure,
   unmeasuredFigure,
   type Figure,
@@ -398,10 +399,6 @@ async function syncedPass(page: Page, steps: number): Promise<SyncedRun> {
   return page.evaluate(syncedRun, { steps, stepTimeoutMs: 5000 });
 }
 
-/**
- * The passes that went through (at most one step in ten without a change): a pass that stalled
- * (the viewer showed another image than asked, e.g. nudged by the linked prior) has no rate.
- */
 /** A measured figure, or, when every pass stalled, a figure saying so. */
 function measuredOrStalled(input: FigureInput): Figure {
   if (input.samples.length > 0) return measuredFigure(input);
@@ -411,13 +408,6 @@ function measuredOrStalled(input: FigureInput): Figure {
     'every pass stalled: the viewer showed another image than the one asked for (see the notes of the run)',
     input.goal,
   );
-}
-
-export function complete<T extends { unchanged: number }>(
-  passes: readonly T[],
-  steps: number,
-): T[] {
-  return passes.filter((p) => p.unchanged <= steps / 10);
 }
 
 function mean(values: readonly number[]): number {
