@@ -420,6 +420,8 @@ export async function floodThrough(args: {
   images: number;
   budgetMs: number;
   ahead: number;
+  /** stop after this many images past the one shown at the start */
+  steps?: number;
 }): Promise<{ asked: number; lastShown: number; ms: number }> {
   const viewport = document.querySelector<HTMLElement>(
     '[data-testid="viewport"][data-viewport-index="0"]',
@@ -430,10 +432,11 @@ export async function floodThrough(args: {
     viewport.dataset['rendered'] === 'true' ? Number(viewport.dataset['imageIndex']) : -1;
   let asked = Number(viewport.dataset['imageIndex']);
   let lastShown = asked;
+  const last = Math.min(args.images - 1, args.steps === undefined ? Infinity : asked + args.steps);
   while (performance.now() - started < args.budgetMs) {
     lastShown = Math.max(lastShown, shownIndex());
-    if (lastShown >= args.images - 1) break;
-    if (asked < args.images - 1 && asked - lastShown < args.ahead) {
+    if (lastShown >= last) break;
+    if (asked < last && asked - lastShown < args.ahead) {
       window.dispatchEvent(
         new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }),
       );
