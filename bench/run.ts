@@ -70,11 +70,11 @@ const QIDO_SHAPE = {
 const FULL: Plan = {
   sync: { runs: 2, wholeWorklist: true },
   'at-rest': { reloads: 3 },
-  viewer: { reopen: 5, reload: 3, scrollSteps: 60, scrollPasses: 3, syncedPasses: 3 },
-  memory: { studies: 6, imagesPerStudy: 40 },
-  worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 2, budgetMs: 90_000 },
-  scale: { mrRuns: 1, worklist: true, readBudgetMs: 30_000 },
-  reports: { signed: 5, queued: 100 },
+  viewer: { reopen: 4, reload: 3, scrollSteps: 60, scrollPasses: 3, syncedPasses: 3 },
+  memory: { studies: 5, imagesPerStudy: 40 },
+  worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 90_000 },
+  scale: { mrRuns: 1, worklist: true, readBudgetMs: 25_000 },
+  reports: { signed: 4, queued: 100 },
   qido: { shape: QIDO_SHAPE, requests: 300, warmup: 30 },
 };
 
@@ -85,7 +85,7 @@ const QUICK: Plan = {
   viewer: { reopen: 3, reload: 2, scrollSteps: 40, scrollPasses: 2, syncedPasses: 2 },
   memory: { studies: 3, imagesPerStudy: 20 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 0 },
-  scale: { mrRuns: 1, worklist: true, readBudgetMs: 30_000 },
+  scale: { mrRuns: 1, worklist: true, readBudgetMs: 25_000 },
   reports: { signed: 2, queued: 100 },
   qido: { shape: QIDO_SHAPE, requests: 60, warmup: 10 },
 };

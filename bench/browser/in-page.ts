@@ -433,14 +433,24 @@ export async function floodThrough(args: {
   let asked = Number(viewport.dataset['imageIndex']);
   let lastShown = asked;
   const last = Math.min(args.images - 1, args.steps === undefined ? Infinity : asked + args.steps);
+  let lastKeyAt = performance.now();
+  /** the image the viewport showed when last seen rendered */
+  let current = asked;
   while (performance.now() - started < args.budgetMs) {
-    lastShown = Math.max(lastShown, shownIndex());
+    const now = performance.now();
+    const shown = shownIndex();
+    if (shown >= 0) current = shown;
+    lastShown = Math.max(lastShown, current);
     if (lastShown >= last) break;
-    if (asked < last && asked - lastShown < args.ahead) {
+    // Nothing asked for half a second: the viewer is elsewhere than asked (a linked viewport may
+    // nudge it back); count on from the image it shows.
+    if (now - lastKeyAt > 500) asked = Math.min(asked, current);
+    if (asked < last && asked - current < args.ahead) {
       window.dispatchEvent(
         new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }),
       );
       asked++;
+      lastKeyAt = now;
     }
     await new Promise((r) => setTimeout(r, 2));
   }
