@@ -125,13 +125,13 @@ describe('bench table', () => {
 });
 
 describe('bench scroll passes', () => {
-  it('counts a pass with at most one step in ten unchanged, and drops a stalled one', () => {
+  it('counts a pass that showed at least half its steps, and drops one that stalled early', () => {
     const passes = [
-      { unchanged: 0, fps: 5 },
-      { unchanged: 4, fps: 4 },
-      { unchanged: 5, fps: 30 },
+      { changed: 60, fps: 5 },
+      { changed: 30, fps: 4 },
+      { changed: 10, fps: 30 },
     ];
-    expect(completePasses(passes, 40).map((p) => p.fps)).toEqual([5, 4]);
-    expect(completePasses([{ unchanged: 2 }], 10)).toEqual([]);
+    expect(completePasses(passes, 60, (p) => p.changed).map((p) => p.fps)).toEqual([5, 4]);
+    expect(completePasses([{ changed: [4, 2] }], 10, (p) => p.changed[0] ?? 0)).toEqual([]);
   });
 });

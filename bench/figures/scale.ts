@@ -190,7 +190,8 @@ export async function measureSession(
     ] as const) {
       const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
       await page.evaluate(armFirstImageWatch, 120_000);
-      await row.dblclick();
+      // forced: the rows re-render as the sync moves on, so they are never "stable" for long
+      await row.dblclick({ force: true, timeout: 60_000 });
       await page.evaluate(awaitFirstImage);
       const read = await page.evaluate(floodThrough, {
         images,

@@ -254,13 +254,13 @@ export async function measureViewer(
         title: `Scroll, ${steps} CT images in memory`,
         unit: 'images/s',
         quote: ['median'],
-        samples: complete(viewerPasses, steps).map((p) => p.fps),
+        samples: complete(viewerPasses, steps, (p) => p.changed).map((p) => p.fps),
         baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
         baselineSamples: baselinePasses.map((p) => p.fps),
         goal: SCROLL_GOAL,
         notes: [
           `unchanged steps (dropped or stalled) per pass: ${viewerPasses.map((p) => p.unchanged).join(', ')}; ` +
-            `passes stalled (not counted): ${viewerPasses.length - complete(viewerPasses, steps).length} of ${viewerPasses.length}`,
+            `passes that stalled before half their steps (not counted): ${viewerPasses.length - complete(viewerPasses, steps, (p) => p.changed).length} of ${viewerPasses.length}`,
           `pixel read-back per sample: viewer ${mean(viewerPasses.map((p) => p.readMs)).toFixed(1)} ms, ` +
             `baseline ${mean(baselinePasses.map((p) => p.readMs)).toFixed(1)} ms`,
         ],
@@ -293,12 +293,14 @@ export async function measureViewer(
           title: `Synced scroll, ${which} of CT current vs prior (${steps} steps of the current)`,
           unit: 'images/s',
           quote: ['median'],
-          samples: complete(syncedPasses, steps).map((p) => p.fps[i] ?? 0),
+          samples: complete(syncedPasses, steps, (p) => p.changed[0] ?? 0).map(
+            (p) => p.fps[i] ?? 0,
+          ),
           baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
           baselineSamples: baselinePasses.map((p) => p.fps),
           goal: SYNCED_GOAL,
           notes: [
-            `passes stalled (two steps without a change, not counted): ${syncedPasses.length - complete(syncedPasses, steps).length} of ${syncedPasses.length}`,
+            `passes that stalled before half their steps (not counted): ${syncedPasses.length - complete(syncedPasses, steps, (p) => p.changed[0] ?? 0).length} of ${syncedPasses.length}`,
             `images it was asked to show per pass: ${syncedPasses.map((p) => p.imagesShown[i]).join(', ')}; changed frames: ${syncedPasses.map((p) => p.changed[i]).join(', ')}`,
             ...(which === 'prior'
               ? [
