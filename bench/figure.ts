@@ -99,3 +99,16 @@ export function unmeasuredFigure(
     baselineSamples: [],
   };
 }
+
+/**
+ * The scroll passes that count: a pass ends early after two steps without a change (the viewer
+ * showed another image than asked, e.g. nudged by a linked viewport); its rate over the steps
+ * before stands if it showed at least half of them, otherwise it has no rate.
+ */
+export function completePasses<T>(
+  passes: readonly T[],
+  steps: number,
+  changedOf: (pass: T) => number,
+): T[] {
+  return passes.filter((p) => changedOf(p) >= steps / 2);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measuredFigure, unmeasuredFigure } from './figure.ts';
+import { completePasses, measuredFigure, unmeasuredFigure } from './figure.ts';
 import {
   replaceResultsSection,
   resultsJson,
@@ -121,5 +121,17 @@ describe('bench table', () => {
     const text = resultsJson(results);
     expect(text).toContain('"samples": [1.5, -2, 3e-7]');
     expect(JSON.parse(text)).toEqual(results);
+  });
+});
+
+describe('bench scroll passes', () => {
+  it('counts a pass that showed at least half its steps, and drops one that stalled early', () => {
+    const passes = [
+      { changed: 60, fps: 5 },
+      { changed: 30, fps: 4 },
+      { changed: 10, fps: 30 },
+    ];
+    expect(completePasses(passes, 60, (p) => p.changed).map((p) => p.fps)).toEqual([5, 4]);
+    expect(completePasses([{ changed: [4, 2] }], 10, (p) => p.changed[0] ?? 0)).toEqual([]);
   });
 });

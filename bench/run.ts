@@ -20,6 +20,10 @@ import { unmeasuredFigure, type Figure } from './figure.ts';
 import { CT_READER, resolveCtCase } from './figures/ct-case.ts';
 import { measureMemory, type MemoryPlan } from './figures/memory.ts';
 import { measureQido, type QidoPlan } from './figures/qido.ts';
+import { measureReports, type ReportsPlan } from './figures/reports.ts';
+import { measureScale, measureSession, type ScalePlan } from './figures/scale.ts';
+import type { OpenedBeforeSync } from './figures/sync.ts';
+import { BENCH_DATA_SIZES, BENCH_READERS, ensureBenchData } from './data/bench-data.ts';
 import { measureSync, type SyncPlan } from './figures/sync.ts';
 import { measureAtRest, type AtRestPlan } from './figures/at-rest.ts';
 import { measureViewer, type ViewerPlan } from './figures/viewer.ts';
@@ -33,7 +37,16 @@ import {
   type BenchResults,
 } from './report.ts';
 
-const GROUPS = ['sync', 'at-rest', 'viewer', 'memory', 'worklist', 'qido'] as const;
+const GROUPS = [
+  'sync',
+  'at-rest',
+  'viewer',
+  'memory',
+  'worklist',
+  'scale',
+  'reports',
+  'qido',
+] as const;
 type Group = (typeof GROUPS)[number];
 
 interface Plan {
@@ -42,6 +55,8 @@ interface Plan {
   viewer: ViewerPlan;
   memory: MemoryPlan;
   worklist: WorklistPlan;
+  scale: ScalePlan;
+  reports: ReportsPlan;
   qido: QidoPlan;
 }
 
@@ -53,11 +68,13 @@ const QIDO_SHAPE = {
 };
 
 const FULL: Plan = {
-  sync: { runs: 3, wholeWorklist: true },
-  'at-rest': { reloads: 6 },
-  viewer: { reopen: 8, reload: 5, scrollSteps: 100, scrollPasses: 3 },
-  memory: { studies: 10, imagesPerStudy: 50 },
-  worklist: { rows: 10_000, baselineRows: 100, runs: 3, keySteps: 2, budgetMs: 120_000 },
+  sync: { runs: 2, wholeWorklist: true },
+  'at-rest': { reloads: 3 },
+  viewer: { reopen: 4, reload: 3, scrollSteps: 60, scrollPasses: 3, syncedPasses: 3 },
+  memory: { studies: 5, imagesPerStudy: 40 },
+  worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 90_000 },
+  scale: { mrRuns: 1, worklist: true, readBudgetMs: 25_000 },
+  reports: { signed: 4, queued: 100 },
   qido: { shape: QIDO_SHAPE, requests: 300, warmup: 30 },
 };
 
@@ -65,9 +82,11 @@ const FULL: Plan = {
 const QUICK: Plan = {
   sync: { runs: 1, wholeWorklist: true },
   'at-rest': { reloads: 2 },
-  viewer: { reopen: 3, reload: 2, scrollSteps: 40, scrollPasses: 2 },
+  viewer: { reopen: 3, reload: 2, scrollSteps: 40, scrollPasses: 2, syncedPasses: 2 },
   memory: { studies: 3, imagesPerStudy: 20 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 0 },
+  scale: { mrRuns: 1, worklist: true, readBudgetMs: 25_000 },
+  reports: { signed: 2, queued: 100 },
   qido: { shape: QIDO_SHAPE, requests: 60, warmup: 10 },
 };
 
@@ -228,6 +247,9 @@ async function main(): Promise<number> {
         removeDir(ui);
       }
     }
+    if (options.only.has('scale') || options.only.has('reports')) {
+      await runBenchDataGroups(browser, options.only, plan, figures, details, failed);
+    }
   } finally {
     await browser.close();
   }
@@ -268,6 +290,84 @@ async function main(): Promise<number> {
     console.log(`warning: the run took ${results.durationSeconds} s, over the 15-minute budget`);
   }
   return failures.length === 0 ? 0 : 1;
+}
+
+/**
+ * The groups on the bench-size data (`bench/data/bench-data.ts`, written once into
+ * `.cache/bench-data`), with a backend of their own seeded from it.
+ */
+async function runBenchDataGroups(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  only: Set<Group>,
+  plan: Plan,
+  figures: Figure[],
+  details: Record<string, unknown>,
+  failed: (group: Group, err: unknown, titles: string[]) => void,
+): Promise<void> {
+  const dataDir = process.env['TANDEM_BENCH_DATA'] ?? path.join(REPO_ROOT, '.cache', 'bench-data');
+  ensureBenchData(dataDir, BENCH_DATA_SIZES, log);
+  const ui = makeTempDir('bench-ui');
+  cpSync(path.join(REPO_ROOT, 'dist', 'renderer'), ui, { recursive: true });
+  log('starting a backend with the bench-size data');
+  const backend = await startBackend({
+    seed: 'demo',
+    ui,
+    env: { TANDEM_DEMO_CACHE: dataDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
+    timeoutMs: 10 * 60_000,
+  });
+  log(`bench-data backend at ${backend.url}`);
+  try {
+    // The reading session of the large series' reader first, in a fresh profile: the MR opened at
+    // once, the sync and memory figures, then the reports once its sync has settled.
+    let sessionMr: OpenedBeforeSync | null = null;
+    const context = await newContext(browser, backend.url);
+    try {
+      const page = await context.newPage();
+      await signIn(page, BENCH_READERS.large);
+      if (only.has('scale')) {
+        try {
+          const r = await measureSession(page, backend.url, plan.scale, log);
+          figures.push(...r.figures);
+          details['scale-session'] = r.details;
+          sessionMr = r.mr;
+        } catch (err) {
+          failed('scale', err, ['Peak memory, 1,500-image CT and 1,000-image MR']);
+        }
+      }
+      if (only.has('reports')) {
+        try {
+          await page.goto('/#/worklist');
+          // The reader's images finish syncing first, so they do not compete with the reports.
+          const settled = await waitForSyncSettled(page, 5 * 60_000).catch(() => null);
+          log(
+            settled
+              ? `reports: the reader's sync settled after ${(settled.ms / 1000).toFixed(1)} s more`
+              : 'reports: the reader’s sync had not settled after 5 minutes; measuring anyway',
+          );
+          const r = await measureReports(page, backend, plan.reports, log);
+          figures.push(...r.figures);
+          details['reports'] = r.details;
+        } catch (err) {
+          failed('reports', err, ['Report: sign → delivered', 'Report outbox drain']);
+        }
+      }
+    } finally {
+      await context.close();
+    }
+    if (only.has('scale')) {
+      try {
+        const r = await measureScale(browser, backend.url, plan.scale, sessionMr, log);
+        figures.push(...r.figures);
+        details['scale'] = r.details;
+      } catch (err) {
+        failed('scale', err, ['Sync at scale: 1,000-image MR, worklist of 50 cases']);
+      }
+    }
+  } finally {
+    await backend.stop();
+    removeDir(backend.dataDir);
+    removeDir(ui);
+  }
 }
 
 /** A few lines from the profiles taken on the way, for the figures that tend to miss their goals. */

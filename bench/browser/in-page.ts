@@ -185,7 +185,10 @@ export async function steppedRun(args: {
   let unchanged = 0;
   let lastChange = 0;
   const started = performance.now();
-  for (let i = 0; i < args.steps; i++) {
+  // Two stalled steps end the pass (the viewer went elsewhere, e.g. nudged by a linked viewport):
+  // waiting out every remaining step would only cost minutes.
+  steps: for (let i = 0; i < args.steps; i++) {
+    if (unchanged >= 2) break steps;
     const stepStarted = performance.now();
     step(i);
     for (;;) {
@@ -224,4 +227,232 @@ export async function steppedRun(args: {
 /** Dispatches one key to the page's window listeners (the viewer's keyboard handling lives there). */
 export function pressOnWindow(key: string): void {
   window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+}
+
+/** What the hanging watcher reports: one opening, its first viewport and every viewport. */
+export interface HangingTiming {
+  /** ms from the click to the first viewport showing its first image */
+  firstMs: number;
+  /** ms from the click to every viewport of the applied protocol showing its first image */
+  allMs: number;
+  viewports: number;
+  protocolId: string;
+}
+
+/**
+ * Arms a watcher for the next click: it stops when the hanging protocol is applied (`hp-stage`
+ * ready), at least `expectViewports` viewports exist and every one says `data-rendered="true"`
+ * with non-blank pixels; it also notes when the first viewport did. Await `awaitHanging`.
+ */
+export function armHangingWatch(args: { timeoutMs: number; expectViewports: number }): void {
+  const w = window as unknown as { __benchHanging?: Promise<HangingTiming> };
+  w.__benchHanging = new Promise<HangingTiming>((resolve, reject) => {
+    let clickAt: number | null = null;
+    let firstAt: number | null = null;
+    const probe = document.createElement('canvas');
+    probe.width = 64;
+    probe.height = 64;
+    const ctx = probe.getContext('2d', { willReadFrequently: true });
+    const lit = (canvas: HTMLCanvasElement | null): boolean => {
+      if (!ctx || !canvas || canvas.width === 0) return false;
+      ctx.clearRect(0, 0, 64, 64);
+      ctx.drawImage(canvas, 0, 0, 64, 64);
+      const data = ctx.getImageData(0, 0, 64, 64).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i]! > 8 || data[i + 1]! > 8) n++;
+      return n / (data.length / 4) >= 0.01;
+    };
+    const timer = setTimeout(
+      () => reject(new Error(`the protocol did not hang within ${args.timeoutMs} ms`)),
+      args.timeoutMs,
+    );
+    const poll = () => {
+      if (clickAt === null) return;
+      const now = performance.now();
+      const viewports = Array.from(
+        document.querySelectorAll<HTMLElement>('[data-testid="viewport"]'),
+      );
+      const rendered = viewports.filter(
+        (v) => v.dataset['rendered'] === 'true' && lit(v.querySelector('canvas')),
+      );
+      if (firstAt === null && rendered.length > 0) firstAt = now;
+      const stage = document.querySelector<HTMLElement>('[data-testid="hp-stage"]');
+      if (
+        stage?.dataset['state'] === 'ready' &&
+        viewports.length >= args.expectViewports &&
+        rendered.length === viewports.length
+      ) {
+        clearTimeout(timer);
+        resolve({
+          firstMs: firstAt! - clickAt,
+          allMs: now - clickAt,
+          viewports: viewports.length,
+          protocolId: stage.dataset['protocolId'] ?? '',
+        });
+        return;
+      }
+      requestAnimationFrame(poll);
+    };
+    window.addEventListener(
+      'click',
+      () => {
+        clickAt = performance.now();
+        requestAnimationFrame(poll);
+      },
+      { capture: true, once: true },
+    );
+  });
+}
+
+export function awaitHanging(): Promise<HangingTiming> {
+  const w = window as unknown as { __benchHanging?: Promise<HangingTiming> };
+  if (!w.__benchHanging) throw new Error('the hanging watcher was not armed');
+  return w.__benchHanging;
+}
+
+export interface SyncedRun {
+  /** per viewport (by index): frames whose pixels changed */
+  changed: number[];
+  /** per viewport: how many different images it was asked to show (its `data-image-index`) */
+  imagesShown: number[];
+  ms: number;
+  /** per viewport: changed ÷ ms */
+  fps: number[];
+  /** steps after which the first viewport did not change within the step timeout */
+  unchanged: number;
+}
+
+/**
+ * Scrolls the first viewport as in `steppedRun` (ArrowDown on window, next step once it shows the
+ * asked-for image with changed pixels) while every other viewport is read back every animation
+ * frame too: each viewport's changed frames are counted by their pixels.
+ */
+export async function syncedRun(args: {
+  steps: number;
+  stepTimeoutMs: number;
+}): Promise<SyncedRun> {
+  const SIZE = 96;
+  const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+  const viewports = Array.from(
+    document.querySelectorAll<HTMLElement>('[data-testid="viewport"]'),
+  ).sort((a, b) => Number(a.dataset['viewportIndex']) - Number(b.dataset['viewportIndex']));
+  if (viewports.length < 2) throw new Error(`${viewports.length} viewport(s): nothing is synced`);
+  const canvases = viewports.map((v) => v.querySelector('canvas'));
+  if (canvases.some((c) => !c)) throw new Error('a viewport has no canvas');
+  const probe = document.createElement('canvas');
+  probe.width = SIZE;
+  probe.height = SIZE;
+  const ctx = probe.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('no 2d context for the read-back probe');
+  const hashOf = (canvas: HTMLCanvasElement): number => {
+    ctx.clearRect(0, 0, SIZE, SIZE);
+    ctx.drawImage(canvas, 0, 0, SIZE, SIZE);
+    const pixels = new Uint32Array(ctx.getImageData(0, 0, SIZE, SIZE).data.buffer);
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < pixels.length; i++) hash = Math.imul(hash ^ pixels[i]!, 0x01000193);
+    return hash >>> 0;
+  };
+  await nextFrame();
+  const previous = canvases.map((c) => hashOf(c!));
+  const changed = viewports.map(() => 0);
+  const seen = viewports.map((v) => new Set([v.dataset['imageIndex']]));
+  const first = viewports[0]!;
+  const start = Number(first.dataset['imageIndex']);
+  let unchanged = 0;
+  let lastChange = 0;
+  const sampleAll = (): boolean => {
+    let firstChanged = false;
+    canvases.forEach((c, i) => {
+      seen[i]!.add(viewports[i]!.dataset['imageIndex']);
+      const h = hashOf(c!);
+      if (h !== previous[i]) {
+        previous[i] = h;
+        changed[i]!++;
+        lastChange = performance.now();
+        if (i === 0) firstChanged = true;
+      }
+    });
+    return firstChanged;
+  };
+  const started = performance.now();
+  for (let i = 0; i < args.steps; i++) {
+    if (unchanged >= 2) break;
+    const stepStarted = performance.now();
+    window.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }),
+    );
+    let firstChanged = false;
+    for (;;) {
+      await nextFrame();
+      const arrived =
+        first.dataset['imageIndex'] === String(start + i + 1) &&
+        first.dataset['rendered'] === 'true';
+      if (sampleAll()) firstChanged = true;
+      if (arrived && firstChanged) break;
+      if (performance.now() - stepStarted > args.stepTimeoutMs) {
+        unchanged++;
+        break;
+      }
+    }
+  }
+  // The linked viewports follow the first a frame or two later: a few more frames to see them.
+  for (let f = 0; f < 3; f++) {
+    await nextFrame();
+    sampleAll();
+  }
+  const ms = (lastChange || performance.now()) - started;
+  return {
+    changed,
+    imagesShown: seen.map((s) => s.size - 1),
+    ms,
+    fps: changed.map((c) => (c / ms) * 1000),
+    unchanged,
+  };
+}
+
+/**
+ * Pages through a series faster than it shows: ArrowDown on window whenever fewer than `ahead`
+ * steps are outstanding (asked for but not yet shown), so the viewer loads every image it is asked
+ * for while it draws what it can. Ends when the first viewport shows the last image, or at the
+ * budget. Returns the images asked for and the last one shown.
+ */
+export async function floodThrough(args: {
+  images: number;
+  budgetMs: number;
+  ahead: number;
+  /** stop after this many images past the one shown at the start */
+  steps?: number;
+}): Promise<{ asked: number; lastShown: number; ms: number }> {
+  const viewport = document.querySelector<HTMLElement>(
+    '[data-testid="viewport"][data-viewport-index="0"]',
+  );
+  if (!viewport) throw new Error('no viewport');
+  const started = performance.now();
+  const shownIndex = () =>
+    viewport.dataset['rendered'] === 'true' ? Number(viewport.dataset['imageIndex']) : -1;
+  let asked = Number(viewport.dataset['imageIndex']);
+  let lastShown = asked;
+  const last = Math.min(args.images - 1, args.steps === undefined ? Infinity : asked + args.steps);
+  let lastKeyAt = performance.now();
+  /** the image the viewport showed when last seen rendered */
+  let current = asked;
+  while (performance.now() - started < args.budgetMs) {
+    const now = performance.now();
+    const shown = shownIndex();
+    if (shown >= 0) current = shown;
+    lastShown = Math.max(lastShown, current);
+    if (lastShown >= last) break;
+    // Nothing asked for half a second: the viewer is elsewhere than asked (a linked viewport may
+    // nudge it back); count on from the image it shows.
+    if (now - lastKeyAt > 500) asked = Math.min(asked, current);
+    if (asked < last && asked - current < args.ahead) {
+      window.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }),
+      );
+      asked++;
+      lastKeyAt = now;
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return { asked, lastShown, ms: performance.now() - started };
 }

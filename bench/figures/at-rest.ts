@@ -20,17 +20,10 @@ async function storePlain(page: Page): Promise<void> {
   await page.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
-        // Dexie's version 1 is IndexedDB version 10; create the settings store as Dexie would
-        // if the app has not opened the database yet.
-        const req = indexedDB.open('tandem-workstation', 10);
-        req.onupgradeneeded = () => {
-          if (!req.result.objectStoreNames.contains('entries')) {
-            req.result.createObjectStore('entries', { keyPath: 'key' });
-          }
-        };
-        req.onerror = () => reject(req.error);
-        req.onsuccess = () => {
-          const db = req.result;
+        // The login screen has opened the settings database (Dexie's version 1 is IndexedDB
+        // version 10) by now: open it at whatever version it has. Only when it is not there yet is
+        // the settings store created, as Dexie would.
+        const put = (db: IDBDatabase) => {
           const tx = db.transaction('entries', 'readwrite');
           tx.objectStore('entries').put({ key: 'encrypt-cache', value: false });
           tx.oncomplete = () => {
@@ -38,6 +31,23 @@ async function storePlain(page: Page): Promise<void> {
             resolve();
           };
           tx.onerror = () => reject(tx.error);
+        };
+        const existing = indexedDB.open('tandem-workstation');
+        existing.onerror = () => reject(existing.error);
+        existing.onsuccess = () => {
+          const db = existing.result;
+          if (db.objectStoreNames.contains('entries')) {
+            put(db);
+            return;
+          }
+          db.close();
+          indexedDB.deleteDatabase('tandem-workstation').onsuccess = () => {
+            const created = indexedDB.open('tandem-workstation', 10);
+            created.onupgradeneeded = () =>
+              created.result.createObjectStore('entries', { keyPath: 'key' });
+            created.onerror = () => reject(created.error);
+            created.onsuccess = () => put(created.result);
+          };
         };
       }),
   );

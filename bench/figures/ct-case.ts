@@ -70,14 +70,23 @@ async function apiFor(backendUrl: string, reader: string) {
 }
 
 /** The CT case's largest series (the 320-slice lung series of the demo data). */
-export async function resolveLargestCtSeries(backendUrl: string): Promise<InstanceSet> {
-  const { api, qido } = await apiFor(backendUrl, CT_READER);
+export function resolveLargestCtSeries(backendUrl: string): Promise<InstanceSet> {
+  return resolveLargestSeries(backendUrl, CT_READER, CT_CASE_ID);
+}
+
+/** A case's largest series, as its reader sees it. */
+export async function resolveLargestSeries(
+  backendUrl: string,
+  reader: string,
+  caseId: string,
+): Promise<InstanceSet> {
+  const { api, qido } = await apiFor(backendUrl, reader);
   try {
-    const detail = await api.caseDetail(CT_CASE_ID);
+    const detail = await api.caseDetail(caseId);
     const series = [...detail.study.series].sort(
       (a, b) => b.numberOfInstances - a.numberOfInstances,
     )[0];
-    if (!series) throw new Error(`${CT_CASE_ID} has no series`);
+    if (!series) throw new Error(`${caseId} has no series`);
     const instances = sortInstancesForDisplay(
       await qido.searchInstances(detail.study.studyInstanceUid, series.seriesInstanceUid),
     );

@@ -32,7 +32,7 @@ export interface SyncPlan {
 }
 
 /** The sync worker's default parallelism; the fetch-only baseline uses the same. */
-const PARALLEL = 6;
+export const PARALLEL = 6;
 
 const THROUGHPUT_GOAL: Goal = {
   text: '≥ 0.8 × fetch-only',
@@ -63,19 +63,26 @@ type Bench = {
   };
 };
 
-const mbPerS = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
+export const mbPerS = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 
 /** A context holding only a session cookie (signed in by API: no page, so no sync worker). */
-async function cookieContext(browser: Browser, backendUrl: string): Promise<BrowserContext> {
+export async function cookieContext(
+  browser: Browser,
+  backendUrl: string,
+  reader: string = CT_READER,
+): Promise<BrowserContext> {
   const context = await newContext(browser, backendUrl);
   const res = await context.request.post('/api/session', {
-    data: { username: CT_READER, password: DEMO_PASSWORD },
+    data: { username: reader, password: DEMO_PASSWORD },
   });
   if (!res.ok()) throw new Error(`sign-in for the baseline failed: ${res.status()}`);
   return context;
 }
 
-async function fetchOnly(page: Page, urls: string[]): Promise<{ ms: number; bytes: number }> {
+export async function fetchOnly(
+  page: Page,
+  urls: string[],
+): Promise<{ ms: number; bytes: number }> {
   await page.bringToFront();
   return page.evaluate(
     ({ urls, parallel }) => (window as unknown as Bench).tandemBench.fetchAll(urls, parallel),
@@ -83,7 +90,7 @@ async function fetchOnly(page: Page, urls: string[]): Promise<{ ms: number; byte
   );
 }
 
-interface OpenedBeforeSync {
+export interface OpenedBeforeSync {
   firstImageMs: number;
   browsableMs: number;
   /** images of the series in the cache when its first image showed */
@@ -95,16 +102,33 @@ interface OpenedBeforeSync {
  * clock runs from the double-click to the first image on screen, and on until every image of the
  * series is verified in IndexedDB (the whole series browsable from the cache).
  */
-async function openBeforeSync(
+export async function openBeforeSync(
   browser: Browser,
   backendUrl: string,
   series: InstanceSet,
+  opening: { reader: string; caseId: string } = { reader: CT_READER, caseId: CT_CASE_ID },
 ): Promise<OpenedBeforeSync> {
   const context = await newContext(browser, backendUrl);
   try {
     const page = await context.newPage();
-    await signIn(page, CT_READER);
-    const row = page.locator(`[data-testid="worklist-row"][data-case-id="${CT_CASE_ID}"]`);
+    await signIn(page, opening.reader);
+    return await openSeriesAtOnce(page, opening.caseId, series);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * In a page just signed in: double-clicks the case at once and times its first image and the
+ * moment every image of `series` is in IndexedDB.
+ */
+export async function openSeriesAtOnce(
+  page: Page,
+  caseId: string,
+  series: InstanceSet,
+): Promise<OpenedBeforeSync> {
+  {
+    const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
     await row.waitFor({ timeout: 60_000 });
     await page.evaluate(armFirstImageWatch, 120_000);
     await page.evaluate(() => {
@@ -146,8 +170,6 @@ async function openBeforeSync(
       },
       { seriesUid: series.seriesUid!, expected: series.imageUrls.length, firstImageMs: first.ms },
     );
-  } finally {
-    await context.close();
   }
 }
 
@@ -161,7 +183,7 @@ function directoryBytes(dir: string): number {
   return total;
 }
 
-interface WholeWorklist {
+export interface WholeWorklist {
   ms: number;
   cases: number;
   dicomBytes: number;
@@ -174,7 +196,10 @@ interface WholeWorklist {
  * The reader's whole worklist synced into a profile on disk: time from sign-in until every case
  * is ready offline, then the profile's IndexedDB directory measured against the DICOM bytes.
  */
-async function syncWholeWorklist(backendUrl: string): Promise<WholeWorklist> {
+export async function syncWholeWorklist(
+  backendUrl: string,
+  reader: string = CT_READER,
+): Promise<WholeWorklist> {
   const profile = makeTempDir('bench-profile');
   try {
     const context = await chromium.launchPersistentContext(profile, {
@@ -187,7 +212,7 @@ async function syncWholeWorklist(backendUrl: string): Promise<WholeWorklist> {
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const started = Date.now();
-      await signIn(page, CT_READER);
+      await signIn(page, reader);
       const settled = await waitForSyncSettled(page, 15 * 60_000);
       const ms = Date.now() - started;
       const cases = Object.values(settled.states).reduce((a, b) => a + b, 0);

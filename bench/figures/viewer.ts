@@ -1,14 +1,26 @@
 // Figures 1 and 2: time to the first image of the CT chest case, and the scroll rate through its
 // series, each beside a bare-canvas baseline running in the same browser at the same time.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { measuredFigure, type Figure, type Goal } from '../figure.ts';
+import {
+  completePasses as complete,
+  measuredFigure,
+  unmeasuredFigure,
+  type Figure,
+  type FigureInput,
+  type Goal,
+} from '../figure.ts';
 import {
   armFirstImageWatch,
+  armHangingWatch,
   awaitFirstImage,
+  awaitHanging,
   pressOnWindow,
   steppedRun,
+  syncedRun,
   type FirstImageTiming,
+  type HangingTiming,
   type SteppedRun,
+  type SyncedRun,
 } from '../browser/in-page.ts';
 import { openBaselinePage } from '../browser/session.ts';
 import { hotFunctions, mainThreadTime } from '../browser/profile.ts';
@@ -24,7 +36,25 @@ export interface ViewerPlan {
   scrollSteps: number;
   /** measured scroll passes over images already in memory */
   scrollPasses: number;
+  /** measured passes of the two synchronized viewports (current and prior) */
+  syncedPasses: number;
 }
+
+const HANGING_GOAL: Goal = {
+  text: '≤ 500 ms',
+  source:
+    'issue "Hanging protocols": apply and show every viewport’s first image ≤ 500 ms from click',
+  met: ({ value }) => value.median <= 500,
+};
+
+const SYNCED_GOAL: Goal = {
+  text: '≥ 0.5 × bare canvas',
+  source: 'issue "Hanging protocols": ≥ 0.5 of the single-viewport bare-canvas baseline, each',
+  met: ({ ratio }) => (ratio === null ? null : ratio >= 0.5),
+};
+
+/** The CT-with-prior case hangs current and prior side by side (e2e/hanging.spec.ts). */
+const HANGING_VIEWPORTS = 2;
 
 const FIRST_IMAGE_GOAL: Goal = {
   text: '< 1,000 ms',
@@ -90,6 +120,7 @@ export async function measureViewer(
       { urls: ct.imageUrls.slice(0, steps + 1), ...canvasSize },
     );
     if (prepared < steps + 1) throw new Error('the scroll baseline could not prepare its frames');
+    log(`scroll baseline: ${prepared} frames fetched, decoded and windowed`);
     const viewerPasses: SteppedRun[] = [];
     const baselinePasses: SteppedRun[] = [];
     for (let pass = 0; pass < plan.scrollPasses; pass++) {
@@ -109,8 +140,23 @@ export async function measureViewer(
       );
     }
 
+    // 2b. Two synchronized viewports: the current scrolled, the prior following it.
+    const syncedPasses: SyncedRun[] = [];
+    await app.bringToFront();
+    for (let pass = 0; pass < plan.syncedPasses; pass++) {
+      syncedPasses.push(await syncedPass(app, steps));
+      log(
+        `synced scroll pass ${pass + 1}: ${syncedPasses
+          .at(-1)!
+          .fps.map((f) => f.toFixed(1))
+          .join(' and ')} images/s (${syncedPasses.at(-1)!.imagesShown.join(' and ')} images)`,
+      );
+    }
+
     // 3. Reopen from the worklist, each time beside one baseline fetch-decode-draw of image 1.
     const reopen: number[] = [];
+    const hangReopen: HangingTiming[] = [];
+    const hangReload: HangingTiming[] = [];
     const baselineFirst: number[] = [];
     const firstUrl = ct.imageUrls[0]!;
     const baselineFirstImage = async () => {
@@ -131,7 +177,9 @@ export async function measureViewer(
     for (let i = 0; i < plan.reopen; i++) {
       await app.bringToFront();
       await backToWorklist(app);
-      reopen.push((await openCase(app, row)).ms);
+      const opened = await openCaseHanging(app, row);
+      reopen.push(opened.first.ms);
+      hangReopen.push(opened.hanging);
       await baselineFirstImage();
     }
     log(`first image, reopen: ${reopen.map((v) => Math.round(v)).join(', ')} ms`);
@@ -141,10 +189,16 @@ export async function measureViewer(
     for (let i = 0; i < plan.reload; i++) {
       await app.bringToFront();
       await reloadToWorklist(app, row);
-      reload.push((await openCase(app, row)).ms);
+      const opened = await openCaseHanging(app, row);
+      reload.push(opened.first.ms);
+      hangReload.push(opened.hanging);
       await baselineFirstImage();
     }
     log(`first image, after reload: ${reload.map((v) => Math.round(v)).join(', ')} ms`);
+    log(
+      `hanging protocol, every viewport: reopen ${hangReopen.map((h) => Math.round(h.allMs)).join(', ')} ms; ` +
+        `after reload ${hangReload.map((h) => Math.round(h.allMs)).join(', ')} ms`,
+    );
     // One more opening after a reload (not counted) under the profiler: where its time goes.
     await reloadToWorklist(app, row);
     const profiled = await mainThreadTime(app, () => hotFunctions(app, () => openCase(app, row)));
@@ -195,21 +249,67 @@ export async function measureViewer(
         goal: FIRST_IMAGE_GOAL,
         notes: ['the decoded image is still in Cornerstone’s memory cache'],
       }),
-      measuredFigure({
+      measuredOrStalled({
         id: 'scroll.cached',
         title: `Scroll, ${steps} CT images in memory`,
         unit: 'images/s',
         quote: ['median'],
-        samples: viewerPasses.map((p) => p.fps),
+        samples: complete(viewerPasses, steps, (p) => p.changed).map((p) => p.fps),
         baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
         baselineSamples: baselinePasses.map((p) => p.fps),
         goal: SCROLL_GOAL,
         notes: [
-          `unchanged steps (dropped or stalled): ${viewerPasses.map((p) => p.unchanged).join(', ')}`,
+          `unchanged steps (dropped or stalled) per pass: ${viewerPasses.map((p) => p.unchanged).join(', ')}; ` +
+            `passes that stalled before half their steps (not counted): ${viewerPasses.length - complete(viewerPasses, steps, (p) => p.changed).length} of ${viewerPasses.length}`,
           `pixel read-back per sample: viewer ${mean(viewerPasses.map((p) => p.readMs)).toFixed(1)} ms, ` +
             `baseline ${mean(baselinePasses.map((p) => p.readMs)).toFixed(1)} ms`,
         ],
       }),
+      measuredFigure({
+        id: 'hanging.after-reload',
+        title: 'Hanging protocol, CT with prior from the cache: every viewport’s first image',
+        unit: 'ms',
+        samples: hangReload.map((h) => h.allMs),
+        baselineTitle: 'time to the first viewport’s first image, same openings',
+        baselineSamples: hangReload.map((h) => h.firstMs),
+        goal: HANGING_GOAL,
+        notes: [
+          `after a page reload (images read from IndexedDB); protocol ${hangReload[0]?.protocolId ?? '?'}, ${hangReload[0]?.viewports ?? '?'} viewports`,
+        ],
+      }),
+      measuredFigure({
+        id: 'hanging.reopen',
+        title: 'Hanging protocol, CT with prior reopened: every viewport’s first image',
+        unit: 'ms',
+        samples: hangReopen.map((h) => h.allMs),
+        baselineTitle: 'time to the first viewport’s first image, same openings',
+        baselineSamples: hangReopen.map((h) => h.firstMs),
+        goal: HANGING_GOAL,
+        notes: ['reopened from the worklist: decoded images still in Cornerstone’s memory'],
+      }),
+      ...(['current', 'prior'] as const).map((which, i) =>
+        measuredOrStalled({
+          id: `scroll.synced-${which}`,
+          title: `Synced scroll, ${which} of CT current vs prior (${steps} steps of the current)`,
+          unit: 'images/s',
+          quote: ['median'],
+          samples: complete(syncedPasses, steps, (p) => p.changed[0] ?? 0).map(
+            (p) => p.fps[i] ?? 0,
+          ),
+          baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
+          baselineSamples: baselinePasses.map((p) => p.fps),
+          goal: SYNCED_GOAL,
+          notes: [
+            `passes that stalled before half their steps (not counted): ${syncedPasses.length - complete(syncedPasses, steps, (p) => p.changed[0] ?? 0).length} of ${syncedPasses.length}`,
+            `images it was asked to show per pass: ${syncedPasses.map((p) => p.imagesShown[i]).join(', ')}; changed frames: ${syncedPasses.map((p) => p.changed[i]).join(', ')}`,
+            ...(which === 'prior'
+              ? [
+                  'the prior has 2 mm slices against the current’s 1 mm: it has a new image every other step, so its rate can be at most half the current’s',
+                ]
+              : []),
+          ],
+        }),
+      ),
       measuredFigure({
         id: 'scroll.first-pass',
         title: 'Scroll, first pass (images not decoded yet)',
@@ -229,6 +329,8 @@ export async function measureViewer(
         series: ct.seriesDescription,
         imageCount: ct.imageCount,
         firstPass,
+        synced: syncedPasses,
+        hanging: { reopen: hangReopen, reload: hangReload },
         profile: {
           cold: { ms: Math.round(cold.ms), mainThread: coldMainThread, requests: cold.timeline },
           reload: reloadProfile,
@@ -248,6 +350,20 @@ export async function openCase(
   await page.evaluate(armFirstImageWatch, timeoutMs);
   await row.dblclick();
   return page.evaluate(awaitFirstImage);
+}
+
+/** Opens the case, timing its first image and every viewport of the protocol it hangs. */
+export async function openCaseHanging(
+  page: Page,
+  row: ReturnType<Page['locator']>,
+  timeoutMs = 60_000,
+): Promise<{ first: FirstImageTiming; hanging: HangingTiming }> {
+  await page.evaluate(armFirstImageWatch, timeoutMs);
+  await page.evaluate(armHangingWatch, { timeoutMs, expectViewports: HANGING_VIEWPORTS });
+  await row.dblclick();
+  const first = await page.evaluate(awaitFirstImage);
+  const hanging = await page.evaluate(awaitHanging);
+  return { first, hanging };
 }
 
 /** A new document: the page starts again, on the worklist. */
@@ -274,6 +390,26 @@ async function scrollPass(page: Page, steps: number): Promise<SteppedRun> {
   await viewport.and(page.locator('[data-image-index="0"][data-rendered="true"]')).waitFor();
   await page.waitForTimeout(200);
   return page.evaluate(steppedRun, { mode: 'viewer' as const, steps, stepTimeoutMs: 5000 });
+}
+
+/** Back to the first image of the current (the prior follows), then the synced steps. */
+async function syncedPass(page: Page, steps: number): Promise<SyncedRun> {
+  const viewport = page.locator('[data-testid="viewport"][data-viewport-index="0"]');
+  await page.evaluate(pressOnWindow, 'Home');
+  await viewport.and(page.locator('[data-image-index="0"][data-rendered="true"]')).waitFor();
+  await page.waitForTimeout(300);
+  return page.evaluate(syncedRun, { steps, stepTimeoutMs: 5000 });
+}
+
+/** A measured figure, or, when every pass stalled, a figure saying so. */
+function measuredOrStalled(input: FigureInput): Figure {
+  if (input.samples.length > 0) return measuredFigure(input);
+  return unmeasuredFigure(
+    input.id,
+    input.title,
+    'every pass stalled: the viewer showed another image than the one asked for (see the notes of the run)',
+    input.goal,
+  );
 }
 
 function mean(values: readonly number[]): number {

@@ -1,0 +1,257 @@
+// The figures at bench scale (`bench/data/bench-data.ts`, its own backend): a 1,000-image MR synced
+// into IndexedDB beside a plain parallel fetch, a worklist of 50 cases with priors ready offline,
+// and the browser's peak memory while a 1,500-image CT and a 1,000-image MR are read.
+import type { Browser, Page } from '@playwright/test';
+import {
+  armFirstImageWatch,
+  awaitFirstImage,
+  floodThrough,
+  pressOnWindow,
+} from '../browser/in-page.ts';
+import { browserPssByKind, sampleBrowserMemory } from '../browser/process-memory.ts';
+import { heapAfterGc, openBaselinePage, type HeapReading } from '../browser/session.ts';
+import { measuredFigure, type Figure, type Goal } from '../figure.ts';
+import { BENCH_READERS, CT_LARGE_CASE_ID, MR_CASE_ID } from '../data/bench-data.ts';
+import { resolveLargestSeries, resolveWorklistInstances } from './ct-case.ts';
+import {
+  PARALLEL,
+  cookieContext,
+  fetchOnly,
+  mbPerS,
+  openBeforeSync,
+  openSeriesAtOnce,
+  syncWholeWorklist,
+  type OpenedBeforeSync,
+} from './sync.ts';
+
+export interface ScalePlan {
+  /** fresh-profile openings of the unsynced MR, each beside a fetch-only baseline */
+  mrRuns: number;
+  /** sync the 50-case worklist into a profile (one run) */
+  worklist: boolean;
+  /** time budget for paging through each large series while memory is sampled */
+  readBudgetMs: number;
+}
+
+const THROUGHPUT_GOAL: Goal = {
+  text: '≥ 0.8 × fetch-only',
+  source: 'issue "Performance": sync ≥ 0.8 of a plain parallel fetch',
+  met: ({ ratio }) => (ratio === null ? null : ratio >= 0.8),
+};
+const MEMORY_GOAL: Goal = {
+  text: '≤ 2,048 MB',
+  source: 'issue "Performance": peak ≤ 2 GB for a 1,500-image CT plus a 1,000-image MR',
+  met: ({ value }) => value.median <= 2048,
+};
+
+const MB = 1024 * 1024;
+
+/**
+ * The MR sync figure and the worklist figure. `sessionMr` is the MR opened at once in the reading
+ * session (`measureSession`), the first of the MR samples; the others open it in fresh profiles.
+ */
+export async function measureScale(
+  browser: Browser,
+  backendUrl: string,
+  plan: ScalePlan,
+  sessionMr: OpenedBeforeSync | null,
+  log: (line: string) => void,
+): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+
+  // 1. The 1,000-image MR, opened in a fresh profile before it is synced.
+  const mr = await resolveLargestSeries(backendUrl, BENCH_READERS.large, MR_CASE_ID);
+  const cookies = await cookieContext(browser, backendUrl, BENCH_READERS.large);
+  const bare = await openBaselinePage(browser, cookies, backendUrl);
+  try {
+    const opened: OpenedBeforeSync[] = sessionMr ? [sessionMr] : [];
+    const baseline: Array<{ ms: number; bytes: number }> = [];
+    if (!sessionMr) await fetchOnly(bare.page, mr.imageUrls); // warms the backend's file cache
+    for (let run = 0; run < plan.mrRuns; run++) {
+      if (run === 0 && sessionMr) {
+        baseline.push(await fetchOnly(bare.page, mr.imageUrls));
+      } else {
+        const tandemFirst = run % 2 === 0;
+        if (!tandemFirst) baseline.push(await fetchOnly(bare.page, mr.imageUrls));
+        opened.push(
+          await openBeforeSync(browser, backendUrl, mr, {
+            reader: BENCH_READERS.large,
+            caseId: MR_CASE_ID,
+          }),
+        );
+        if (tandemFirst) baseline.push(await fetchOnly(bare.page, mr.imageUrls));
+      }
+      log(
+        `scale: MR run ${run + 1}: in IndexedDB after ${(opened.at(-1)!.browsableMs / 1000).toFixed(1)} s, ` +
+          `fetch-only ${(baseline.at(-1)!.ms / 1000).toFixed(1)} s`,
+      );
+    }
+    const bytes = baseline[0]!.bytes;
+    figures.push(
+      measuredFigure({
+        id: 'scale.mr-1000-sync',
+        title: `Sync: ${mr.imageUrls.length}-image MR opened unsynced, into IndexedDB (${(bytes / 1e6).toFixed(0)} MB)`,
+        unit: 'MB/s',
+        samples: opened.map((o) => mbPerS(bytes, o.browsableMs)),
+        baselineTitle: `plain fetch of the same images, ${PARALLEL} in parallel, not stored`,
+        baselineSamples: baseline.map((b) => mbPerS(b.bytes, b.ms)),
+        goal: THROUGHPUT_GOAL,
+        notes: [
+          'from the double-click (a fresh profile, sync just started at sign-in) until every image of the series is in IndexedDB; ' +
+            'the reader’s other cases (a 1,500-image CT, 110 one-image cases) sync in the same profile meanwhile',
+          `first image after ${opened.map((o) => Math.round(o.firstImageMs)).join(', ')} ms`,
+        ],
+      }),
+    );
+    details['mr'] = { opened, baseline };
+  } finally {
+    await bare.context.close();
+    await cookies.close();
+  }
+
+  // 2. A worklist of 50 cases with priors, ready offline.
+  if (plan.worklist) {
+    const reader = BENCH_READERS.worklist;
+    const all = await resolveWorklistInstances(backendUrl, reader);
+    log(`scale: whole worklist of ${reader}: ${all.label}`);
+    const whole = await syncWholeWorklist(backendUrl, reader);
+    const readerCookies = await cookieContext(browser, backendUrl, reader);
+    const readerBare = await openBaselinePage(browser, readerCookies, backendUrl);
+    let fetched: { ms: number; bytes: number };
+    try {
+      fetched = await fetchOnly(readerBare.page, all.imageUrls);
+    } finally {
+      await readerBare.context.close();
+      await readerCookies.close();
+    }
+    const perMinute = (cases: number, ms: number) => (cases / ms) * 60_000;
+    log(
+      `scale: ${whole.cases} cases ready offline in ${(whole.ms / 1000).toFixed(1)} s ` +
+        `(${perMinute(whole.cases, whole.ms).toFixed(1)} cases/minute); fetch-only ${(fetched.ms / 1000).toFixed(1)} s`,
+    );
+    figures.push(
+      measuredFigure({
+        id: 'scale.worklist-50',
+        title: `Sync: worklist of ${all.cases} cases with priors ready offline (${all.label})`,
+        unit: 'cases/min',
+        quote: ['median'],
+        samples: [perMinute(whole.cases, whole.ms)],
+        baselineTitle: `plain fetch of the same images, ${PARALLEL} in parallel, as cases/minute`,
+        baselineSamples: [perMinute(all.cases, fetched.ms)],
+        goal: THROUGHPUT_GOAL,
+        notes: [
+          `from sign-in until every row says ready: ${(whole.ms / 1000).toFixed(1)} s, ` +
+            `${mbPerS(whole.dicomBytes, whole.ms).toFixed(1)} MB/s; fetch-only ${mbPerS(fetched.bytes, fetched.ms).toFixed(1)} MB/s`,
+        ],
+      }),
+    );
+    details['worklist'] = { ...whole, fetchOnly: fetched, label: all.label };
+  }
+
+  return { figures, details };
+}
+
+/**
+ * The reading session of the large series' reader, in `page` just signed in (a fresh profile):
+ * the MR opened at once (the first MR sync sample), then, while the reader's sync of 1.1 GB goes
+ * on in the background as it would, the 1,500-image CT and the 1,000-image MR paged through,
+ * every image asked for, while the browser's memory is sampled.
+ */
+export async function measureSession(
+  page: Page,
+  backendUrl: string,
+  plan: ScalePlan,
+  log: (line: string) => void,
+): Promise<{ figures: Figure[]; details: Record<string, unknown>; mr: OpenedBeforeSync }> {
+  const atSignIn = browserPssByKind();
+  const sampler = sampleBrowserMemory(250);
+  const mrSeries = await resolveLargestSeries(backendUrl, BENCH_READERS.large, MR_CASE_ID);
+  const mr = await openSeriesAtOnce(page, MR_CASE_ID, mrSeries);
+  log(
+    `scale: MR (${mrSeries.label}) opened at once: first image ${Math.round(mr.firstImageMs)} ms, ` +
+      `all in IndexedDB after ${(mr.browsableMs / 1000).toFixed(1)} s`,
+  );
+  await page.evaluate(pressOnWindow, 'Escape');
+  await page.locator('[data-testid="worklist-row"]').first().waitFor();
+  const reads: Array<{
+    caseId: string;
+    images: number;
+    asked: number;
+    lastShown: number;
+    ms: number;
+  }> = [];
+  let reading: ReturnType<ReturnType<typeof sampleBrowserMemory>['stop']>;
+  let heap: HeapReading | null = null;
+  try {
+    for (const [caseId, images] of [
+      [CT_LARGE_CASE_ID, 1500],
+      [MR_CASE_ID, 1000],
+    ] as const) {
+      const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
+      await page.evaluate(armFirstImageWatch, 120_000);
+      // forced: the rows re-render as the sync moves on, so they are never "stable" for long
+      await row.dblclick({ force: true, timeout: 60_000 });
+      await page.evaluate(awaitFirstImage);
+      const read = await page.evaluate(floodThrough, {
+        images,
+        budgetMs: plan.readBudgetMs,
+        ahead: 16,
+      });
+      reads.push({ caseId, images, ...read });
+      log(
+        `scale: asked for ${read.asked + 1} of ${images} images of ${caseId}, showed up to ` +
+          `${read.lastShown + 1}, in ${(read.ms / 1000).toFixed(1)} s`,
+      );
+      if (caseId === MR_CASE_ID) heap = await heapAfterGc(page);
+      await page.evaluate(pressOnWindow, 'Escape');
+      await row.waitFor();
+    }
+  } finally {
+    reading = sampler.stop();
+  }
+  const total = (kinds: Record<string, number>) =>
+    Object.values(kinds).reduce((a, b) => a + b, 0) / MB;
+  const byKind = (kinds: Record<string, number>) =>
+    Object.entries(kinds)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${Math.round(v / MB)}`)
+      .join(', ');
+  const readAll = reads.every((r) => r.asked + 1 >= r.images);
+  const figures: Figure[] = [
+    measuredFigure({
+      id: 'scale.memory-peak',
+      title: 'Peak browser memory reading a 1,500-image CT then a 1,000-image MR',
+      unit: 'MB',
+      quote: ['median'],
+      samples: [reading.peak / MB],
+      baselineTitle: 'the same browser just signed in',
+      baselineSamples: [total(atSignIn)],
+      goal: MEMORY_GOAL,
+      notes: [
+        'PSS of every Chromium process, sampled every 250 ms from sign-in; the reader’s sync (1.1 GB) runs meanwhile; images paged through with 16 asked ahead of the one shown',
+        `images asked for: ${reads.map((r) => `${r.asked + 1} of ${r.images} in ${(r.ms / 1000).toFixed(0)} s`).join(', ')}` +
+          (readAll ? '' : ' (the reading stopped at its time budget)'),
+        `at the peak, MB by process: ${byKind(reading.atPeak)}`,
+        `just signed in, MB by process: ${byKind(atSignIn)}`,
+        ...(heap
+          ? [
+              `renderer after the MR, after a forced GC: JS heap ${Math.round(heap.jsHeapBytes / MB)} MB, ` +
+                `array buffers ${Math.round(heap.backingStoreBytes / MB)} MB`,
+            ]
+          : []),
+      ],
+    }),
+  ];
+  return {
+    figures,
+    mr,
+    details: {
+      atSignInMB: Math.round(total(atSignIn)),
+      readingPeakMB: Math.round(reading.peak / MB),
+      readingSamplesMB: reading.samples.map((b) => Math.round(b / MB)),
+      reads,
+      heap,
+    },
+  };
+}
