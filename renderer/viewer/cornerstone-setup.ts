@@ -6,12 +6,14 @@ import {
   BidirectionalTool,
   CircleROITool,
   CobbAngleTool,
+  CrosshairsTool,
   EllipticalROITool,
   Enums as ToolEnums,
   init as initTools,
   LengthTool,
   PanTool,
   ProbeTool,
+  ReferenceLinesTool,
   StackScrollTool,
   ToolGroupManager,
   WindowLevelTool,
@@ -29,6 +31,7 @@ import { registerTandemImageLoader } from './tandem-image-loader.ts';
 
 export const RENDERING_ENGINE_ID = 'tandem';
 export const STACK_TOOL_GROUP_ID = 'tandem-stack';
+export const MPR_TOOL_GROUP_ID = 'tandem-mpr';
 
 /** Decoded images kept in memory; the rest is read again from the local cache. */
 const IMAGE_CACHE_BYTES = 1024 * 1024 * 1024;
@@ -109,10 +112,85 @@ function setUp(): void {
   addTool(StackScrollTool);
   addTool(ZoomTool);
   addTool(PanTool);
+  addTool(CrosshairsTool);
+  addTool(ReferenceLinesTool);
   for (const tool of MEASUREMENT_TOOLS) addTool(tool);
   const group = ToolGroupManager.createToolGroup(STACK_TOOL_GROUP_ID);
   if (!group) throw new Error('could not create the stack tool group');
   configureStackTools(group);
+  const mpr = ToolGroupManager.createToolGroup(MPR_TOOL_GROUP_ID);
+  if (!mpr) throw new Error('could not create the MPR tool group');
+  configureMprTools(mpr);
+}
+
+/**
+ * The reformats' tools: crosshairs on the left button (a click places the other two planes
+ * through that point; dragging a line moves or turns its plane), scroll, zoom and pan as on a
+ * stack; window/level on the left button when chosen.
+ */
+function configureMprTools(group: ToolTypes.IToolGroup): void {
+  const { MouseBindings } = ToolEnums;
+  group.addTool(CrosshairsTool.toolName, {
+    getReferenceLineColor: (viewportId: string) =>
+      MPR_LINE_COLOURS[viewportId] ?? 'rgb(200, 200, 200)',
+  });
+  group.addTool(WindowLevelTool.toolName);
+  group.addTool(StackScrollTool.toolName);
+  group.addTool(ZoomTool.toolName);
+  group.addTool(PanTool.toolName);
+  group.addTool(ReferenceLinesTool.toolName);
+  group.setToolActive(CrosshairsTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Primary }],
+  });
+  group.setToolActive(StackScrollTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Wheel }],
+  });
+  group.setToolActive(ZoomTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Secondary }],
+  });
+  group.setToolActive(PanTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Auxiliary }],
+  });
+}
+
+/** Each reformat's colour, which its line has in the other two (viewport ids by slot). */
+const MPR_LINE_COLOURS: Record<string, string> = {};
+export function setMprLineColour(viewportId: string, colour: string): void {
+  MPR_LINE_COLOURS[viewportId] = colour;
+}
+
+/** What the left button does on the reformats: crosshairs (default) or window/level. */
+export function setMprPrimaryTool(tool: 'crosshairs' | 'window-level'): void {
+  const group = mprToolGroup();
+  const on = tool === 'crosshairs' ? CrosshairsTool.toolName : WindowLevelTool.toolName;
+  const off = tool === 'crosshairs' ? WindowLevelTool.toolName : CrosshairsTool.toolName;
+  // the crosshairs stay drawn (passive) while window/level has the button
+  if (off === CrosshairsTool.toolName) group.setToolPassive(off);
+  else group.setToolDisabled(off);
+  group.setToolActive(on, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+}
+
+export function mprToolGroup(): ToolTypes.IToolGroup {
+  const group = ToolGroupManager.getToolGroup(MPR_TOOL_GROUP_ID);
+  if (!group) throw new Error('Cornerstone is not initialised');
+  return group;
+}
+
+/**
+ * Reference lines: where the source viewport's plane cuts every other viewport of the same frame
+ * of reference (Cornerstone's ReferenceLinesTool, in both tool groups). Null hides them.
+ */
+export function showReferenceLines(sourceViewportId: string | null): void {
+  for (const id of [STACK_TOOL_GROUP_ID, MPR_TOOL_GROUP_ID]) {
+    const group = ToolGroupManager.getToolGroup(id);
+    if (!group) continue;
+    if (!sourceViewportId) {
+      group.setToolDisabled(ReferenceLinesTool.toolName);
+      continue;
+    }
+    group.setToolConfiguration(ReferenceLinesTool.toolName, { sourceViewportId });
+    group.setToolEnabled(ReferenceLinesTool.toolName);
+  }
 }
 
 /**
@@ -140,6 +218,7 @@ function configureStackTools(group: ToolTypes.IToolGroup): void {
   group.addTool(StackScrollTool.toolName);
   group.addTool(ZoomTool.toolName);
   group.addTool(PanTool.toolName);
+  group.addTool(ReferenceLinesTool.toolName);
   for (const tool of MEASUREMENT_TOOLS) {
     group.addTool(
       tool.toolName,

@@ -64,7 +64,11 @@ export const SHORTCUT_ACTIONS: readonly ShortcutAction[] = [
   { id: 'next-series', label: 'Next series', keys: [']'] },
   { id: 'prev-series', label: 'Previous series', keys: ['['] },
   { id: 'toggle-link', label: 'Link / unlink viewports', keys: ['k'] },
-  { id: 'mpr', label: 'MPR (axial, sagittal, coronal)', keys: ['M'] },
+  { id: 'mpr', label: 'MPR (axial, sagittal, coronal) of the CT / back', keys: ['M'] },
+  { id: 'mip-slab', label: 'MPR: MIP slab 5, 10, 20 mm, off', keys: ['I'] },
+  { id: 'tool-crosshairs', label: 'MPR mouse: crosshairs', keys: ['x'] },
+  { id: 'reference-lines', label: 'Reference lines on / off', keys: ['R'] },
+  { id: 'scale-bar', label: 'Scale bar on / off', keys: ['B'] },
   { id: 'help', label: 'Show the shortcuts', keys: ['?'] },
   { id: 'worklist', label: 'Back to the worklist', keys: ['Escape'] },
 ];
