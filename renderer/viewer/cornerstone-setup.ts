@@ -12,7 +12,6 @@ import {
   init as initTools,
   LengthTool,
   PanTool,
-  ProbeTool,
   ReferenceLinesTool,
   StackScrollTool,
   ToolGroupManager,
@@ -28,6 +27,7 @@ import { sessionStore } from '../app/session-store.ts';
 import { syncClient } from '../workers/sync-client.ts';
 import { CachedInstances } from './cached-instances.ts';
 import { registerTandemImageLoader } from './tandem-image-loader.ts';
+import { StackProbeTool } from './probe-tool.ts';
 
 export const RENDERING_ENGINE_ID = 'tandem';
 export const STACK_TOOL_GROUP_ID = 'tandem-stack';
@@ -249,7 +249,7 @@ const MEASUREMENT_TOOLS = [
   BidirectionalTool,
   EllipticalROITool,
   CircleROITool,
-  ProbeTool,
+  StackProbeTool,
   AngleTool,
   CobbAngleTool,
   ArrowAnnotateTool,
@@ -261,7 +261,7 @@ export const PRIMARY_TOOLS: Readonly<Record<string, string>> = {
   'tool-bidirectional': BidirectionalTool.toolName,
   'tool-ellipse': EllipticalROITool.toolName,
   'tool-circle': CircleROITool.toolName,
-  'tool-probe': ProbeTool.toolName,
+  'tool-probe': StackProbeTool.toolName,
   'tool-angle': AngleTool.toolName,
   'tool-cobb': CobbAngleTool.toolName,
   'tool-arrow': ArrowAnnotateTool.toolName,
