@@ -106,6 +106,24 @@ test.describe('MPR of a CT', () => {
     await expect(axial.getByTestId('plane')).toHaveText('Axial · MIP 5 mm');
     await expect.poll(async () => (await canvasStats(axial)).mean).toBeGreaterThan(thin.mean + 1);
 
+    // ]: the next series (the mediastinal axial stack) in the axial's place. Its plane shows as a
+    // reference line across the sagittal, at its slice position; R hides it.
+    await page.keyboard.press(']');
+    await expect(axial).not.toHaveAttribute('data-orientation');
+    await expect(axial).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+    const referenceLine = sagittal.locator('svg line[data-id$="-line"]');
+    await expect(referenceLine).toHaveCount(1);
+    const sliceText = (await axial.locator('.corner.bottom-left').textContent()) ?? '';
+    const sliceZ = Number(/Loc (-?\d+(?:\.\d+)?) mm/.exec(sliceText)?.[1]);
+    const expectedY = (await canvasPoint(page, 1, [NX, NY, sliceZ])).y;
+    const [y1, y2] = await Promise.all(['y1', 'y2'].map((a) => referenceLine.getAttribute(a)));
+    expect(Math.abs(Number(y1) - expectedY)).toBeLessThan(3);
+    expect(Math.abs(Number(y2) - expectedY)).toBeLessThan(3);
+    await page.keyboard.press('R');
+    await expect(referenceLine).toHaveCount(0);
+    await page.keyboard.press('R');
+    await expect(referenceLine).toHaveCount(1);
+
     // M again: back to the layout MPR replaced.
     await page.keyboard.press('M');
     await expect(page.getByTestId('viewport')).toHaveCount(2);

@@ -178,11 +178,12 @@ export default function CaseView({ caseId }: { caseId: string }) {
   const linked = syncGroups.some((g) => g.viewportIndexes.length > 1);
 
   // Reference lines: the active viewport's plane drawn across the others of its frame of reference.
-  const activeViewportId = viewportHandle(active)?.viewportId ?? null;
+  const activeHandle = viewportHandle(active);
   useEffect(() => {
-    showReferenceLines(options.referenceLines ? activeViewportId : null);
-  }, [options.referenceLines, activeViewportId, viewportsRev]);
-  useEffect(() => () => showReferenceLines(null), []);
+    if (!options.referenceLines || !activeHandle) return showReferenceLines(null);
+    return showReferenceLines(activeHandle);
+  }, [options.referenceLines, activeHandle, viewportsRev]);
+  useEffect(() => () => void showReferenceLines(null), []);
 
   // A notice (e.g. why MPR is not available) goes away by itself.
   useEffect(() => {

@@ -1,4 +1,10 @@
-import { cache, init as initCore, RenderingEngine, getRenderingEngine } from '@cornerstonejs/core';
+import {
+  cache,
+  Enums,
+  init as initCore,
+  RenderingEngine,
+  getRenderingEngine,
+} from '@cornerstonejs/core';
 import {
   addTool,
   AngleTool,
@@ -178,19 +184,53 @@ export function mprToolGroup(): ToolTypes.IToolGroup {
 
 /**
  * Reference lines: where the source viewport's plane cuts every other viewport of the same frame
- * of reference (Cornerstone's ReferenceLinesTool, in both tool groups). Null hides them.
+ * of reference (Cornerstone's ReferenceLinesTool). A reformat's plane is already drawn in the
+ * other reformats by the crosshairs, so from a reformat the lines go to the stacks only. Null
+ * hides them. Returns what stops following the source.
  */
-export function showReferenceLines(sourceViewportId: string | null): void {
-  for (const id of [STACK_TOOL_GROUP_ID, MPR_TOOL_GROUP_ID]) {
+export function showReferenceLines(
+  source: { viewportId: string; element: HTMLElement; kind: 'stack' | 'volume' } | null,
+): () => void {
+  const groups = [STACK_TOOL_GROUP_ID, MPR_TOOL_GROUP_ID].flatMap((id) => {
     const group = ToolGroupManager.getToolGroup(id);
-    if (!group) continue;
-    if (!sourceViewportId) {
-      group.setToolDisabled(ReferenceLinesTool.toolName);
-      continue;
-    }
-    group.setToolConfiguration(ReferenceLinesTool.toolName, { sourceViewportId });
-    group.setToolEnabled(ReferenceLinesTool.toolName);
+    return group ? [{ id, group }] : [];
+  });
+  const shown = groups.filter(
+    ({ id }) => source && (source.kind === 'stack' || id === STACK_TOOL_GROUP_ID),
+  );
+  let hidden = false;
+  for (const { group } of groups) {
+    if (shown.some((g) => g.group === group)) continue;
+    group.setToolDisabled(ReferenceLinesTool.toolName);
+    hidden = true;
   }
+  // lines already drawn go at the next render of their viewports
+  if (hidden) getRenderingEngine(RENDERING_ENGINE_ID)?.render();
+  if (!source) return () => {};
+  const place = () => {
+    for (const { group } of shown) {
+      group.setToolConfiguration(ReferenceLinesTool.toolName, {
+        sourceViewportId: source.viewportId,
+      });
+    }
+  };
+  for (const { group } of shown) group.setToolEnabled(ReferenceLinesTool.toolName);
+  place();
+  // each tool group's own copy of the tool hears only its own viewports move: tell the others
+  const events = [Enums.Events.CAMERA_MODIFIED, Enums.Events.IMAGE_RENDERED];
+  let queued = false;
+  const follow = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      place();
+    });
+  };
+  for (const e of events) source.element.addEventListener(e, follow);
+  return () => {
+    for (const e of events) source.element.removeEventListener(e, follow);
+  };
 }
 
 /**
