@@ -48,7 +48,7 @@ async function planePosition(vp: Locator): Promise<number> {
 }
 
 test.describe('MPR of a CT', () => {
-  test('M reformats the active CT axial, sagittal and coronal; crosshairs place the nodule; I makes a MIP slab; the hanging stage MPR hangs the same', async ({
+  test('M reformats the active CT axial, sagittal and coronal; crosshairs place the nodule; I makes a MIP slab; a stack’s reference line crosses them; the hanging stage MPR hangs the same; the scale bar measures true', async ({
     page,
   }) => {
     const ct = ctChestCase(demoManifest());
@@ -58,6 +58,24 @@ test.describe('MPR of a CT', () => {
     await expect(stage).toHaveAttribute('data-stage-id', 'current-vs-prior', { timeout: 20_000 });
     await expect(viewport(page, 0)).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
     const seriesUid = await viewport(page, 0).getAttribute('data-series-uid');
+
+    // The scale bar under the image is as long on screen as the length it names in the image.
+    const bar = viewport(page, 0).getByTestId('scale-bar');
+    await expect(bar).toBeVisible();
+    await expect(bar).toHaveText(/^\d+ cm$/);
+    const barMm = Number(await bar.getAttribute('data-mm'));
+    const barPx = await bar
+      .locator('.scale-line')
+      .evaluate((el) => el.getBoundingClientRect().width);
+    const [a, b] = [
+      await canvasPoint(page, 0, [0, 0, 0]),
+      await canvasPoint(page, 0, [barMm, 0, 0]),
+    ];
+    expect(Math.abs(barPx - Math.hypot(b.x - a.x, b.y - a.y))).toBeLessThan(3);
+    await page.keyboard.press('B');
+    await expect(bar).toHaveCount(0);
+    await page.keyboard.press('B');
+    await expect(bar).toBeVisible();
 
     // M: the active viewport's series (the current lung CT) as three reformats.
     await page.keyboard.press('M');

@@ -1,4 +1,4 @@
-import { Enums, eventTarget, utilities, type Types } from '@cornerstonejs/core';
+import { Enums, eventTarget, metaData, utilities, type Types } from '@cornerstonejs/core';
 import { useEffect, useRef, useState } from 'react';
 import { emptyOverlayRefs, updateCameraOverlay } from './camera-overlay.ts';
 import {
@@ -10,6 +10,7 @@ import {
   setMprPrimaryTool,
 } from './cornerstone-setup.ts';
 import { imageErrorReason } from './image-error.ts';
+import { parseTandemImageId } from './measurement-convert.ts';
 import type { ViewportOrientation } from './layout-model.ts';
 import { nextSlab, ORIENTATION_NAME, slabText } from './mpr-model.ts';
 import { seriesVolume } from './mpr-volume.ts';
@@ -333,14 +334,21 @@ export function MprViewport({
         return true;
       },
       interceptKey: () => false,
-      // a reformat has no acquired image to jump to: the stack viewports take the jump
-      jumpTo: () => false,
+      // to the plane through the centre of that acquired image
+      jumpTo(sopInstanceUid, frameIndex = 0) {
+        const imageId = imageIds.find((id) => {
+          const parsed = parseTandemImageId(id);
+          return parsed.sopInstanceUid === sopInstanceUid && parsed.frameIndex === frameIndex;
+        });
+        const centre = imageId ? imageCentre(imageId) : null;
+        return centre ? viewport.jumpToWorld(centre) : false;
+      },
       worldToCanvas(point) {
         const [x, y] = viewport.worldToCanvas(point as Types.Point3);
         return [x, y];
       },
     });
-  }, [volumeReady, viewportIndex, viewportId, seriesUid, modality]);
+  }, [volumeReady, viewportIndex, viewportId, seriesUid, modality, imageIds]);
 
   const plane = [ORIENTATION_NAME[orientation], slabText(view.slabMm)].filter(Boolean).join(' · ');
   const loading = view.error === null && view.progress < 1;
@@ -387,4 +395,29 @@ export function MprViewport({
       />
     </div>
   );
+}
+
+/** The patient-space centre of an acquired image, from its header. */
+function imageCentre(imageId: string): Types.Point3 | null {
+  const plane = metaData.get('imagePlaneModule', imageId) as
+    | {
+        imagePositionPatient?: number[];
+        rowCosines?: number[];
+        columnCosines?: number[];
+        rowPixelSpacing?: number;
+        columnPixelSpacing?: number;
+        rows?: number;
+        columns?: number;
+      }
+    | undefined;
+  const origin = plane?.imagePositionPatient;
+  const row = plane?.rowCosines;
+  const col = plane?.columnCosines;
+  if (!origin || !row || !col) return null;
+  // along a row the columns advance, along a column the rows
+  const across = ((plane.columns ?? 0) / 2) * (plane.columnPixelSpacing ?? 1);
+  const down = ((plane.rows ?? 0) / 2) * (plane.rowPixelSpacing ?? 1);
+  const at = (axis: number) =>
+    (origin[axis] ?? 0) + (row[axis] ?? 0) * across + (col[axis] ?? 0) * down;
+  return [at(0), at(1), at(2)];
 }
