@@ -51,7 +51,11 @@ let instanceSource: CachedInstances | undefined;
  * Reads (without decoding pixels) the headers of images, so their geometry is known to the
  * metadata provider: slice linking looks up every image's position.
  */
-export async function preloadHeaders(imageIds: readonly string[]): Promise<void> {
+export async function preloadHeaders(
+  imageIds: readonly string[],
+  /** the reader is waiting (a volume to build): ask the sync worker for missing files first */
+  urgent = false,
+): Promise<void> {
   await initCornerstone();
   const source = instanceSource;
   if (!source) return;
@@ -66,7 +70,7 @@ export async function preloadHeaders(imageIds: readonly string[]): Promise<void>
     for (let next = pending.shift(); next; next = pending.shift()) {
       await wadouri.dataSetCacheManager.load(
         next.url,
-        (uid: string) => source.bytes(uid, false),
+        (uid: string) => source.bytes(uid, urgent),
         next.imageId,
       );
     }

@@ -53,7 +53,7 @@ export function seriesVolume(
 async function createVolume(volumeId: string, imageIds: readonly string[]): Promise<SeriesVolume> {
   await initCornerstone();
   // the volume's geometry is computed from every slice's header before a voxel is read
-  await preloadHeaders(imageIds);
+  await preloadHeaders(imageIds, true);
   const volume = (await volumeLoader.createAndCacheVolume(volumeId, {
     imageIds: [...imageIds],
   })) as Types.IStreamingImageVolume & StreamingLoad;
