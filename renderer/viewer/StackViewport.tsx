@@ -145,6 +145,10 @@ export function StackViewport({
     const onRendered = () => {
       const image = viewport.getCornerstoneImage();
       if (!image) return;
+      // a resize re-renders without moving the camera: the zoom on screen changes all the same
+      updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport), () =>
+        screenPixelsPerImagePixel(viewport),
+      );
       const index = viewport.getImageIds().indexOf(image.imageId);
       if (index < 0) return;
       const voiRange = viewport.getProperties().voiRange;
@@ -162,7 +166,10 @@ export function StackViewport({
       dispatch({ type: 'voi', range });
     };
     // Zoom and orientation markers change with the camera: written straight into the overlay.
-    const onCamera = () => updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport));
+    const onCamera = () =>
+      updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport), () =>
+        screenPixelsPerImagePixel(viewport),
+      );
     const onLoadError = (evt: Event) => {
       const detail = (evt as CustomEvent<{ imageId?: string; error?: unknown }>).detail;
       if (!detail?.imageId) return;
@@ -206,7 +213,9 @@ export function StackViewport({
         }
         if (flipHorizontal) viewport.setCamera({ flipHorizontal: true });
         viewport.render();
-        updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport));
+        updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport), () =>
+          screenPixelsPerImagePixel(viewport),
+        );
         setStackReady(true);
       },
       (err: unknown) => {
@@ -221,7 +230,9 @@ export function StackViewport({
   useEffect(() => {
     const viewport = viewportRef.current;
     if (stackReady && viewport) {
-      updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport));
+      updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport), () =>
+        screenPixelsPerImagePixel(viewport),
+      );
     }
   }, [stackReady, options.scaleBar]);
 

@@ -40,10 +40,18 @@ export function updateCameraOverlay(
   viewport: Viewport,
   refs: OverlayRefs,
   pixelSpacingMm: number | null,
+  /** screen pixels per image pixel, when the viewport knows better (a stack: its image's axes) */
+  zoomOf?: () => number | null,
 ): void {
-  const mmPerPixel = mmPerScreenPixel(viewport);
+  const known = zoomOf?.() ?? null;
+  const mmPerPixel =
+    known && pixelSpacingMm ? pixelSpacingMm / known : zoomOf ? null : mmPerScreenPixel(viewport);
   if (refs.zoom) {
-    const scale = mmPerPixel && pixelSpacingMm ? pixelSpacingMm / mmPerPixel : null;
+    const scale = zoomOf
+      ? known
+      : mmPerPixel && pixelSpacingMm
+        ? pixelSpacingMm / mmPerPixel
+        : null;
     refs.zoom.textContent = scale ? `Zoom ${(scale * 100).toFixed(0)}%` : '';
   }
   if (refs.scale) {
