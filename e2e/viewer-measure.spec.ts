@@ -98,21 +98,43 @@ test.describe('measuring on a CT', () => {
       })
       .toBeLessThanOrEqual(pixelSpacingMm);
 
-    // Label the length, then reload: both come back, from the cache, with their values.
+    // The probe: a single click inside the insert gives a row with its HU.
+    await page.keyboard.press('p');
+    const probeAt = await pagePoint(page, viewport, CX - 3, CY - 6);
+    await page.mouse.click(probeAt.x, probeAt.y);
+    const probe = page.locator('[data-testid="measurement-row"][data-kind="probe"]');
+    await expect(probe).toHaveCount(1);
+    await expect
+      .poll(async () => {
+        const hu = Number(/(-?[\d.]+) HU/.exec(await rowValues(probe))?.[1]);
+        return Math.abs(hu - calibrationInsert.hu);
+      })
+      .toBeLessThanOrEqual(calibrationInsert.hu * 0.01);
+
+    // Label the length, then reload: all come back, from the cache, with their values.
     await length.getByLabel('Label').fill('insert diameter');
     await length.getByLabel('Label').press('Enter');
-    const before = await Promise.all([ellipse, length].map(rowValues));
+    const marks = [ellipse, length, probe];
+    const before = await Promise.all(marks.map(rowValues));
+    const ids = await Promise.all(marks.map((m) => m.getAttribute('data-annotation-id')));
     await page.keyboard.press('Home');
     await expect(viewport).toHaveAttribute('data-image-index', '0');
 
     await page.reload();
     await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
-    await expect(rows).toHaveCount(2);
-    expect(await Promise.all([ellipse, length].map(rowValues))).toEqual(before);
+    await expect(rows).toHaveCount(3);
+    expect(await Promise.all(marks.map(rowValues))).toEqual(before);
     await expect(length.getByLabel('Label')).toHaveValue('insert diameter');
 
-    // Clicking one jumps to its image.
+    // Clicking one jumps to its image, where all three are drawn again, each with its text.
     await ellipse.locator('.measurement-jump').click();
     await expect(viewport).toHaveAttribute('data-image-index', '12');
+    for (const id of ids) {
+      await expect(viewport.locator(`svg [data-annotation-uid="${id}"]`).first()).toBeVisible();
+    }
+    // the length's text is its value, as the panel shows it
+    await expect(viewport.locator(`svg [data-annotation-uid="${ids[1]}"]`).first()).toContainText(
+      before[1] ?? '',
+    );
   });
 });

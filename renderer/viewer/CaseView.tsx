@@ -34,6 +34,9 @@ import {
   type ViewportSpec,
 } from './layout-model.ts';
 import { MeasurementsPanel } from './MeasurementsPanel.tsx';
+import { canReformat, isMprLayout, linkableGroups, mprLayout } from './mpr-model.ts';
+import { showReferenceLines } from './cornerstone-setup.ts';
+import { toggleViewerOption, useViewerOptions } from './viewer-options.ts';
 import { openMeasurementSession } from './measurement-store.ts';
 import { SERIES_DRAG_TYPE, SeriesList, seriesLabel, type StudyGroup } from './SeriesList.tsx';
 import { SeriesViewport } from './SeriesViewport.tsx';
@@ -98,6 +101,10 @@ export default function CaseView({ caseId }: { caseId: string }) {
   const layout = useLayout();
   const viewportsRev = useSyncExternalStore(subscribeViewports, viewportsVersion);
   const pendingJump = useRef<{ index: number; sop: string } | null>(null);
+  /** the layout MPR replaced, hung again when MPR is turned off */
+  const beforeMpr = useRef<ViewerLayout | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const options = useViewerOptions();
 
   useEffect(() => {
     syncClient.focus(caseId);
@@ -169,8 +176,9 @@ export default function CaseView({ caseId }: { caseId: string }) {
   // Linking with Cornerstone's synchronizers, rebuilt when viewports come and go.
   const syncGroups = useMemo<SyncGroup[]>(() => {
     if (!shown || linkMode === 'none') return [];
-    if (linkMode === 'all') return [linkAll(shown)];
-    return shown.syncGroups;
+    // reformats follow each other through their crosshairs, not the slice synchronizer
+    if (linkMode === 'all') return linkableGroups([linkAll(shown)], shown);
+    return linkableGroups(shown.syncGroups, shown);
   }, [shown, linkMode]);
   useEffect(() => linkViewports(syncGroups, allViewportHandles()), [syncGroups, viewportsRev]);
   const linked = syncGroups.some((g) => g.viewportIndexes.length > 1);
@@ -179,6 +187,23 @@ export default function CaseView({ caseId }: { caseId: string }) {
   useEffect(() => {
     setSliceDriver(viewportHandle(active)?.viewportId ?? null);
   }, [active, viewportsRev]);
+
+  // Reference lines: the active viewport's plane drawn across the others of its frame of reference.
+  const activeHandle = viewportHandle(active);
+  useEffect(() => {
+    if (!options.referenceLines || !activeHandle) return showReferenceLines(null);
+    return showReferenceLines(activeHandle);
+  }, [options.referenceLines, activeHandle, viewportsRev]);
+  useEffect(() => () => void showReferenceLines(null), []);
+
+  // A notice (e.g. why MPR is not available) goes away by itself.
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+  // MPR's way back belongs to the case it was opened in.
+  useEffect(() => () => void (beforeMpr.current = null), [caseId]);
 
   const setGrid = useCallback(
     (rows: number, columns: number) => {
@@ -276,6 +301,28 @@ export default function CaseView({ caseId }: { caseId: string }) {
         setMaximized((m) =>
           m === null ? m : (active + (action === 'next-viewport' ? 1 : n - 1)) % n,
         );
+      } else if (action === 'mpr' && current) {
+        if (isMprLayout(current)) {
+          const back = beforeMpr.current ?? regrid(current, 1, 1);
+          beforeMpr.current = null;
+          setMaximized(null);
+          setLayout(isMprLayout(back) ? stackOf(back) : back);
+          return;
+        }
+        const spec = current.viewports[active];
+        const entry = spec ? findEntry(flat, spec) : undefined;
+        if (!spec || !entry || !canReformat(entry.series)) {
+          setNotice('MPR reformats a CT series: choose a viewport showing one.');
+          return;
+        }
+        beforeMpr.current = current;
+        setMaximized(null);
+        setActiveIndex(0);
+        setLayout(mprLayout(spec));
+      } else if (action === 'reference-lines') {
+        toggleViewerOption('referenceLines');
+      } else if (action === 'scale-bar') {
+        toggleViewerOption('scaleBar');
       } else if (action === 'toggle-link') {
         setLinkMode(linked ? 'none' : 'all');
       } else if ((action === 'next-series' || action === 'prev-series') && current) {
@@ -412,10 +459,26 @@ export default function CaseView({ caseId }: { caseId: string }) {
           </section>
         )}
       </section>
+      {notice && (
+        <div className="viewer-notice" role="status" data-testid="viewer-notice">
+          {notice}
+        </div>
+      )}
       <ReportDraftPanel caseId={detail.caseId} />
       {helpOpen && <ShortcutHelp map={shortcutMap} onClose={() => setHelpOpen(false)} />}
     </main>
   );
+}
+
+const NOTICE_MS = 4000;
+
+/** The same slots shown as acquired (a layout of reformats with nothing to go back to). */
+function stackOf(layout: ViewerLayout): ViewerLayout {
+  const first = layout.viewports.find((v): v is ViewportSpec => v !== null);
+  if (!first) return layout;
+  const spec: ViewportSpec = { ...first };
+  delete spec.orientation;
+  return { rows: 1, columns: 1, viewports: [spec], syncGroups: [] };
 }
 
 function specOf(entry: Entry): ViewportSpec {

@@ -11,6 +11,7 @@ const SUMMARY = [
   'toggle-link',
   'tool-length',
   'key-measure',
+  'mpr',
   'help',
 ];
 

@@ -1,4 +1,5 @@
 import { Enums, eventTarget, metaData, utilities, type Types } from '@cornerstonejs/core';
+import { wadouri } from '@cornerstonejs/dicom-image-loader';
 import {
   annotation as annotationApi,
   utilities as toolUtilities,
@@ -19,9 +20,11 @@ import { parseTandemImageId } from './measurement-convert.ts';
 import { registerSeriesImages, saveAnnotation } from './measurement-store.ts';
 import { viewportShowsImage } from './render-check.ts';
 import { registerViewport } from './viewport-registry.ts';
-import { ViewportOverlay, type OverlayRefs } from './ViewportOverlay.tsx';
+import { ViewportOverlay } from './ViewportOverlay.tsx';
 import { initialViewState, viewStateReducer } from './view-state.ts';
-import { orientationLabels } from './orientation.ts';
+import { emptyOverlayRefs, updateCameraOverlay } from './camera-overlay.ts';
+import { frameLabel, projectionLabel } from './image-labels.ts';
+import { useViewerOptions } from './viewer-options.ts';
 
 interface Props {
   viewportIndex: number;
@@ -67,7 +70,8 @@ export function StackViewport({
 }: Props) {
   const elementRef = useRef<HTMLDivElement>(null);
   const viewportRef = useRef<Types.IStackViewport | null>(null);
-  const overlayRefs = useRef<OverlayRefs>({ zoom: null, markers: null, cine: null });
+  const overlayRefs = useRef(emptyOverlayRefs());
+  const options = useViewerOptions();
   const [ready, setReady] = useState(false);
   const [stackReady, setStackReady] = useState(false);
   const [setupError, setSetupError] = useState<string | null>(null);
@@ -141,6 +145,10 @@ export function StackViewport({
     const onRendered = () => {
       const image = viewport.getCornerstoneImage();
       if (!image) return;
+      // a resize re-renders without moving the camera: the zoom on screen changes all the same
+      updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport), () =>
+        screenPixelsPerImagePixel(viewport),
+      );
       const index = viewport.getImageIds().indexOf(image.imageId);
       if (index < 0) return;
       const voiRange = viewport.getProperties().voiRange;
@@ -158,7 +166,10 @@ export function StackViewport({
       dispatch({ type: 'voi', range });
     };
     // Zoom and orientation markers change with the camera: written straight into the overlay.
-    const onCamera = () => updateCameraOverlay(viewport, overlayRefs.current);
+    const onCamera = () =>
+      updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport), () =>
+        screenPixelsPerImagePixel(viewport),
+      );
     const onLoadError = (evt: Event) => {
       const detail = (evt as CustomEvent<{ imageId?: string; error?: unknown }>).detail;
       if (!detail?.imageId) return;
@@ -202,7 +213,9 @@ export function StackViewport({
         }
         if (flipHorizontal) viewport.setCamera({ flipHorizontal: true });
         viewport.render();
-        updateCameraOverlay(viewport, overlayRefs.current);
+        updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport), () =>
+          screenPixelsPerImagePixel(viewport),
+        );
         setStackReady(true);
       },
       (err: unknown) => {
@@ -212,6 +225,16 @@ export function StackViewport({
     // the hanging applies when the series is shown, not when the props change afterwards
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, imageIds]);
+
+  // The scale bar is drawn from the camera: draw it when it (re)appears.
+  useEffect(() => {
+    const viewport = viewportRef.current;
+    if (stackReady && viewport) {
+      updateCameraOverlay(viewport, overlayRefs.current, spacingOf(viewport), () =>
+        screenPixelsPerImagePixel(viewport),
+      );
+    }
+  }, [stackReady, options.scaleBar]);
 
   // Register the viewport's actions for the case view's keyboard and the measurements panel.
   useEffect(() => {
@@ -393,6 +416,7 @@ export function StackViewport({
       viewportId,
       seriesUid,
       element,
+      kind: 'stack',
       command(action) {
         const run = commands[action];
         if (!run) return false;
@@ -441,6 +465,7 @@ export function StackViewport({
         | undefined)
     : undefined;
   const location = plane?.sliceLocation ?? plane?.imagePositionPatient?.[2];
+  const header = imageId && view.rendered ? headerLabels(imageId) : null;
   const sliceText =
     location !== undefined
       ? `Loc ${location.toFixed(1)} mm${plane?.sliceThickness ? ` · Th ${plane.sliceThickness} mm` : ''}`
@@ -471,11 +496,14 @@ export function StackViewport({
         refs={overlayRefs.current}
         seriesLabel={seriesLabel}
         label={label}
+        projection={header?.projection}
         studyLines={studyLines}
         imageNumber={imageNumber}
         imageCount={view.count}
+        frameText={header?.frame}
         sliceText={sliceText}
         voi={view.voi}
+        scaleBar={options.scaleBar}
       />
       {setupError && (
         <div className="viewport-message" role="alert">
@@ -518,17 +546,30 @@ function crossVec(a: readonly number[], b: readonly number[]): [number, number, 
   return [a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0];
 }
 
-function updateCameraOverlay(viewport: Types.IStackViewport, refs: OverlayRefs): void {
-  if (refs.zoom) {
-    const scale = screenPixelsPerImagePixel(viewport);
-    refs.zoom.textContent = scale ? `Zoom ${(scale * 100).toFixed(0)}%` : '';
-  }
-  if (refs.markers) {
-    const { viewUp, viewPlaneNormal } = viewport.getCamera();
-    if (!viewUp || !viewPlaneNormal) return;
-    const labels = orientationLabels(viewUp, viewPlaneNormal);
-    const spans = refs.markers.querySelectorAll('span');
-    const order = [labels.top, labels.right, labels.bottom, labels.left];
-    spans.forEach((span, i) => (span.textContent = order[i] ?? ''));
-  }
+/**
+ * Labels read from the image's header, once it is loaded: laterality and view of a projection
+ * image, the frame of a multi-frame instance.
+ */
+function headerLabels(imageId: string): { projection: string; frame: string } | null {
+  const { url } = wadouri.parseImageId(imageId);
+  const dataSet = wadouri.dataSetCacheManager.isLoaded(url)
+    ? (wadouri.dataSetCacheManager.get(url) as HeaderDataSet | undefined)
+    : undefined;
+  if (!dataSet) return null;
+  const projection = projectionLabel({
+    laterality: dataSet.string('x00200062') ?? dataSet.string('x00200060'),
+    viewPosition: dataSet.string('x00185101'),
+  });
+  return { projection, frame: frameLabel(imageId, dataSet.intString('x00280008')) };
+}
+
+interface HeaderDataSet {
+  string(tag: string): string | undefined;
+  intString(tag: string): number | undefined;
+}
+
+/** The image's pixel spacing across (mm), for the zoom figure. */
+function spacingOf(viewport: Types.IStackViewport): number | null {
+  const image = viewport.getCornerstoneImage();
+  return image ? image.columnPixelSpacing || 1 : null;
 }

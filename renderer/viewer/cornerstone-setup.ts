@@ -1,4 +1,10 @@
-import { cache, init as initCore, RenderingEngine, getRenderingEngine } from '@cornerstonejs/core';
+import {
+  cache,
+  Enums,
+  init as initCore,
+  RenderingEngine,
+  getRenderingEngine,
+} from '@cornerstonejs/core';
 import {
   addTool,
   AngleTool,
@@ -6,12 +12,13 @@ import {
   BidirectionalTool,
   CircleROITool,
   CobbAngleTool,
+  CrosshairsTool,
   EllipticalROITool,
   Enums as ToolEnums,
   init as initTools,
   LengthTool,
   PanTool,
-  ProbeTool,
+  ReferenceLinesTool,
   StackScrollTool,
   ToolGroupManager,
   WindowLevelTool,
@@ -26,9 +33,11 @@ import { sessionStore } from '../app/session-store.ts';
 import { syncClient } from '../workers/sync-client.ts';
 import { CachedInstances } from './cached-instances.ts';
 import { registerTandemImageLoader } from './tandem-image-loader.ts';
+import { StackProbeTool } from './probe-tool.ts';
 
 export const RENDERING_ENGINE_ID = 'tandem';
 export const STACK_TOOL_GROUP_ID = 'tandem-stack';
+export const MPR_TOOL_GROUP_ID = 'tandem-mpr';
 
 /** Decoded images kept in memory; the rest is read again from the local cache. */
 const IMAGE_CACHE_BYTES = 1024 * 1024 * 1024;
@@ -42,7 +51,11 @@ let instanceSource: CachedInstances | undefined;
  * Reads (without decoding pixels) the headers of images, so their geometry is known to the
  * metadata provider: slice linking looks up every image's position.
  */
-export async function preloadHeaders(imageIds: readonly string[]): Promise<void> {
+export async function preloadHeaders(
+  imageIds: readonly string[],
+  /** the reader is waiting (a volume to build): ask the sync worker for missing files first */
+  urgent = false,
+): Promise<void> {
   await initCornerstone();
   const source = instanceSource;
   if (!source) return;
@@ -57,7 +70,7 @@ export async function preloadHeaders(imageIds: readonly string[]): Promise<void>
     for (let next = pending.shift(); next; next = pending.shift()) {
       await wadouri.dataSetCacheManager.load(
         next.url,
-        (uid: string) => source.bytes(uid, false),
+        (uid: string) => source.bytes(uid, urgent),
         next.imageId,
       );
     }
@@ -109,10 +122,119 @@ function setUp(): void {
   addTool(StackScrollTool);
   addTool(ZoomTool);
   addTool(PanTool);
+  addTool(CrosshairsTool);
+  addTool(ReferenceLinesTool);
   for (const tool of MEASUREMENT_TOOLS) addTool(tool);
   const group = ToolGroupManager.createToolGroup(STACK_TOOL_GROUP_ID);
   if (!group) throw new Error('could not create the stack tool group');
   configureStackTools(group);
+  const mpr = ToolGroupManager.createToolGroup(MPR_TOOL_GROUP_ID);
+  if (!mpr) throw new Error('could not create the MPR tool group');
+  configureMprTools(mpr);
+}
+
+/**
+ * The reformats' tools: crosshairs on the left button (a click places the other two planes
+ * through that point; dragging a line moves or turns its plane), scroll, zoom and pan as on a
+ * stack; window/level on the left button when chosen.
+ */
+function configureMprTools(group: ToolTypes.IToolGroup): void {
+  const { MouseBindings } = ToolEnums;
+  group.addTool(CrosshairsTool.toolName, {
+    getReferenceLineColor: (viewportId: string) =>
+      MPR_LINE_COLOURS[viewportId] ?? 'rgb(200, 200, 200)',
+  });
+  group.addTool(WindowLevelTool.toolName);
+  group.addTool(StackScrollTool.toolName);
+  group.addTool(ZoomTool.toolName);
+  group.addTool(PanTool.toolName);
+  group.addTool(ReferenceLinesTool.toolName);
+  group.setToolActive(CrosshairsTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Primary }],
+  });
+  group.setToolActive(StackScrollTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Wheel }],
+  });
+  group.setToolActive(ZoomTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Secondary }],
+  });
+  group.setToolActive(PanTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Auxiliary }],
+  });
+}
+
+/** Each reformat's colour, which its line has in the other two (viewport ids by slot). */
+const MPR_LINE_COLOURS: Record<string, string> = {};
+export function setMprLineColour(viewportId: string, colour: string): void {
+  MPR_LINE_COLOURS[viewportId] = colour;
+}
+
+/** What the left button does on the reformats: crosshairs (default) or window/level. */
+export function setMprPrimaryTool(tool: 'crosshairs' | 'window-level'): void {
+  const group = mprToolGroup();
+  const on = tool === 'crosshairs' ? CrosshairsTool.toolName : WindowLevelTool.toolName;
+  const off = tool === 'crosshairs' ? WindowLevelTool.toolName : CrosshairsTool.toolName;
+  // the crosshairs stay drawn (passive) while window/level has the button
+  if (off === CrosshairsTool.toolName) group.setToolPassive(off);
+  else group.setToolDisabled(off);
+  group.setToolActive(on, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+}
+
+export function mprToolGroup(): ToolTypes.IToolGroup {
+  const group = ToolGroupManager.getToolGroup(MPR_TOOL_GROUP_ID);
+  if (!group) throw new Error('Cornerstone is not initialised');
+  return group;
+}
+
+/**
+ * Reference lines: where the source viewport's plane cuts every other viewport of the same frame
+ * of reference (Cornerstone's ReferenceLinesTool). A reformat's plane is already drawn in the
+ * other reformats by the crosshairs, so from a reformat the lines go to the stacks only. Null
+ * hides them. Returns what stops following the source.
+ */
+export function showReferenceLines(
+  source: { viewportId: string; element: HTMLElement; kind: 'stack' | 'volume' } | null,
+): () => void {
+  const groups = [STACK_TOOL_GROUP_ID, MPR_TOOL_GROUP_ID].flatMap((id) => {
+    const group = ToolGroupManager.getToolGroup(id);
+    return group ? [{ id, group }] : [];
+  });
+  const shown = groups.filter(
+    ({ id }) => source && (source.kind === 'stack' || id === STACK_TOOL_GROUP_ID),
+  );
+  let hidden = false;
+  for (const { group } of groups) {
+    if (shown.some((g) => g.group === group)) continue;
+    group.setToolDisabled(ReferenceLinesTool.toolName);
+    hidden = true;
+  }
+  // lines already drawn go at the next render of their viewports
+  if (hidden) getRenderingEngine(RENDERING_ENGINE_ID)?.render();
+  if (!source) return () => {};
+  const place = () => {
+    for (const { group } of shown) {
+      group.setToolConfiguration(ReferenceLinesTool.toolName, {
+        sourceViewportId: source.viewportId,
+      });
+    }
+  };
+  for (const { group } of shown) group.setToolEnabled(ReferenceLinesTool.toolName);
+  place();
+  // each tool group's own copy of the tool hears only its own viewports move: tell the others
+  const events = [Enums.Events.CAMERA_MODIFIED, Enums.Events.IMAGE_RENDERED];
+  let queued = false;
+  const follow = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      place();
+    });
+  };
+  for (const e of events) source.element.addEventListener(e, follow);
+  return () => {
+    for (const e of events) source.element.removeEventListener(e, follow);
+  };
 }
 
 /**
@@ -140,6 +262,7 @@ function configureStackTools(group: ToolTypes.IToolGroup): void {
   group.addTool(StackScrollTool.toolName);
   group.addTool(ZoomTool.toolName);
   group.addTool(PanTool.toolName);
+  group.addTool(ReferenceLinesTool.toolName);
   for (const tool of MEASUREMENT_TOOLS) {
     group.addTool(
       tool.toolName,
@@ -170,7 +293,7 @@ const MEASUREMENT_TOOLS = [
   BidirectionalTool,
   EllipticalROITool,
   CircleROITool,
-  ProbeTool,
+  StackProbeTool,
   AngleTool,
   CobbAngleTool,
   ArrowAnnotateTool,
@@ -182,7 +305,7 @@ export const PRIMARY_TOOLS: Readonly<Record<string, string>> = {
   'tool-bidirectional': BidirectionalTool.toolName,
   'tool-ellipse': EllipticalROITool.toolName,
   'tool-circle': CircleROITool.toolName,
-  'tool-probe': ProbeTool.toolName,
+  'tool-probe': StackProbeTool.toolName,
   'tool-angle': AngleTool.toolName,
   'tool-cobb': CobbAngleTool.toolName,
   'tool-arrow': ArrowAnnotateTool.toolName,

@@ -21,7 +21,7 @@ let probe: CanvasRenderingContext2D | null | undefined;
  * Scales the canvas down into a small CPU-side probe and reads that: reading the viewport's own
  * canvas back every image costs ~15 ms here and can make Chromium move it off the GPU.
  */
-function canvasHasContent(canvas: HTMLCanvasElement): boolean {
+export function canvasHasContent(canvas: HTMLCanvasElement): boolean {
   if (canvas.width === 0 || canvas.height === 0) return false;
   if (probe === undefined) {
     const small = document.createElement('canvas');

@@ -8,6 +8,8 @@ export interface ViewportHandle {
   viewportId: string;
   seriesUid: string;
   element: HTMLDivElement;
+  /** a stack of acquired images, or a reformat of a volume (MPR) */
+  kind: 'stack' | 'volume';
   /** runs a shortcut action on this viewport; false when it is not a viewport action */
   command(action: string): boolean;
   /** keys a viewport takes while it is in a mode (the keyboard length); true when it took it */
