@@ -92,6 +92,31 @@ test('a signed report is amended by a signed addendum, delivered once and shown 
     await page.reload();
     await expect(editor.getByTestId('addendum')).toHaveAttribute('data-status', 'delivered');
     await expect(editor.getByTestId('signed-report-text')).toHaveText(originalText!);
+
+    // Print / PDF: the printed page is the report and its addendum alone, with whole fingerprints.
+    await expect(editor.getByTestId('report-print')).toBeVisible();
+    const printed = page.getByTestId('report-print-view');
+    await expect(printed).toBeHidden();
+    await page.emulateMedia({ media: 'print' });
+    await expect(printed).toBeVisible();
+    await expect(printed.getByTestId('report-print-fingerprint')).toHaveText([
+      String(rows[0]!['hash']),
+      String(rows[1]!['hash']),
+    ]);
+    await expect(printed.getByTestId('report-print-part').first()).toContainText(originalText!);
+    await expect(printed).toContainText('Addendum 1');
+    await expect(page.getByTestId('viewport-grid')).toBeHidden();
+    const box = (await printed.boundingBox())!;
+    const onTop = await page.evaluate(
+      ([x, y]) =>
+        document.elementFromPoint(x!, y!)?.closest('[data-testid="report-print-view"]') !== null,
+      [box.x + 30, box.y + 30],
+    );
+    expect(onTop, 'the printed report is what the page shows where it lies').toBe(true);
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await page.emulateMedia({ media: 'screen' });
+    await expect(printed).toBeHidden();
   } finally {
     await backend.stop();
   }

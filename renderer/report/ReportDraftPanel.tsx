@@ -28,6 +28,7 @@ import { formatAge } from '../viewer/ClinicalContextPanel.tsx';
 import { draftIdOf, loadDraft, saveDraft } from './draft-store.ts';
 import { reportTemplates } from './report-templates.ts';
 import { reportStatusOf, type ReportStatusView } from './report-status.ts';
+import { PrintableReport } from './PrintableReport.tsx';
 import { fieldInputId, jumpToImage, ReportForm } from './ReportForm.tsx';
 import { signAndQueue } from './sign-report.ts';
 import './report-editor.css';
@@ -64,7 +65,14 @@ function switchTemplate(content: ReportContent, to: ReportTemplate): ReportConte
  * outbox and shown under the original with its time. Everything is read from and written to the
  * cache; the draft (of the report or of the addendum) is saved on every change.
  */
-export function ReportDraftPanel({ caseId }: { caseId: string }) {
+export function ReportDraftPanel({
+  caseId,
+  printHeading,
+}: {
+  caseId: string;
+  /** patient and study lines at the top of the printed report */
+  printHeading?: { patient: string; study: string };
+}) {
   const db = cacheDb();
   const signedRows = useLiveQuery(
     async () =>
@@ -144,6 +152,19 @@ export function ReportDraftPanel({ caseId }: { caseId: string }) {
                   addendum={i + 1}
                 />
               ))}
+            <button
+              type="button"
+              data-testid="report-print"
+              title="Print the signed report with its signature fingerprints, or save it as PDF"
+              onClick={() => window.print()}
+            >
+              Print / PDF
+            </button>
+            <PrintableReport
+              patient={printHeading?.patient ?? ''}
+              study={printHeading?.study ?? ''}
+              reports={[...(first ? [first] : []), ...history.addenda.filter((a) => a !== first)]}
+            />
             {latest &&
               mayReport &&
               (adding || hasDraft ? (

@@ -464,7 +464,13 @@ export default function CaseView({ caseId }: { caseId: string }) {
           {notice}
         </div>
       )}
-      <ReportDraftPanel caseId={detail.caseId} />
+      <ReportDraftPanel
+        caseId={detail.caseId}
+        printHeading={{
+          patient: `${formatPersonName(detail.study.patientName)} · ${detail.study.patientId}`,
+          study: `${detail.study.description} · ${detail.study.studyDate}`,
+        }}
+      />
       {helpOpen && <ShortcutHelp map={shortcutMap} onClose={() => setHelpOpen(false)} />}
     </main>
   );
