@@ -8,7 +8,8 @@ import {
   type WorklistItem,
 } from '../../../shared/api/contract.ts';
 import type { AppServices } from '../app-services.ts';
-import { requireAuth, workstationOf, type AuthContext } from '../auth/authenticate.ts';
+import { accessRecorder } from '../audit/record-access.ts';
+import { requireAuth, type AuthContext } from '../auth/authenticate.ts';
 import {
   assigneeHasSignedReport,
   casesOfAssignee,
@@ -33,24 +34,7 @@ const NoQuery = z.strictObject({});
 export function caseRoutes(services: AppServices) {
   const { db, catalog, audit, access } = services;
 
-  function record(
-    request: FastifyRequest,
-    auth: AuthContext,
-    action: string,
-    outcome: 'allowed' | 'denied',
-    extra: { caseId?: string; studyUid?: string; detail?: string },
-  ) {
-    audit.append({
-      userId: auth.user.id,
-      username: auth.user.username,
-      action,
-      caseId: extra.caseId ?? null,
-      studyUid: extra.studyUid ?? null,
-      workstation: workstationOf(request),
-      outcome,
-      detail: extra.detail ?? null,
-    });
-  }
+  const record = accessRecorder(audit);
 
   /**
    * Loads a case the caller may open: their own; any for an administrator; for a QA reviewer one

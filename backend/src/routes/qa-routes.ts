@@ -18,7 +18,8 @@ import {
 } from '../../../shared/api/contract.ts';
 import type { Role } from '../../../shared/domain/case.ts';
 import type { AppServices } from '../app-services.ts';
-import { requireAuth, workstationOf, type AuthContext } from '../auth/authenticate.ts';
+import { accessRecorder } from '../audit/record-access.ts';
+import { requireAuth, type AuthContext } from '../auth/authenticate.ts';
 import { assigneeHasSignedReport, getCase } from '../cases/case-repository.ts';
 import { checkResponse, httpError, parseRequest } from '../http/api-errors.ts';
 import { queue, resolveItem, reviewCaseOf, statistics } from '../qa/qa-items.ts';
@@ -50,24 +51,7 @@ export function qaRoutes(services: AppServices) {
   const { db, catalog, audit, access } = services;
   ensureQaSchema(db);
 
-  function record(
-    request: FastifyRequest,
-    auth: AuthContext,
-    action: string,
-    outcome: 'allowed' | 'denied',
-    extra: { caseId?: string | null; studyUid?: string | null; detail?: string | null } = {},
-  ) {
-    audit.append({
-      userId: auth.user.id,
-      username: auth.user.username,
-      action,
-      caseId: extra.caseId ?? null,
-      studyUid: extra.studyUid ?? null,
-      workstation: workstationOf(request),
-      outcome,
-      detail: extra.detail ?? null,
-    });
-  }
+  const record = accessRecorder(audit);
 
   function requireRole(
     request: FastifyRequest,

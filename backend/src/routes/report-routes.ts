@@ -17,6 +17,7 @@ import {
 import { canonicalJson, sha256Hex, verifySignedReport } from '../../../shared/report/signing.ts';
 import type { ReportTemplate } from '../../../shared/report/template.ts';
 import type { AppServices } from '../app-services.ts';
+import { accessRecorder } from '../audit/record-access.ts';
 import { requireAuth, workstationOf, type AuthContext } from '../auth/authenticate.ts';
 import { getCase } from '../cases/case-repository.ts';
 import { checkResponse, describeIssues, httpError, parseRequest } from '../http/api-errors.ts';
@@ -49,24 +50,7 @@ export function reportRoutes(
   const { db, audit } = services;
   let logRetryFailure: (err: unknown) => void = () => {};
 
-  function record(
-    request: FastifyRequest,
-    auth: AuthContext,
-    action: string,
-    outcome: 'allowed' | 'denied',
-    extra: { caseId?: string | null; studyUid?: string | null; detail?: string },
-  ) {
-    audit.append({
-      userId: auth.user.id,
-      username: auth.user.username,
-      action,
-      caseId: extra.caseId ?? null,
-      studyUid: extra.studyUid ?? null,
-      workstation: workstationOf(request),
-      outcome,
-      detail: extra.detail ?? null,
-    });
-  }
+  const record = accessRecorder(audit);
 
   function deny(
     request: FastifyRequest,
