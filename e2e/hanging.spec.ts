@@ -4,36 +4,17 @@ import { test, expect, signIn } from './fixtures.ts';
 import { PHANTOM_FACTS } from '../scripts/demo-data/phantom-facts.ts';
 import { canvasStats, type CanvasStats } from './pixels.ts';
 import { ctChestCase, demoManifest } from './demo-manifest.ts';
+import { drag, pagePoint } from './support/viewer-geometry.ts';
 
 const MG_CASE = 'case-mg-screening-second-opinion';
 // The demo nodule grows from 6 mm (prior) to 10 mm (current): scripts/demo-data/phantom-facts.ts.
 const [NX, NY] = PHANTOM_FACTS.ctChest.nodule.centreMm;
 
-/** Where a patient-space point is on the page, through the viewer's geometry hook. */
-async function pagePoint(page: Page, vp: Locator, x: number, y: number) {
-  const index = Number(await vp.getAttribute('data-viewport-index'));
-  const canvasPoint = await page.evaluate(
-    ([i, px, py]) =>
-      (
-        window as unknown as {
-          tandemViewer: { worldToCanvas(i: number, p: number[]): [number, number] | null };
-        }
-      ).tandemViewer.worldToCanvas(i, [px, py, 0]),
-    [index, x, y] as const,
-  );
-  if (!canvasPoint) throw new Error('the viewport has no geometry yet');
-  const box = (await vp.locator('canvas').first().boundingBox())!;
-  return { x: box.x + canvasPoint[0], y: box.y + canvasPoint[1] };
-}
-
 /** Draws a horizontal length of `mm` centred on the nodule. */
 async function measureNodule(page: Page, vp: Locator, mm: number): Promise<void> {
   const from = await pagePoint(page, vp, NX - mm / 2, NY);
   const to = await pagePoint(page, vp, NX + mm / 2, NY);
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 6 });
-  await page.mouse.up();
+  await drag(page, from, to);
 }
 
 async function openCase(page: Page, caseId: string): Promise<void> {

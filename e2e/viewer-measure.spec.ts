@@ -1,34 +1,11 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { PHANTOM_FACTS } from '../scripts/demo-data/phantom-facts.ts';
 import { test, expect, signIn } from './fixtures.ts';
 import { ctChestCase, demoManifest } from './demo-manifest.ts';
+import { drag, pagePoint } from './support/viewer-geometry.ts';
 
 const { calibrationInsert, pixelSpacingMm } = PHANTOM_FACTS.ctChest;
 const [CX, CY] = calibrationInsert.centreMm;
-
-/** Where a patient-space point is on the page, through the viewer's geometry hook. */
-async function pagePoint(page: Page, viewport: Locator, x: number, y: number) {
-  const index = Number(await viewport.getAttribute('data-viewport-index'));
-  const canvasPoint = await page.evaluate(
-    ([i, px, py]) =>
-      (
-        window as unknown as {
-          tandemViewer: { worldToCanvas(i: number, p: number[]): [number, number] | null };
-        }
-      ).tandemViewer.worldToCanvas(i, [px, py, 0]),
-    [index, x, y] as const,
-  );
-  if (!canvasPoint) throw new Error('the viewport has no geometry yet');
-  const box = (await viewport.locator('canvas').first().boundingBox())!;
-  return { x: box.x + canvasPoint[0], y: box.y + canvasPoint[1] };
-}
-
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 6 });
-  await page.mouse.up();
-}
 
 /** A measurement row's values as the panel shows them, e.g. "area 314 mm², mean 100 HU, sd 0.0 HU". */
 async function rowValues(row: Locator): Promise<string> {

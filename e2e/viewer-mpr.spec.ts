@@ -2,6 +2,7 @@ import type { Locator, Page } from '@playwright/test';
 import { PHANTOM_FACTS } from '../scripts/demo-data/phantom-facts.ts';
 import { test, expect, signIn } from './fixtures.ts';
 import { canvasStats } from './pixels.ts';
+import { canvasPoint } from './support/viewer-geometry.ts';
 import { ctChestCase, demoManifest } from './demo-manifest.ts';
 
 const { nodule } = PHANTOM_FACTS.ctChest;
@@ -9,21 +10,6 @@ const [NX, NY, NZ] = nodule.centreMm;
 
 function viewport(page: Page, index: number): Locator {
   return page.locator(`[data-testid="viewport"][data-viewport-index="${index}"]`);
-}
-
-/** Canvas position (CSS pixels) of a patient-space point in a viewport, through the geometry hook. */
-async function canvasPoint(page: Page, index: number, point: readonly number[]) {
-  const at = await page.evaluate(
-    ([i, p]) =>
-      (
-        window as unknown as {
-          tandemViewer: { worldToCanvas(i: number, p: number[]): [number, number] | null };
-        }
-      ).tandemViewer.worldToCanvas(i, [...p]),
-    [index, [...point]] as const,
-  );
-  if (!at) throw new Error('the viewport has no geometry yet');
-  return { x: at[0], y: at[1] };
 }
 
 /** Mean grey level of the canvas in a 5×5 pixel square around a CSS-pixel point. */
