@@ -160,6 +160,21 @@ describe('the report outbox', () => {
     expect((await db.outbox.toArray())[0]?.attempts).toBe(6);
   });
 
+  it('a clock set back after a failed attempt does not hold the retry back', async () => {
+    const db = freshDb();
+    const server = new ReportServer();
+    server.mode = 'offline';
+    const clock = { t: Date.parse('2026-12-02T10:00:00Z') };
+    const ports = portsFor(db, server, clock);
+    await sign(db, await signedFor('case-a'), clock.t);
+    expect((await drainOutbox(ports)).retried).toBe(1);
+    // the system time is corrected a day back while the report waits
+    clock.t -= 24 * 3_600_000;
+    server.mode = 'up';
+    expect((await drainOutbox(ports)).delivered).toBe(1);
+    expect(server.stored.size).toBe(1);
+  });
+
   it('sends waiting items at once when told the network is back', async () => {
     const db = freshDb();
     const server = new ReportServer();

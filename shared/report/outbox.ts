@@ -185,12 +185,16 @@ export async function drainOutbox(
       continue;
     }
     let item: OutboxItem = { ...row, payload: parsed.data };
+    // No retry is ever set further ahead than the longest backoff: one that is was set before the
+    // system clock went back (a corrected time), and is due now rather than hours or days later.
+    const dueAt = item.payload.nextAttemptAt;
     if (
       item.state === 'pending' &&
       !options.ignoreSchedule &&
-      item.payload.nextAttemptAt > ports.now()
+      dueAt > ports.now() &&
+      dueAt <= ports.now() + policy.maxMs
     ) {
-      due(item.payload.nextAttemptAt);
+      due(dueAt);
       continue;
     }
     item = { ...item, state: 'sending', attempts: item.attempts + 1 };

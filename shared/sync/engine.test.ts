@@ -343,6 +343,25 @@ describe('SyncEngine: failures', () => {
     expect(progress.get('a')?.state).toBe('ready');
   });
 
+  it('a clock set back a day while the network is down does not hold the sync back for a day', async () => {
+    const { engine, backend, clock, progress } = setup([ctCase('a', '1.1.1')], {
+      backoff: { baseMs: 1_000, maxMs: 8_000 },
+    });
+    let down = true;
+    backend.delay = (call) =>
+      down && call.startsWith('fetch:') ? Promise.reject(offline()) : Promise.resolve();
+    engine.start();
+    await engine.settled();
+    expect(engine.status().state).toBe('offline');
+    // the system time is corrected a day back; the network comes back
+    clock.jump(-24 * 3_600_000);
+    down = false;
+    clock.advance(8_000);
+    await engine.settled();
+    expect(engine.status().state).toBe('running');
+    expect(progress.get('a')?.state).toBe('ready');
+  });
+
   it('retries an image the server failed on (5xx) while the rest of the case continues', async () => {
     const { engine, backend, clock, progress } = setup([ctCase('a', '1.1.1')]);
     backend.fail('fetch:1.1.1.1.2', httpError(500), httpError(500));

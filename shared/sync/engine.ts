@@ -516,7 +516,7 @@ export class SyncEngine {
         this.queue.splice(i, 1);
         continue;
       }
-      if (job.notBefore > now) {
+      if (this.waiting(job.notBefore, now)) {
         earliest = Math.min(earliest, job.notBefore);
         i++;
         continue;
@@ -528,9 +528,18 @@ export class SyncEngine {
     return undefined;
   }
 
+  /**
+   * Whether a wait set for `at` still holds at `now`. No wait is ever set further ahead than the
+   * longest backoff: one that is was set before the system clock went back (a corrected time),
+   * and is over rather than lasting hours or days.
+   */
+  private waiting(at: number, now: number): boolean {
+    return at > now && at <= now + this.backoff.maxMs;
+  }
+
   private hasRunnable(now: number): boolean {
-    if (now < this.offlineUntil) return false;
-    return this.queue.some((j) => j.state === 'pending' && j.notBefore <= now);
+    if (this.waiting(this.offlineUntil, now)) return false;
+    return this.queue.some((j) => j.state === 'pending' && !this.waiting(j.notBefore, now));
   }
 
   private wakeUpAt(at: number): void {
@@ -550,7 +559,7 @@ export class SyncEngine {
   private pump(): void {
     if (this.active()) {
       const now = this.clock.now();
-      if (now < this.offlineUntil) {
+      if (this.waiting(this.offlineUntil, now)) {
         this.wakeUpAt(this.offlineUntil);
       } else {
         // Requests in flight are bounded by `maxParallel`; jobs past their request (verifying,

@@ -40,6 +40,16 @@ export class FakeClock implements Clock {
     this.t = target;
   }
 
+  /**
+   * The system time is set by `ms` (negative: back), as when it is corrected: `now()` jumps, and
+   * the timers already set still fire after the delay they were given (timers do not follow the
+   * wall clock).
+   */
+  jump(ms: number): void {
+    this.t += ms;
+    for (const timer of this.timers.values()) timer.at += ms;
+  }
+
   /** Due times of the timers still set, earliest first. */
   pending(): number[] {
     return [...this.timers.values()].map((t) => t.at).sort((a, b) => a - b);
