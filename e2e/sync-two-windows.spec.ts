@@ -6,14 +6,16 @@ import {
   neededStudies,
   startSyncRig,
   waitAllReady,
+  worklistRow,
 } from './support/sync-rig.ts';
 
 /**
  * Two windows of Tandem open at once (two tabs of browser mode, one profile): each starts its sync
  * worker, but the sync runs once (a Web Lock), so no image is downloaded twice, and both windows
- * show the worklist ready offline.
+ * show the worklist ready offline; a draft written in one shows in the other and is never
+ * overwritten by the other's older copy.
  */
-test('two windows at once: the sync runs once, every image downloaded once, both show the cases ready', async ({
+test('two windows at once: the sync runs once, every image downloaded once, both show the cases ready, and the draft is one', async ({
   page,
   context,
 }) => {
@@ -35,6 +37,23 @@ test('two windows at once: the sync runs once, every image downloaded once, both
     const downloads = rig.proxy.wadoDownloads();
     const twice = [...downloads].filter(([, n]) => n > 1).map(([sop]) => sop);
     expect(twice, 'images downloaded by both windows').toEqual([]);
+
+    // The same case's draft in both windows: what one writes, the other shows, and neither
+    // writes an older draft over the newer one.
+    const caseId = caseIds[0]!;
+    for (const p of [page, second]) {
+      await worklistRow(p, caseId).dblclick();
+      await expect(p.getByTestId('report-editor')).toBeVisible();
+    }
+    const impressionA = page.locator('#report-impression');
+    const impressionB = second.locator('#report-impression');
+    await impressionA.fill('Written in the first window.');
+    await expect(impressionB).toHaveValue('Written in the first window.');
+    await impressionB.pressSequentially(' Then in the second.');
+    const both = 'Written in the first window. Then in the second.';
+    await expect(impressionA).toHaveValue(both);
+    await page.reload();
+    await expect(page.locator('#report-impression')).toHaveValue(both);
   } finally {
     await rig.stop();
   }

@@ -25,6 +25,7 @@ import { useSession } from '../app/session-store.ts';
 import { userMessage } from '../app/user-message.ts';
 import { useHungProtocolId } from '../hanging/use-hanging.ts';
 import { formatAge } from '../viewer/ClinicalContextPanel.tsx';
+import { announceDraft, followDraft } from './draft-channel.ts';
 import { draftIdOf, loadDraft, saveDraft } from './draft-store.ts';
 import { reportTemplates } from './report-templates.ts';
 import { reportStatusOf, type ReportStatusView } from './report-status.ts';
@@ -346,6 +347,18 @@ function DraftEditor({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [db, caseId]);
 
+  // Another window of this workstation saved the draft: take it, so this one never writes an
+  // older draft over it.
+  useEffect(
+    () =>
+      followDraft(caseId, (report) => {
+        version.current++;
+        setContent(report);
+        setSaving({ state: 'saved', at: Date.now() });
+      }),
+    [caseId],
+  );
+
   const start = useMemo(() => (amending ? addendumStart(amending) : null), [amending]);
   const current = content ?? start ?? emptyReportContent(caseId, suggested);
   const template = templates.find((t) => t.id === current.templateId) ?? suggested;
@@ -374,6 +387,7 @@ function DraftEditor({
       .then(() => saveDraft(db, caseId, { report: next }))
       .then(
         () => {
+          announceDraft(caseId, next);
           if (v === version.current) setSaving({ state: 'saved', at: Date.now() });
         },
         (err: unknown) => {
