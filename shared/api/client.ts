@@ -180,7 +180,17 @@ export class ApiClient {
     extraHeaders?: Record<string, string>,
   ): Promise<z.infer<T>> {
     const res = await this.raw(method, path, body, extraHeaders);
-    const json: unknown = await res.json();
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      // an answer cut short (a connection dropped mid-body) or not JSON at all: say so plainly,
+      // without a status, so callers treat it like a lost answer and may ask again
+      throw new TandemError(
+        'bad-response',
+        `The server's answer was cut short or unreadable (${path}). Try again.`,
+      );
+    }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new TandemError(

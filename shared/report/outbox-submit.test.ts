@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { ReportResponse, SubmitReportResponse } from '../api/contract.ts';
+import { ApiClient } from '../api/client.ts';
 import { TandemError } from '../api/errors.ts';
 import { TandemDb } from '../cache/db.ts';
 import type { SignedReport } from './document.ts';
@@ -181,5 +182,43 @@ describe('a 409 to a replayed report submission', () => {
     backend.reachable = true;
     expect(await submitOutboxItem(backend, itemOf(stored))).toEqual({ kind: 'delivered' });
     expect(backend.lookups).toBe(2);
+  });
+
+  it('an answer cut short after the backend stored the report is retried with the same key, and stored once', async () => {
+    const stored = await signedReport();
+    const received: string[] = [];
+    let cut = true;
+    const api = new ApiClient({
+      baseUrl: 'http://backend.test',
+      fetch: async (_input, init) => {
+        received.push(new Headers(init?.headers).get('idempotency-key') ?? '');
+        const body = JSON.stringify({
+          reportId: stored.signed.document.reportId,
+          caseId: stored.signed.document.caseId,
+          hash: stored.signed.hash,
+          receivedAt: '2026-12-02T04:40:00.000Z',
+        });
+        // the first answer breaks off mid-body; the repeat (same key) answers in full
+        const answer = cut ? body.slice(0, 20) : body;
+        cut = false;
+        return new Response(answer, {
+          status: 201,
+          headers: { 'content-type': 'application/json' },
+        });
+      },
+    });
+    const item = {
+      idempotencyKey: stored.idempotencyKey,
+      payload: OutboxPayload.parse({
+        signed: stored.signed,
+        nextAttemptAt: 0,
+        lastError: null,
+        deliveredAt: null,
+      }),
+    } as unknown as OutboxItem;
+    const first = await submitOutboxItem(api, item);
+    expect(first).toMatchObject({ kind: 'retry', problem: { code: 'bad-response' } });
+    expect(await submitOutboxItem(api, item)).toEqual({ kind: 'delivered' });
+    expect(received).toEqual([stored.idempotencyKey, stored.idempotencyKey]);
   });
 });
