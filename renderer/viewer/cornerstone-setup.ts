@@ -152,15 +152,7 @@ function configureMprTools(group: ToolTypes.IToolGroup): void {
   group.setToolActive(CrosshairsTool.toolName, {
     bindings: [{ mouseButton: MouseBindings.Primary }],
   });
-  group.setToolActive(StackScrollTool.toolName, {
-    bindings: [{ mouseButton: MouseBindings.Wheel }],
-  });
-  group.setToolActive(ZoomTool.toolName, {
-    bindings: [{ mouseButton: MouseBindings.Secondary }],
-  });
-  group.setToolActive(PanTool.toolName, {
-    bindings: [{ mouseButton: MouseBindings.Auxiliary }],
-  });
+  bindNavigation(group);
 }
 
 /** Each reformat's colour, which its line has in the other two (viewport ids by slot). */
@@ -276,15 +268,7 @@ function configureStackTools(group: ToolTypes.IToolGroup): void {
   group.setToolActive(WindowLevelTool.toolName, {
     bindings: [{ mouseButton: MouseBindings.Primary }],
   });
-  group.setToolActive(StackScrollTool.toolName, {
-    bindings: [{ mouseButton: MouseBindings.Wheel }],
-  });
-  group.setToolActive(ZoomTool.toolName, {
-    bindings: [{ mouseButton: MouseBindings.Secondary }],
-  });
-  group.setToolActive(PanTool.toolName, {
-    bindings: [{ mouseButton: MouseBindings.Auxiliary }],
-  });
+  bindNavigation(group);
 }
 
 /** The measurement tools, by the shortcut action that puts each on the left mouse button. */
@@ -348,4 +332,18 @@ export function stackToolGroup(): ToolTypes.IToolGroup {
   const group = ToolGroupManager.getToolGroup(STACK_TOOL_GROUP_ID);
   if (!group) throw new Error('Cornerstone is not initialised');
   return group;
+}
+
+/** The mouse bindings every viewport shares: wheel scrolls, right button zooms, middle pans. */
+function bindNavigation(group: ToolTypes.IToolGroup): void {
+  const { MouseBindings } = ToolEnums;
+  group.setToolActive(StackScrollTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Wheel }],
+  });
+  group.setToolActive(ZoomTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Secondary }],
+  });
+  group.setToolActive(PanTool.toolName, {
+    bindings: [{ mouseButton: MouseBindings.Auxiliary }],
+  });
 }
