@@ -166,6 +166,16 @@ test('a QA reviewer scores the seeded discordant pairs and the dashboard counts 
           await entry.getByRole('button').click();
           await expect(images.locator(`svg [stroke="${colour}"]`).first()).toBeAttached();
         }
+        // Opened in the viewer, the case says the reviewer is reviewing: no blinded original
+        // "hidden until you sign", and no report to write.
+        await images.getByTestId('qa-open-case').click();
+        await expect(page.getByTestId('case-view')).toBeVisible();
+        await expect(page.getByTestId('review-only')).toBeVisible();
+        await expect(page.getByTestId('original-report')).toHaveCount(0);
+        await expect(page.getByTestId('report-not-yours')).toBeVisible();
+        await page.goBack();
+        await row(id).click();
+        await expect(item.getByTestId('report-comparison')).toBeVisible();
       }
       if (id === 'pair-mg-focal-asymmetry') {
         // the seeded differences: BI-RADS 1 vs 0, the focal asymmetry missed in the first read, recall

@@ -8,6 +8,7 @@ import { formatPersonName } from '../app/person-name.ts';
 import { navigate } from '../app/route.ts';
 import { useServices } from '../app/services.ts';
 import { isUnreachable } from '../app/session-controller.ts';
+import { useSession } from '../app/session-store.ts';
 import { ReportDraftPanel } from '../report/ReportDraftPanel.tsx';
 import { HangingBar } from '../hanging/HangingBar.tsx';
 import { PriorReports } from '../hanging/PriorReports.tsx';
@@ -98,6 +99,10 @@ export default function CaseView({ caseId }: { caseId: string }) {
   const [linkMode, setLinkMode] = useState<LinkMode>('layout');
   const [helpOpen, setHelpOpen] = useState(false);
   const shortcutMap = useShortcutMap();
+  const session = useSession();
+  // A QA reviewer (or an administrator) opens a case's images to review them, not to read them:
+  // no blinded original waiting for their own report (the QA screen compares both reads).
+  const reviewing = session.status === 'signed-in' && session.user.role !== 'radiologist';
   const layout = useLayout();
   const viewportsRev = useSyncExternalStore(subscribeViewports, viewportsVersion);
   const pendingJump = useRef<{ index: number; sop: string } | null>(null);
@@ -396,8 +401,12 @@ export default function CaseView({ caseId }: { caseId: string }) {
         </div>
         <ClinicalContextPanel context={detail.context} />
         <PriorReports current={detail.study} priors={detail.priors} />
-        {detail.kind !== 'first-read' && (
-          <OriginalReportPanel caseId={detail.caseId} kind={detail.kind} />
+        {reviewing ? (
+          <ReviewOnlyNote />
+        ) : (
+          detail.kind !== 'first-read' && (
+            <OriginalReportPanel caseId={detail.caseId} kind={detail.kind} />
+          )
         )}
         <SeriesList
           groups={groups}
@@ -477,6 +486,19 @@ export default function CaseView({ caseId }: { caseId: string }) {
 }
 
 const NOTICE_MS = 4000;
+
+/** In place of the report panels when a QA reviewer or an administrator views the images. */
+function ReviewOnlyNote() {
+  return (
+    <section className="original-report" data-testid="review-only">
+      <h3>Reviewing</h3>
+      <p className="muted small">
+        You are viewing these images to review them: the assigned radiologist writes the report.
+        Both reads and their differences are on the <a href="#/qa">QA screen</a>.
+      </p>
+    </section>
+  );
+}
 
 /** The same slots shown as acquired (a layout of reformats with nothing to go back to). */
 function stackOf(layout: ViewerLayout): ViewerLayout {
