@@ -28,7 +28,7 @@ import { formatAge } from '../viewer/ClinicalContextPanel.tsx';
 import { announceDraft, followDraft } from './draft-channel.ts';
 import { draftIdOf, loadDraft, saveDraft } from './draft-store.ts';
 import { reportTemplates } from './report-templates.ts';
-import { reportStatusOf, type ReportStatusView } from './report-status.ts';
+import { mayAmend, reportStatusOf, type ReportStatusView } from './report-status.ts';
 import { PrintableReport } from './PrintableReport.tsx';
 import { fieldInputId, jumpToImage, ReportForm } from './ReportForm.tsx';
 import { signAndQueue } from './sign-report.ts';
@@ -166,8 +166,15 @@ export function ReportDraftPanel({
               study={printHeading?.study ?? ''}
               reports={[...(first ? [first] : []), ...history.addenda.filter((a) => a !== first)]}
             />
+            {latest && mayReport && !mayAmend(statusOf(latest)) && (
+              <p className="muted small" data-testid="addendum-unavailable">
+                No addendum can be added: the server refused this report (the reason is above). Tell
+                your administrator; the signed report is kept on this workstation.
+              </p>
+            )}
             {latest &&
               mayReport &&
+              mayAmend(statusOf(latest)) &&
               (adding || hasDraft ? (
                 <section className="report-addendum-editor" aria-label="Addendum">
                   <h4>Addendum</h4>

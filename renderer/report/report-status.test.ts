@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxRow } from '../../shared/cache/rows.ts';
-import { reportStatusOf } from './report-status.ts';
+import { mayAmend, reportStatusOf } from './report-status.ts';
 
 const row = (state: OutboxRow['state'], payload: unknown = null): OutboxRow => ({
   idempotencyKey: 'k',
@@ -25,5 +25,12 @@ describe('report status', () => {
     const view = reportStatusOf(true, row('failed'));
     expect(view.status).toBe('error');
     expect(view.problem?.message).toMatch(/administrator/);
+  });
+
+  it('offers an addendum to a signed, queued or delivered report, not to one refused for good', () => {
+    expect(mayAmend(reportStatusOf(true, undefined))).toBe(true);
+    expect(mayAmend(reportStatusOf(true, row('pending')))).toBe(true);
+    expect(mayAmend(reportStatusOf(true, row('delivered')))).toBe(true);
+    expect(mayAmend(reportStatusOf(true, row('failed')))).toBe(false);
   });
 });

@@ -29,3 +29,12 @@ export function reportStatusOf(signed: boolean, outbox: OutboxRow | undefined): 
     outbox.state === 'delivered' ? 'delivered' : outbox.state === 'failed' ? 'error' : 'queued';
   return { status, problem: status === 'delivered' ? null : problem, attempts: outbox.attempts };
 }
+
+/**
+ * Whether the newest signed version may be amended. An addendum amends a report the backend holds
+ * or will hold; one the backend refused for good (its reason shown) is not on record there, so an
+ * addendum to it would be refused as well.
+ */
+export function mayAmend(latest: ReportStatusView): boolean {
+  return latest.status !== 'error';
+}
