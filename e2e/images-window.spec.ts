@@ -29,7 +29,12 @@ test('the images window of the second display hangs the reading window’s stage
 
   // In a browser the images window is a page of its own (in Electron, a window on display 2).
   const images = await context.newPage();
-  await images.goto(`/#/cases/${CT_CASE}/display/1`);
+  // Restored at start-up, it waits on its display for a case rather than showing a second worklist.
+  await images.goto('/#/display/1');
+  await expect(images.getByTestId('images-standby')).toBeVisible();
+  await expect(images.getByTestId('worklist-row')).toHaveCount(0);
+  // The shell tells it the case (show-viewports), which moves it to the case's route.
+  await images.evaluate((hash) => (window.location.hash = hash), `#/cases/${CT_CASE}/display/1`);
   const window2 = images.getByTestId('images-window');
   await expect(window2).toHaveAttribute('data-stage-id', 'current-and-prior', { timeout: 20_000 });
   await expect(images.getByTestId('viewport')).toHaveCount(1);

@@ -118,9 +118,13 @@ describe('windows per display', () => {
 
     FakeBrowserWindow.created.length = 0;
     const next = setup([RIGHT, LEFT], store);
+    next.screen.primaryId = LEFT.id; // listed in another order, the primary is still the laptop's
     await next.manager.openAll();
     expect(windows().map((w) => next.roles.get(w))).toEqual(['worklist', 'images']);
     expect(windows()[1]?.bounds).toEqual(RIGHT.workArea);
+    // it waits for a case on its display, rather than showing a second worklist
+    expect(windows()[1]?.loadedUrl).toBe('app://tandem/index.html#/display/1');
+    expect(windows()[0]?.loadedUrl).toBe('app://tandem/index.html');
 
     // The laptop alone is another arrangement: just the worklist.
     FakeBrowserWindow.created.length = 0;

@@ -62,9 +62,13 @@ export class WindowManager {
     const placements: WindowPlacement[] = remembered.some((p) => p.role === 'worklist')
       ? remembered
       : [{ role: 'worklist', displayId: this.primary().id }, ...remembered];
+    const ordered = orderedDisplays(this.options.screen.getAllDisplays(), this.primary().id);
     for (const placement of placements) {
       const display = this.displayById(placement.displayId) ?? this.primary();
-      this.openOn(display, placement.role, placement.bounds);
+      // An images window comes back empty, waiting on its display for the next case's stage.
+      const index = ordered.findIndex((d) => d.id === display.id);
+      const route = placement.role === 'images' && index > 0 ? `#/display/${index}` : undefined;
+      this.openOn(display, placement.role, placement.bounds, route);
     }
     if (remembered.length > 0) {
       this.options.log.info(`restored ${placements.length} window(s) for this display arrangement`);

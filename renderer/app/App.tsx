@@ -104,6 +104,13 @@ function Screens({ startError }: { startError: unknown }) {
               display={route.display}
             />
           </Suspense>
+        ) : route.name === 'images-standby' ? (
+          <main className="images-standby" data-testid="images-standby">
+            <p className="splash">
+              Display {route.display + 1}: the images a case&rsquo;s hanging protocol puts on this
+              display appear here when you open the case.
+            </p>
+          </main>
         ) : route.name === 'display-qa' ? (
           <DisplayQaPage />
         ) : route.name === 'qa' ? (

@@ -1,11 +1,17 @@
 import { useSyncExternalStore } from 'react';
-import { imagesRouteHash, parseImagesRoute } from '../images-window/images-route.ts';
+import {
+  imagesRouteHash,
+  parseImagesRoute,
+  parseStandbyRoute,
+} from '../images-window/images-route.ts';
 
 export type Route =
   | { name: 'worklist' }
   | { name: 'case'; caseId: string }
   /** an images window: the case's viewports for another display (images-window/) */
   | { name: 'images'; caseId: string; display: number }
+  /** an images window with no case yet (restored at start-up), waiting for a stage */
+  | { name: 'images-standby'; display: number }
   | { name: 'display-qa' }
   | { name: 'display-qa-pattern' }
   | { name: 'qa' };
@@ -16,6 +22,8 @@ export function parseRoute(hash: string): Route {
   if (match?.[1]) return { name: 'case', caseId: match[1] };
   const images = parseImagesRoute(hash);
   if (images) return { name: 'images', ...images };
+  const standby = parseStandbyRoute(hash);
+  if (standby !== null) return { name: 'images-standby', display: standby };
   if (hash === '#/display-qa') return { name: 'display-qa' };
   if (hash === '#/display-qa/pattern') return { name: 'display-qa-pattern' };
   if (hash === '#/qa') return { name: 'qa' };
@@ -25,6 +33,7 @@ export function parseRoute(hash: string): Route {
 export function routeHash(route: Route): string {
   if (route.name === 'case') return `#/cases/${route.caseId}`;
   if (route.name === 'images') return imagesRouteHash(route);
+  if (route.name === 'images-standby') return `#/display/${route.display}`;
   if (route.name === 'display-qa') return '#/display-qa';
   if (route.name === 'display-qa-pattern') return '#/display-qa/pattern';
   if (route.name === 'qa') return '#/qa';

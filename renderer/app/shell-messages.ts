@@ -13,7 +13,7 @@ export function followShellMessages(host: HostBridge): () => void {
     if (message.type === 'show-viewports') {
       // an images window stays one, now for this case (it follows the reading window's stage)
       const here = parseRoute(window.location.hash);
-      const display = here.name === 'images' ? here.display : 1;
+      const display = here.name === 'images' || here.name === 'images-standby' ? here.display : 1;
       navigate({ name: 'images', caseId: message.caseId, display });
     } else if (message.type === 'open-case') {
       navigate({ name: 'case', caseId: message.caseId });

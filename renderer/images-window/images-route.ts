@@ -19,3 +19,14 @@ export function parseImagesRoute(hash: string): ImagesRoute | null {
 export function imagesRouteHash(route: ImagesRoute): string {
   return `#/cases/${route.caseId}/display/${route.display}`;
 }
+
+/**
+ * An images window waiting on display n for a case (`#/display/<n>`): how one restored at start-up
+ * opens, before a hanging-protocol stage puts a case's viewports there.
+ */
+const STANDBY = /^#\/display\/([1-9]|1[0-5])$/;
+
+export function parseStandbyRoute(hash: string): number | null {
+  const match = STANDBY.exec(hash);
+  return match?.[1] ? Number(match[1]) : null;
+}
