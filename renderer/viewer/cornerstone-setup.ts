@@ -34,6 +34,7 @@ import { syncClient } from '../workers/sync-client.ts';
 import { CachedInstances } from './cached-instances.ts';
 import { registerTandemImageLoader } from './tandem-image-loader.ts';
 import { StackProbeTool } from './probe-tool.ts';
+import { installResourceCensus } from './resource-census.ts';
 
 export const RENDERING_ENGINE_ID = 'tandem';
 export const STACK_TOOL_GROUP_ID = 'tandem-stack';
@@ -131,6 +132,7 @@ function setUp(): void {
   const mpr = ToolGroupManager.createToolGroup(MPR_TOOL_GROUP_ID);
   if (!mpr) throw new Error('could not create the MPR tool group');
   configureMprTools(mpr);
+  installResourceCensus();
 }
 
 /**
