@@ -19,6 +19,9 @@ import { launchChromium, newContext, signIn, waitForSyncSettled } from './browse
 import { CT_READER } from './figures/ct-case.ts';
 import { openReadingPage, readInARow } from './figures/memory.ts';
 
+/** The demo reader's two CT cases (each hung with its prior), in turn: the leak shows quickly. */
+const CT_CASES = ['case-ct-chest-nodule-followup', 'case-ct-chest-screening-peer-review'];
+
 const { values } = parseArgs({
   options: {
     warm: { type: 'string', default: '2' },
@@ -46,6 +49,8 @@ try {
   let before: Map<string, ConstructorTotal> | null = null;
   await readInARow(
     page,
+    CT_READER,
+    CT_CASES,
     { studies: warm + reads, imagesPerStudy: Number(values.images) },
     log,
     async (read) => {

@@ -1,7 +1,8 @@
-// Figure 5: the renderer's memory across a reading session: CT cases read one after the other
-// (the reader's CT cases in turn), images paged through each time, back to the worklist, then the
-// page's heap after a forced garbage collection and the renderer process's memory from /proc.
-import type { BrowserContext, Page } from '@playwright/test';
+// Figure 5: the renderer's memory across a reading session: 10 CT cases of the bench-size
+// worklist read one after the other (each hung with its prior CT), every image paged through,
+// back to the worklist, then the page's heap after a forced garbage collection and the renderer
+// process's memory from /proc.
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { ApiClient } from '../../shared/api/client.ts';
 import { QidoClient } from '../../shared/dicomweb/qido-client.ts';
 import { measuredFigure, type Figure } from '../figure.ts';
@@ -12,21 +13,27 @@ import {
   floodThrough,
 } from '../browser/in-page.ts';
 import { processMemory, rendererPids, type ProcessMemory } from '../browser/renderer-process.ts';
-import { DEMO_PASSWORD, heapAfterGc, type HeapReading } from '../browser/session.ts';
+import {
+  DEMO_PASSWORD,
+  heapAfterGc,
+  newContext,
+  signIn,
+  waitForSyncSettled,
+  type HeapReading,
+} from '../browser/session.ts';
+import { BENCH_READERS, worklistCaseId } from '../data/bench-data.ts';
 import { median, slope } from '../stats.ts';
-import { CT_READER, type CtCase } from './ct-case.ts';
 
 export interface MemoryPlan {
-  /** reads in a row, the reader's CT cases in turn */
+  /** CT cases read in a row, each a different patient's (with its prior) */
   studies: number;
   imagesPerStudy: number;
 }
 
-/** The demo reader's CT cases (each hangs its prior CT beside it: four CT studies in all). */
-export const MEMORY_CT_CASES = [
-  'case-ct-chest-nodule-followup',
-  'case-ct-chest-screening-peer-review',
-] as const;
+/** The cases read: the bench-size worklist's CT chest cases, in order (12 images each). */
+export const MEMORY_READER = BENCH_READERS.worklist;
+export const memoryCases = (count: number): string[] =>
+  Array.from({ length: count }, (_, i) => worklistCaseId(i));
 
 const MB = 1024 * 1024;
 const heapTotal = (h: HeapReading) => h.jsHeapBytes + h.backingStoreBytes + h.embedderBytes;
@@ -43,6 +50,8 @@ export interface ResourceCensus {
   volumes: number;
   parsedFileBytes: number;
   parsedFiles: number;
+  cachedImageFileBytes: number;
+  headerOnlyFiles: number;
 }
 
 export interface ReadReading {
@@ -54,9 +63,13 @@ export interface ReadReading {
 }
 
 /** The number of images of the series a case opens on (the lowest series number), as its reader sees it. */
-async function firstSeriesImages(backendUrl: string, caseId: string): Promise<number> {
+async function firstSeriesImages(
+  backendUrl: string,
+  reader: string,
+  caseId: string,
+): Promise<number> {
   const anonymous = new ApiClient({ baseUrl: backendUrl, fetch: (i, init) => fetch(i, init) });
-  const { token } = await anonymous.login({ username: CT_READER, password: DEMO_PASSWORD });
+  const { token } = await anonymous.login({ username: reader, password: DEMO_PASSWORD });
   const api = new ApiClient({ baseUrl: backendUrl, fetch: (i, init) => fetch(i, init), token });
   const qido = new QidoClient({
     root: `${backendUrl}/dicom-web`,
@@ -102,24 +115,27 @@ function largestRenderer(): number | null {
 }
 
 /**
- * Reads `plan.studies` cases in a row in `page` (the cases in turn), each time: open, page through
- * `plan.imagesPerStudy` images one at a time, Esc, then the readings after a forced GC.
+ * Reads `plan.studies` cases in a row in `page` (`cases` in turn, as `reader`), each time: open,
+ * page through up to `plan.imagesPerStudy` images one at a time, Esc, then the readings after a
+ * forced GC.
  */
 export async function readInARow(
   page: Page,
+  reader: string,
+  cases: readonly string[],
   plan: MemoryPlan,
   log: (line: string) => void,
   afterRead?: (read: number) => Promise<void>,
 ): Promise<ReadReading[]> {
   const backendUrl = new URL(page.url()).origin;
   const images = new Map<string, number>();
-  for (const caseId of MEMORY_CT_CASES) {
-    images.set(caseId, await firstSeriesImages(backendUrl, caseId));
+  for (const caseId of new Set(cases)) {
+    images.set(caseId, await firstSeriesImages(backendUrl, reader, caseId));
   }
   const readings: ReadReading[] = [];
   let rendererPid: number | null = null;
   for (let study = 1; study <= plan.studies; study++) {
-    const caseId = MEMORY_CT_CASES[(study - 1) % MEMORY_CT_CASES.length]!;
+    const caseId = cases[(study - 1) % cases.length]!;
     const imageCount = images.get(caseId)!;
     const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
     await page.evaluate(armFirstImageWatch, 60_000);
@@ -140,7 +156,7 @@ export async function readInARow(
       steps,
     });
     const shown = read.lastShown - before;
-    if (shown < steps * 0.9) {
+    if (shown < Math.floor(steps * 0.9)) {
       throw new Error(`read ${study} (${caseId}): only ${shown} of ${steps} images were shown`);
     }
     await page.evaluate(pressOnWindow, 'Escape');
@@ -159,7 +175,8 @@ export async function readInARow(
       `read ${study} (${caseId}, ${shown} images): heap ${(heapTotal(heap) / MB).toFixed(1)} MB ` +
         `(JS ${(heap.jsHeapBytes / MB).toFixed(1)}, array buffers ${(heap.backingStoreBytes / MB).toFixed(1)}, ` +
         `DOM ${(heap.embedderBytes / MB).toFixed(1)}), image cache ${(census.imageCacheBytes / MB).toFixed(1)} MB, ` +
-        `parsed files ${(census.parsedFileBytes / MB).toFixed(1)} MB (${census.parsedFiles})` +
+        `parsed files ${(census.parsedFileBytes / MB).toFixed(1)} MB (${census.parsedFiles}, ` +
+        `${census.headerOnlyFiles} without a cached image)` +
         (process ? `, renderer PSS ${(process.pssBytes / MB).toFixed(0)} MB` : '') +
         `; left: ${census.enabledElements} enabled elements, ${census.viewports} viewports, ` +
         `${census.synchronizers} synchronizers, ${census.toolGroupViewports} tool-group viewports, ` +
@@ -187,19 +204,44 @@ function growth(values: readonly number[]): {
   };
 }
 
-/** Runs in a new page of the reading context (signed in, its sync settled): a fresh heap. */
+/**
+ * A profile of its own on the bench-size data's backend: the worklist's reader signs in, waits
+ * until every case is on this workstation, then reads in a new page (a fresh heap).
+ */
 export async function measureMemory(
-  reading: BrowserContext,
-  _ct: CtCase,
+  browser: Browser,
+  backendUrl: string,
   plan: MemoryPlan,
   log: (line: string) => void,
 ): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
-  const page = await openReadingPage(reading);
+  const context = await newContext(browser, backendUrl);
+  try {
+    const signInPage = await context.newPage();
+    await signIn(signInPage, MEMORY_READER);
+    const sync = await waitForSyncSettled(signInPage, 5 * 60_000);
+    log(`memory: ${MEMORY_READER}'s sync settled after ${(sync.ms / 1000).toFixed(1)} s`);
+    await signInPage.close();
+    return await measureInPage(await openReadingPage(context), plan, log);
+  } finally {
+    await context.close();
+  }
+}
+
+async function measureInPage(
+  page: Page,
+  plan: MemoryPlan,
+  log: (line: string) => void,
+): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const cases = memoryCases(plan.studies);
   try {
     await page.waitForTimeout(500);
     const atStart = await heapAfterGc(page);
-    const readings = await readInARow(page, plan, log);
-    const imageCache = readings.map((r) => r.census.imageCacheBytes / MB);
+    const readings = await readInARow(page, MEMORY_READER, cases, plan, log);
+    // The image cache in all: its decoded images and the parsed files behind them (the metadata
+    // provider reads those; they go with their images).
+    const imageCache = readings.map(
+      (r) => (r.census.imageCacheBytes + r.census.cachedImageFileBytes) / MB,
+    );
     const heap = readings.map((r) => heapTotal(r.heap) / MB);
     const heapNet = readings.map((r, i) => heap[i]! - imageCache[i]!);
     const js = growth(readings.map((r) => r.heap.jsHeapBytes / MB));
@@ -207,12 +249,12 @@ export async function measureMemory(
     const heapNetGrowth = growth(heapNet);
     const cacheGrowth = growth(imageCache);
     const parsedGrowth = growth(readings.map((r) => r.census.parsedFileBytes / MB));
-    const cases = `${plan.studies} reads of ${MEMORY_CT_CASES.length} CT cases in turn, ${plan.imagesPerStudy} images each`;
+    const studies = `${plan.studies} CT cases with their priors, up to ${plan.imagesPerStudy} images each`;
     const list = (values: readonly number[]) => values.map((v) => v.toFixed(1)).join(', ');
     const figures: Figure[] = [
       measuredFigure({
         id: 'memory.growth-per-study',
-        title: `Renderer heap growth per CT read, net of the image cache (${cases})`,
+        title: `Renderer heap growth per CT read, net of the image cache (${studies})`,
         unit: 'MB/study',
         quote: ['median'],
         samples: heapNetGrowth.increments,
@@ -229,10 +271,11 @@ export async function measureMemory(
           `least-squares growth net of the image cache: ${heapNetGrowth.slope.toFixed(2)} MB/study; ` +
             `in all (image cache included): median ${heapGrowth.median.toFixed(2)}, slope ${heapGrowth.slope.toFixed(2)} MB/study; ` +
             `JS heap alone: median ${js.median.toFixed(2)}, slope ${js.slope.toFixed(2)} MB/study`,
-          `Cornerstone's image cache after each read (MB): ${list(imageCache)} ` +
+          `Cornerstone's image cache with its images' parsed files after each read (MB): ${list(imageCache)} ` +
             `(slope ${cacheGrowth.slope.toFixed(2)} MB/study; budget 1 GiB)`,
           `the DICOM loader's parsed files after each read (MB): ${list(readings.map((r) => r.census.parsedFileBytes / MB))} ` +
-            `(slope ${parsedGrowth.slope.toFixed(2)} MB/study)`,
+            `(slope ${parsedGrowth.slope.toFixed(2)} MB/study); files kept without a cached image: ` +
+            readings.map((r) => r.census.headerOnlyFiles).join(', '),
           'heap = V8 heap + ArrayBuffer backing stores (decoded pixels, parsed files) + Blink heap, after a forced GC',
         ],
       }),
@@ -247,7 +290,7 @@ export async function measureMemory(
       figures.push(
         measuredFigure({
           id: 'memory.process-growth-per-study',
-          title: `Renderer process (PSS) growth per CT read, net of the image cache (${cases})`,
+          title: `Renderer process (PSS) growth per CT read, net of the image cache (${studies})`,
           unit: 'MB/study',
           quote: ['median'],
           samples: pssNetGrowth.increments,
