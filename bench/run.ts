@@ -71,7 +71,7 @@ const FULL: Plan = {
   sync: { runs: 2, wholeWorklist: true },
   'at-rest': { reloads: 3 },
   viewer: { reopen: 4, reload: 3, scrollSteps: 60, scrollPasses: 3, syncedPasses: 3 },
-  memory: { studies: 5, imagesPerStudy: 40 },
+  memory: { studies: 10, imagesPerStudy: 40 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 90_000 },
   scale: { mrRuns: 1, worklist: true, readBudgetMs: 25_000 },
   reports: { signed: 4, queued: 100 },
@@ -83,7 +83,7 @@ const QUICK: Plan = {
   sync: { runs: 1, wholeWorklist: true },
   'at-rest': { reloads: 2 },
   viewer: { reopen: 3, reload: 2, scrollSteps: 40, scrollPasses: 2, syncedPasses: 2 },
-  memory: { studies: 3, imagesPerStudy: 20 },
+  memory: { studies: 10, imagesPerStudy: 20 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 0 },
   scale: { mrRuns: 1, worklist: true, readBudgetMs: 25_000 },
   reports: { signed: 2, queued: 100 },
@@ -157,8 +157,8 @@ async function main(): Promise<number> {
   const machine = describeMachine(browser.version(), REPO_ROOT);
   log(`Chromium ${machine.chromium}, ${machine.cores} cores, load ${machine.loadAverage}`);
   try {
-    const browserGroups = (['sync', 'at-rest', 'viewer', 'memory', 'worklist'] as const).filter(
-      (g) => options.only.has(g),
+    const browserGroups = (['sync', 'at-rest', 'viewer', 'worklist'] as const).filter((g) =>
+      options.only.has(g),
     );
     if (browserGroups.length > 0) {
       // A copy of the built renderer, so a rebuild elsewhere during the run cannot change it.
@@ -187,7 +187,7 @@ async function main(): Promise<number> {
             failed('at-rest', err, ['First image after reload, cache sealed at rest']);
           }
         }
-        if (options.only.has('viewer') || options.only.has('memory')) {
+        if (options.only.has('viewer')) {
           const ct = await resolveCtCase(backend.url);
           // The reading context: signed in as the CT case's reader; with a sync worker wired, its
           // cases are on this workstation before anything is timed.
@@ -202,32 +202,21 @@ async function main(): Promise<number> {
                 : 'the worklist shows no sync progress: images stream from the backend',
             );
             details['sync'] = sync;
-            if (options.only.has('viewer')) {
-              try {
-                const r = await measureViewer(
-                  browser,
-                  { context, page },
-                  backend.url,
-                  ct,
-                  plan.viewer,
-                  log,
-                );
-                figures.push(...r.figures);
-                details['viewer'] = r.details;
-              } catch (err) {
-                failed('viewer', err, ['First image, CT chest', 'Scroll, CT images']);
-              }
+            try {
+              const r = await measureViewer(
+                browser,
+                { context, page },
+                backend.url,
+                ct,
+                plan.viewer,
+                log,
+              );
+              figures.push(...r.figures);
+              details['viewer'] = r.details;
+            } catch (err) {
+              failed('viewer', err, ['First image, CT chest', 'Scroll, CT images']);
             }
             await page.close();
-            if (options.only.has('memory')) {
-              try {
-                const r = await measureMemory(context, ct, plan.memory, log);
-                figures.push(...r.figures);
-                details['memory'] = r.details;
-              } catch (err) {
-                failed('memory', err, ['Renderer memory growth per CT read']);
-              }
-            }
           } finally {
             await context.close();
           }
@@ -247,7 +236,7 @@ async function main(): Promise<number> {
         removeDir(ui);
       }
     }
-    if (options.only.has('scale') || options.only.has('reports')) {
+    if (options.only.has('scale') || options.only.has('reports') || options.only.has('memory')) {
       await runBenchDataGroups(browser, options.only, plan, figures, details, failed);
     }
   } finally {
@@ -361,6 +350,16 @@ async function runBenchDataGroups(
         details['scale'] = r.details;
       } catch (err) {
         failed('scale', err, ['Sync at scale: 1,000-image MR, worklist of 50 cases']);
+      }
+    }
+    // Figure 5: CT cases of the worklist's reader in a profile of its own, after the figures above.
+    if (only.has('memory')) {
+      try {
+        const r = await measureMemory(browser, backend.url, plan.memory, log);
+        figures.push(...r.figures);
+        details['memory'] = r.details;
+      } catch (err) {
+        failed('memory', err, ['Renderer memory growth per CT read']);
       }
     }
   } finally {

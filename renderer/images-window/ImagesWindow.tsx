@@ -10,6 +10,7 @@ import { toViewerLayout } from '../hanging/use-hanging.ts';
 import { useUserProtocols } from '../hanging/user-protocols.ts';
 import { seriesLabel } from '../viewer/SeriesList.tsx';
 import { SeriesViewport } from '../viewer/SeriesViewport.tsx';
+import { releaseHeaderFiles } from '../viewer/cornerstone-setup.ts';
 import { linkViewports } from '../viewer/sync-manager.ts';
 import { useCachedCase } from '../viewer/use-cached-case.ts';
 import {
@@ -49,6 +50,8 @@ export default function ImagesWindow({ caseId, display }: { caseId: string; disp
   const viewportsRev = useSyncExternalStore(subscribeViewports, viewportsVersion);
 
   useEffect(() => followStage(caseId, setChoice), [caseId]);
+  // the files read for their headers only (slice linking) are not kept past the case
+  useEffect(() => () => releaseHeaderFiles(), [caseId]);
   useEffect(() => {
     if (cached !== null) return;
     let cancelled = false;

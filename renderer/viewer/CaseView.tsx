@@ -36,7 +36,7 @@ import {
 } from './layout-model.ts';
 import { MeasurementsPanel } from './MeasurementsPanel.tsx';
 import { canReformat, isMprLayout, linkableGroups, mprLayout } from './mpr-model.ts';
-import { showReferenceLines } from './cornerstone-setup.ts';
+import { releaseHeaderFiles, showReferenceLines } from './cornerstone-setup.ts';
 import { toggleViewerOption, useViewerOptions } from './viewer-options.ts';
 import { openMeasurementSession } from './measurement-store.ts';
 import { SERIES_DRAG_TYPE, SeriesList, seriesLabel, type StudyGroup } from './SeriesList.tsx';
@@ -118,6 +118,8 @@ export default function CaseView({ caseId }: { caseId: string }) {
 
   useEffect(() => openMeasurementSession(caseId), [caseId]);
   useEffect(() => installTestHooks(), []);
+  // The files read for their headers only (slice linking) are not kept past the case.
+  useEffect(() => () => releaseHeaderFiles(), [caseId]);
   // The layout belongs to the open case: the next case starts from its own.
   useEffect(() => () => clearLayout(), [caseId]);
 

@@ -34,6 +34,8 @@ import { syncClient } from '../workers/sync-client.ts';
 import { CachedInstances } from './cached-instances.ts';
 import { registerTandemImageLoader } from './tandem-image-loader.ts';
 import { StackProbeTool } from './probe-tool.ts';
+import { installResourceCensus } from './resource-census.ts';
+import { headerFileLeases } from './header-files.ts';
 
 export const RENDERING_ENGINE_ID = 'tandem';
 export const STACK_TOOL_GROUP_ID = 'tandem-stack';
@@ -46,6 +48,13 @@ const MAX_DECODE_WORKERS = 2;
 
 let ready: Promise<void> | undefined;
 let instanceSource: CachedInstances | undefined;
+/** Files the header reads below loaded, given back when the case is left (header-files.ts). */
+const headerLeases = headerFileLeases((url) => wadouri.dataSetCacheManager.unload(url));
+
+/** The case is left: the files read for their headers only go (decoded images keep theirs). */
+export function releaseHeaderFiles(): void {
+  headerLeases.releaseAll();
+}
 
 /**
  * Reads (without decoding pixels) the headers of images, so their geometry is known to the
@@ -65,6 +74,7 @@ export async function preloadHeaders(
     if (!byUrl.has(url) && !wadouri.dataSetCacheManager.isLoaded(url)) byUrl.set(url, imageId);
   }
   const pending = [...byUrl].map(([url, imageId]) => ({ url, imageId }));
+  const lease = headerLeases.current();
   // a few reads at a time: the cache answers in parallel, and the decoders stay free
   const worker = async () => {
     for (let next = pending.shift(); next; next = pending.shift()) {
@@ -73,6 +83,7 @@ export async function preloadHeaders(
         (uid: string) => source.bytes(uid, urgent),
         next.imageId,
       );
+      lease.hold(next.url);
     }
   };
   await Promise.all(Array.from({ length: HEADER_READS_AT_ONCE }, worker));
@@ -131,6 +142,7 @@ function setUp(): void {
   const mpr = ToolGroupManager.createToolGroup(MPR_TOOL_GROUP_ID);
   if (!mpr) throw new Error('could not create the MPR tool group');
   configureMprTools(mpr);
+  installResourceCensus();
 }
 
 /**

@@ -37,8 +37,25 @@ export function registerTandemImageLoader(source: InstanceBytes): void {
       sopInstanceUid,
       options ?? {},
     );
-    return { ...loaded, promise: loaded.promise.then(decodedOrThrow) };
+    return checkedLoad(loaded);
   });
+}
+
+/**
+ * The loader's answer with its pixels checked. `decache` is asked for, not copied: the DICOM
+ * loader sets it on its own object only once the file is parsed, and Cornerstone calls it when
+ * its image cache lets the image go, which gives back the parsed file (a copy taken at once
+ * would have none, and every parsed file would stay in memory for the page's life).
+ */
+export function checkedLoad<
+  I extends { minPixelValue: number; maxPixelValue: number },
+  L extends { promise: Promise<I>; cancelFn?: (() => void) | undefined; decache?: () => void },
+>(loaded: L): { promise: Promise<I>; cancelFn: (() => void) | undefined; decache: () => void } {
+  return {
+    promise: loaded.promise.then(decodedOrThrow),
+    cancelFn: loaded.cancelFn,
+    decache: () => loaded.decache?.(),
+  };
 }
 
 /**

@@ -1,0 +1,66 @@
+import type { Page } from '@playwright/test';
+import { test, expect, signIn } from './fixtures.ts';
+import { ctChestCase, demoManifest } from './demo-manifest.ts';
+
+/** The counts `window.tandemViewerResources()` gives (renderer/viewer/resource-census.ts). */
+interface Held {
+  enabledElements: number;
+  viewports: number;
+  synchronizers: number;
+  toolGroupViewports: number;
+  parsedFiles: number;
+  headerOnlyFiles: number;
+}
+
+function held(page: Page): Promise<Held> {
+  return page.evaluate(() => {
+    const census = (
+      window as unknown as { tandemViewerResources: () => Held }
+    ).tandemViewerResources();
+    return {
+      enabledElements: census.enabledElements,
+      viewports: census.viewports,
+      synchronizers: census.synchronizers,
+      toolGroupViewports: census.toolGroupViewports,
+      parsedFiles: census.parsedFiles,
+      headerOnlyFiles: census.headerOnlyFiles,
+    };
+  });
+}
+
+test('a CT case left for the worklist keeps none of its viewports, links or header-only files', async ({
+  page,
+}) => {
+  const ct = ctChestCase(demoManifest());
+  await signIn(page, 'radiologist1');
+  const row = page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`);
+  const current = page.locator('[data-testid="viewport"][data-viewport-index="0"]');
+  const prior = page.locator('[data-testid="viewport"][data-viewport-index="1"]');
+
+  for (let opening = 1; opening <= 2; opening++) {
+    await row.dblclick();
+    await expect(current).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+    // linked by slice position: every image of both series was read for its header
+    await expect(current).toHaveAttribute('data-slice-linked', 'true', { timeout: 30_000 });
+    await expect(prior).toHaveAttribute('data-slice-linked', 'true', { timeout: 30_000 });
+    const open = await held(page);
+    expect(open.viewports).toBeGreaterThanOrEqual(2);
+    expect(open.synchronizers).toBeGreaterThan(0);
+
+    await page.keyboard.press('Escape');
+    await expect(row).toBeVisible();
+    // Only the files of the images decoded stay (with their images, in Cornerstone's budget),
+    // not the whole of both series read for the slice link.
+    await expect
+      .poll(() => held(page))
+      .toMatchObject({
+        enabledElements: 0,
+        viewports: 0,
+        synchronizers: 0,
+        toolGroupViewports: 0,
+        headerOnlyFiles: 0,
+      });
+    const left = await held(page);
+    expect(left.parsedFiles).toBeLessThan(open.parsedFiles / 4);
+  }
+});
