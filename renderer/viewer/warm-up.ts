@@ -1,0 +1,66 @@
+/**
+ * Prepares the viewer while the reader looks at the worklist, so the first case opened does not
+ * pay for it: the viewer's code chunk, Cornerstone (with its decode workers) and the rendering
+ * engine (with WebGL contexts when stacks draw through WebGL). Runs once per page, in idle time
+ * after the worklist is painted. It holds nothing per case: what it makes is what the first
+ * opening would have made and kept for the page anyway.
+ *
+ * This module is imported by the app shell: it must not import Cornerstone statically.
+ */
+let started = false;
+
+/** Schedules the warm-up; returns what cancels it if it has not begun yet. */
+export function scheduleViewerWarmUp(): () => void {
+  if (started) return () => {};
+  let cancelled = false;
+  let idleHandle: number | undefined;
+  // After the next paint (the worklist first), then when the main thread is idle.
+  const frame = requestAnimationFrame(() => {
+    const timer = setTimeout(() => {
+      if (cancelled) return;
+      idleHandle = onIdle(() => {
+        if (cancelled || started) return;
+        started = true;
+        warmUp().catch((err: unknown) => {
+          // The first opening will try again and show what failed; nothing to tell the reader now.
+          console.warn('viewer: warm-up failed', err);
+        });
+      });
+    }, 0);
+    cleanups.push(() => clearTimeout(timer));
+  });
+  const cleanups: Array<() => void> = [() => cancelAnimationFrame(frame)];
+  return () => {
+    cancelled = true;
+    for (const c of cleanups) c();
+    if (idleHandle !== undefined) cancelIdle(idleHandle);
+  };
+}
+
+async function warmUp(): Promise<void> {
+  // The same chunk App's lazy CaseView loads; then the setup it would run on opening.
+  await import('./CaseView.tsx');
+  const setup = await import('./cornerstone-setup.ts');
+  await setup.initCornerstone();
+  await nextIdle();
+  setup.renderingEngine();
+}
+
+/** Longest wait for an idle moment: a busy sync must not postpone the warm-up for ever. */
+const IDLE_TIMEOUT_MS = 2000;
+
+function onIdle(run: () => void): number {
+  if (typeof requestIdleCallback === 'function') {
+    return requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS });
+  }
+  return window.setTimeout(run, 200);
+}
+
+function cancelIdle(handle: number): void {
+  if (typeof cancelIdleCallback === 'function') cancelIdleCallback(handle);
+  else clearTimeout(handle);
+}
+
+function nextIdle(): Promise<void> {
+  return new Promise((resolve) => onIdle(() => resolve()));
+}
