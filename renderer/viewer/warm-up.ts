@@ -37,13 +37,18 @@ export function scheduleViewerWarmUp(): () => void {
   };
 }
 
+/** Performance marks (`performance.getEntriesByName`): when the warm-up began and ended. */
+export const WARM_UP_MARKS = { start: 'tandem:viewer-warm-up', end: 'tandem:viewer-warm' } as const;
+
 async function warmUp(): Promise<void> {
+  performance.mark(WARM_UP_MARKS.start);
   // The same chunk App's lazy CaseView loads; then the setup it would run on opening.
   await import('./CaseView.tsx');
   const setup = await import('./cornerstone-setup.ts');
   await setup.initCornerstone();
   await nextIdle();
   setup.renderingEngine();
+  performance.mark(WARM_UP_MARKS.end);
 }
 
 /** Longest wait for an idle moment: a busy sync must not postpone the warm-up for ever. */
