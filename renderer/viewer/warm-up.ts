@@ -14,6 +14,7 @@ export function scheduleViewerWarmUp(): () => void {
   if (started) return () => {};
   let cancelled = false;
   let idleHandle: number | undefined;
+  const cleanups: Array<() => void> = [];
   // After the next paint (the worklist first), then when the main thread is idle.
   const frame = requestAnimationFrame(() => {
     const timer = setTimeout(() => {
@@ -29,7 +30,7 @@ export function scheduleViewerWarmUp(): () => void {
     }, 0);
     cleanups.push(() => clearTimeout(timer));
   });
-  const cleanups: Array<() => void> = [() => cancelAnimationFrame(frame)];
+  cleanups.push(() => cancelAnimationFrame(frame));
   return () => {
     cancelled = true;
     for (const c of cleanups) c();
@@ -42,22 +43,24 @@ export const WARM_UP_MARKS = { start: 'tandem:viewer-warm-up', end: 'tandem:view
 
 async function warmUp(): Promise<void> {
   performance.mark(WARM_UP_MARKS.start);
-  // The same chunk App's lazy CaseView loads; then the setup it would run on opening.
+  // The same chunk App's lazy CaseView loads; then the setup it would run on opening, each
+  // step in an idle moment of its own.
   await import('./CaseView.tsx');
   const setup = await import('./cornerstone-setup.ts');
+  await nextIdle();
   await setup.initCornerstone();
   await nextIdle();
   setup.renderingEngine();
   performance.mark(WARM_UP_MARKS.end);
 }
 
-/** Longest wait for an idle moment: a busy sync must not postpone the warm-up for ever. */
-const IDLE_TIMEOUT_MS = 2000;
-
+/**
+ * Only when the main thread has nothing else to do (no timeout): a long worklist being drawn or
+ * a key being answered comes first. A page never idle skips the warm-up; the first opening then
+ * does the same work itself.
+ */
 function onIdle(run: () => void): number {
-  if (typeof requestIdleCallback === 'function') {
-    return requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS });
-  }
+  if (typeof requestIdleCallback === 'function') return requestIdleCallback(run);
   return window.setTimeout(run, 200);
 }
 
