@@ -456,3 +456,27 @@ export async function floodThrough(args: {
   }
   return { asked, lastShown, ms: performance.now() - started };
 }
+
+/**
+ * Saves the viewer's rendering setting (renderer/viewer/render-mode.ts) straight into the
+ * workstation database, as the Settings dialog would; the viewer takes it after a reload.
+ */
+export function saveRenderingSetting(value: 'auto' | 'gpu' | 'cpu'): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const request = indexedDB.open('tandem-workstation');
+    request.onerror = () => reject(request.error ?? new Error('cannot open tandem-workstation'));
+    request.onsuccess = () => {
+      const db = request.result;
+      const tx = db.transaction('entries', 'readwrite');
+      tx.objectStore('entries').put({ key: 'viewer-rendering', value });
+      tx.oncomplete = () => {
+        db.close();
+        resolve();
+      };
+      tx.onerror = () => {
+        db.close();
+        reject(tx.error ?? new Error('cannot save the rendering setting'));
+      };
+    };
+  });
+}

@@ -15,6 +15,7 @@ import {
   awaitFirstImage,
   awaitHanging,
   pressOnWindow,
+  saveRenderingSetting,
   steppedRun,
   syncedRun,
   type FirstImageTiming,
@@ -100,6 +101,8 @@ export async function measureViewer(
       openCase(app, row),
     );
     log(`first image, cold: ${Math.round(cold.ms)} ms`);
+    const autoRenderer = await drawnBy(app);
+    log(`stack viewports drawn by: ${autoRenderer} (setting: auto)`);
     const canvasSize = await app.evaluate(() => {
       const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas');
       return { width: canvas?.width ?? 0, height: canvas?.height ?? 0 };
@@ -186,10 +189,13 @@ export async function measureViewer(
 
     // 4. After a reload: the page starts again (code from the HTTP cache, images fetched again).
     const reload: number[] = [];
+    const warmAtClick: WarmUpAtClick[] = [];
     for (let i = 0; i < plan.reload; i++) {
       await app.bringToFront();
       await reloadToWorklist(app, row);
+      const clickAt = await app.evaluate(() => performance.now());
       const opened = await openCaseHanging(app, row);
+      warmAtClick.push(await warmUpAtClick(app, clickAt));
       reload.push(opened.first.ms);
       hangReload.push(opened.hanging);
       await baselineFirstImage();
@@ -214,6 +220,9 @@ export async function measureViewer(
       requests: profiled.result.result.timeline,
       traced: { ms: Math.round(traced.result.ms), threads: traced.threads },
     };
+    // Where the time goes, GPU against CPU: the same openings and scroll passes with the stack
+    // viewports forced to WebGL, then to Cornerstone's CPU path (the setting, then a reload).
+    const byRenderer = await measureRenderers(app, baseline, row, steps, plan, log);
     log(`baseline first image: ${baselineFirst.map((v) => Math.round(v)).join(', ')} ms`);
 
     const baselineTitle = 'bare page: WADO-URI fetch, parse, window, draw';
@@ -238,6 +247,10 @@ export async function measureViewer(
         baselineTitle,
         baselineSamples: baselineFirst,
         goal: FIRST_IMAGE_GOAL,
+        notes: [
+          `stack viewports drawn by: ${autoRenderer} (auto); the viewer's warm-up (renderer/viewer/warm-up.ts) at the click: ` +
+            warmAtClick.map(describeWarmUp).join('; '),
+        ],
       }),
       measuredFigure({
         id: 'first-image.reopen',
@@ -310,6 +323,35 @@ export async function measureViewer(
           ],
         }),
       ),
+      ...byRenderer.flatMap((r) => [
+        measuredFigure({
+          id: `first-image.reload.${r.renderer}`,
+          title: `First image after reload, stacks forced to ${RENDERER_NAME[r.renderer]} (diagnostic)`,
+          unit: 'ms',
+          samples: r.reload,
+          baselineTitle,
+          baselineSamples: baselineFirst,
+          goal: NO_GOAL,
+          notes: [
+            `the viewport said it was drawn by: ${r.shown}; the default (auto) here: ${autoRenderer}`,
+          ],
+        }),
+        measuredOrStalled({
+          id: `scroll.cached.${r.renderer}`,
+          title: `Scroll, ${steps} CT images in memory, stacks forced to ${RENDERER_NAME[r.renderer]} (diagnostic)`,
+          unit: 'images/s',
+          quote: ['median'],
+          samples: complete(r.scroll, steps, (p) => p.changed).map((p) => p.fps),
+          baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
+          baselineSamples: r.baseline.map((p) => p.fps),
+          goal: NO_GOAL,
+          notes: [
+            'each pass beside a bare-canvas pass run right after it',
+            `unchanged steps per pass: ${r.scroll.map((p) => p.unchanged).join(', ')}; ` +
+              `pixel read-back per sample: ${mean(r.scroll.map((p) => p.readMs)).toFixed(1)} ms`,
+          ],
+        }),
+      ]),
       measuredFigure({
         id: 'scroll.first-pass',
         title: 'Scroll, first pass (images not decoded yet)',
@@ -326,6 +368,8 @@ export async function measureViewer(
       figures,
       details: {
         canvasSize,
+        renderer: { auto: autoRenderer, forced: byRenderer },
+        warmUpAtReloadClick: warmAtClick,
         series: ct.seriesDescription,
         imageCount: ct.imageCount,
         firstPass,
@@ -340,6 +384,102 @@ export async function measureViewer(
   } finally {
     await bare.context.close();
   }
+}
+
+/** Where the viewer's warm-up was when the case was clicked (ms on the page's clock). */
+interface WarmUpAtClick {
+  clickAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+async function warmUpAtClick(page: Page, clickAt: number): Promise<WarmUpAtClick> {
+  const marks = await page.evaluate(() => {
+    const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+    // renderer/viewer/warm-up.ts WARM_UP_MARKS
+    return { startedAt: at('tandem:viewer-warm-up'), endedAt: at('tandem:viewer-warm') };
+  });
+  return { clickAt, ...marks };
+}
+
+function describeWarmUp(w: WarmUpAtClick): string {
+  if (w.startedAt === null || w.startedAt > w.clickAt) return 'not begun';
+  if (w.endedAt === null || w.endedAt > w.clickAt)
+    return `under way (began ${Math.round(w.clickAt - w.startedAt)} ms before)`;
+  return `done (${Math.round(w.endedAt - w.startedAt)} ms, ended ${Math.round(w.clickAt - w.endedAt)} ms before)`;
+}
+
+const RENDERER_NAME = { gpu: 'WebGL', cpu: 'CPU' } as const;
+
+interface RendererRun {
+  renderer: 'gpu' | 'cpu';
+  /** what the viewport said drew it (`data-renderer`) */
+  shown: string;
+  reload: number[];
+  scroll: SteppedRun[];
+  /** a bare-canvas pass after each scroll pass, so the ratio is taken under the same load */
+  baseline: SteppedRun[];
+}
+
+/**
+ * Openings after a reload and scroll passes with the stack viewports forced to each renderer in
+ * turn; the setting goes back to auto afterwards (the memory group reads in the same profile).
+ */
+async function measureRenderers(
+  app: Page,
+  bare: Page,
+  row: ReturnType<Page['locator']>,
+  steps: number,
+  plan: ViewerPlan,
+  log: (line: string) => void,
+): Promise<RendererRun[]> {
+  const runs: RendererRun[] = [];
+  await app.bringToFront();
+  try {
+    for (const renderer of ['gpu', 'cpu'] as const) {
+      await app.evaluate(saveRenderingSetting, renderer);
+      const reload: number[] = [];
+      for (let i = 0; i < plan.reload; i++) {
+        await reloadToWorklist(app, row);
+        reload.push((await openCaseHanging(app, row)).first.ms);
+      }
+      const shown = await drawnBy(app);
+      await scrollPass(app, steps); // decodes the images into memory
+      const scroll: SteppedRun[] = [];
+      const baseline: SteppedRun[] = [];
+      for (let pass = 0; pass < plan.scrollPasses; pass++) {
+        await app.bringToFront();
+        scroll.push(await scrollPass(app, steps));
+        await bare.bringToFront();
+        baseline.push(
+          await bare.evaluate(steppedRun, {
+            mode: 'baseline' as const,
+            steps,
+            stepTimeoutMs: 5000,
+          }),
+        );
+      }
+      await app.bringToFront();
+      log(
+        `${renderer} (viewport says ${shown}): first image after reload ${reload.map((v) => Math.round(v)).join(', ')} ms; ` +
+          `scroll ${scroll.map((p) => p.fps.toFixed(1)).join(', ')} images/s ` +
+          `(bare canvas ${baseline.map((p) => p.fps.toFixed(1)).join(', ')})`,
+      );
+      runs.push({ renderer, shown, reload, scroll, baseline });
+    }
+  } finally {
+    await app.evaluate(saveRenderingSetting, 'auto' as const);
+    await reloadToWorklist(app, row);
+  }
+  return runs;
+}
+
+/** Which renderer the first viewport says draws it (`data-renderer`: gpu or cpu). */
+async function drawnBy(page: Page): Promise<string> {
+  return (
+    (await page.locator('[data-testid="viewport"]').first().getAttribute('data-renderer')) ??
+    'unknown'
+  );
 }
 
 export async function openCase(

@@ -18,6 +18,7 @@ import { DisplayQaPage } from '../display-qa/DisplayQaPage.tsx';
 import { TestPattern } from '../display-qa/TestPattern.tsx';
 import { useLocked } from '../lock/lock-store.ts';
 import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
+import { scheduleViewerWarmUp } from '../viewer/warm-up.ts';
 
 // Cornerstone is large: load it only when a case is opened, so sign-in and the worklist come up fast.
 const CaseView = lazy(() => import('../viewer/CaseView.tsx'));
@@ -74,6 +75,10 @@ function Screens({ startError }: { startError: unknown }) {
   const route = useRoute();
   const settingsOpen = useSettingsOpen();
   const locked = useLocked();
+  // Signed in (the worklist first): prepare the viewer in idle time, so the first case opens fast.
+  useEffect(() => {
+    if (session.status === 'signed-in') return scheduleViewerWarmUp();
+  }, [session.status]);
 
   // The QA test pattern holds no patient data: it shows whoever is signed in (its own window in Electron).
   if (route.name === 'display-qa-pattern') return <TestPattern />;

@@ -3,6 +3,7 @@ import { Dexie, type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { User } from '../../shared/api/contract.ts';
 import { DisplayQaRecord } from '../../shared/display/qa-record.ts';
+import { RenderingSetting } from '../viewer/render-mode.ts';
 
 /**
  * What this workstation remembers about itself, apart from patient data: who was last signed in
@@ -49,6 +50,7 @@ const KEYS = {
   idleLock: 'idle-lock-minutes',
   displayQa: 'display-qa-records',
   shortcuts: 'viewer-shortcuts',
+  rendering: 'viewer-rendering',
 } as const;
 
 async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
@@ -164,4 +166,13 @@ export async function shortcutOverrides(): Promise<ShortcutOverridesSetting> {
 
 export function setShortcutOverrides(overrides: ShortcutOverridesSetting): Promise<void> {
   return write(KEYS.shortcuts, ShortcutOverridesSetting.parse(overrides));
+}
+
+/** How the viewer's stack viewports draw (renderer/viewer/render-mode.ts); auto unless chosen. */
+export async function renderingSetting(): Promise<RenderingSetting> {
+  return (await read(KEYS.rendering, RenderingSetting)) ?? 'auto';
+}
+
+export function setRenderingSetting(setting: RenderingSetting): Promise<void> {
+  return write(KEYS.rendering, RenderingSetting.parse(setting));
 }

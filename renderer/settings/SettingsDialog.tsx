@@ -3,6 +3,7 @@ import { cacheBudget, setCacheBudget } from '../app/workstation-db.ts';
 import { syncClient } from '../workers/sync-client.ts';
 import { formatBytes, formatLimit, MIN_LIMIT_MB, parseLimit } from './cache-limit.ts';
 import { closeSettings } from './settings-dialog-store.ts';
+import { RenderingSettings } from './RenderingSettings.tsx';
 import { ShortcutSettings } from './ShortcutSettings.tsx';
 
 interface StorageFacts {
@@ -110,6 +111,7 @@ export function SettingsDialog() {
             </p>
           )}
         </section>
+        <RenderingSettings />
         <ShortcutSettings />
         <div className="dialog-buttons">
           <button type="button" onClick={closeSettings}>

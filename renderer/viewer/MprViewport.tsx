@@ -2,6 +2,7 @@ import { Enums, eventTarget, metaData, utilities, type Types } from '@cornerston
 import { useEffect, useRef, useState } from 'react';
 import { emptyOverlayRefs, updateCameraOverlay } from './camera-overlay.ts';
 import {
+  enableVolumeViewport,
   initCornerstone,
   mprToolGroup,
   renderingEngine,
@@ -113,7 +114,7 @@ export function MprViewport({
       .then(() => {
         if (disposed) return;
         const engine = renderingEngine();
-        engine.enableElement({
+        enableVolumeViewport({
           viewportId,
           type: Enums.ViewportType.ORTHOGRAPHIC,
           element,

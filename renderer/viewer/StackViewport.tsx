@@ -9,12 +9,15 @@ import { useEffect, useReducer, useRef, useState } from 'react';
 import { presetByName, presetsFor } from './voi-presets.ts';
 import {
   initCornerstone,
+  prepareStackRendering,
   PRIMARY_TOOLS,
   renderingEngine,
   RENDERING_ENGINE_ID,
   setPrimaryTool,
+  stackRenderer,
   stackToolGroup,
 } from './cornerstone-setup.ts';
+import type { StackRenderer } from './render-mode.ts';
 import { imageErrorReason } from './image-error.ts';
 import { parseTandemImageId } from './measurement-convert.ts';
 import { registerSeriesImages, saveAnnotation } from './measurement-store.ts';
@@ -75,6 +78,7 @@ export function StackViewport({
   const [ready, setReady] = useState(false);
   const [stackReady, setStackReady] = useState(false);
   const [setupError, setSetupError] = useState<string | null>(null);
+  const [drawnBy, setDrawnBy] = useState<StackRenderer | null>(null);
   const [view, dispatch] = useReducer(viewStateReducer, initialViewState);
   const cine = useRef({ playing: false, fps: 15 });
   const keyMeasure = useRef<KeyMeasure | null>(null);
@@ -90,6 +94,7 @@ export function StackViewport({
     initCornerstone()
       .then(() => {
         if (disposed) return;
+        prepareStackRendering();
         const engine = renderingEngine();
         engine.enableElement({
           viewportId,
@@ -100,6 +105,7 @@ export function StackViewport({
         enabled = true;
         stackToolGroup().addViewport(viewportId, RENDERING_ENGINE_ID);
         viewportRef.current = engine.getViewport(viewportId) as Types.IStackViewport;
+        setDrawnBy(stackRenderer());
         setReady(true);
       })
       .catch((err: unknown) => {
@@ -480,6 +486,7 @@ export function StackViewport({
       data-rendered={view.rendered ? 'true' : 'false'}
       data-image-error={view.error !== null ? 'true' : undefined}
       data-active={active ? 'true' : 'false'}
+      data-renderer={drawnBy ?? undefined}
     >
       <div
         className="viewport-element"

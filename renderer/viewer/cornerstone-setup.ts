@@ -1,10 +1,14 @@
 import {
   cache,
   Enums,
+  getRenderingCapabilities,
+  getShouldUseCPURendering,
   init as initCore,
   RenderingEngine,
   getRenderingEngine,
+  setUseCPURendering,
 } from '@cornerstonejs/core';
+import type { Types as CoreTypes } from '@cornerstonejs/core';
 import {
   addTool,
   AngleTool,
@@ -29,6 +33,7 @@ import { init as initDicomImageLoader, wadouri } from '@cornerstonejs/dicom-imag
 import { connectionStore } from '../app/connection-store.ts';
 import { cacheCipher } from '../app/cache-key.ts';
 import { cacheDb } from '../app/local-cache.ts';
+import { renderingSetting } from '../app/workstation-db.ts';
 import { sessionStore } from '../app/session-store.ts';
 import { syncClient } from '../workers/sync-client.ts';
 import { CachedInstances } from './cached-instances.ts';
@@ -36,6 +41,14 @@ import { registerTandemImageLoader } from './tandem-image-loader.ts';
 import { StackProbeTool } from './probe-tool.ts';
 import { installResourceCensus } from './resource-census.ts';
 import { headerFileLeases } from './header-files.ts';
+import {
+  chooseStackRenderer,
+  noteRendererChoice,
+  onRenderingSetting,
+  type RendererChoice,
+  type RenderingSetting,
+  type StackRenderer,
+} from './render-mode.ts';
 
 export const RENDERING_ENGINE_ID = 'tandem';
 export const STACK_TOOL_GROUP_ID = 'tandem-stack';
@@ -96,13 +109,24 @@ const HEADER_READS_AT_ONCE = 6;
  * over the local cache, memory budget, tool group.
  */
 export function initCornerstone(): Promise<void> {
-  ready ??= Promise.resolve().then(setUp);
+  ready ??= renderingSetting()
+    .catch((err: unknown) => {
+      console.warn('viewer: could not read the rendering setting; using auto', err);
+      return 'auto' as const;
+    })
+    .then(setUp);
   return ready;
 }
 
-function setUp(): void {
+function setUp(setting: RenderingSetting): void {
   window.addEventListener('unhandledrejection', ignoreReportedImageLoadFailure);
   initCore();
+  wantedRenderer = chooseRenderer(setting);
+  applyWantedRenderer();
+  onRenderingSetting((next) => {
+    wantedRenderer = chooseRenderer(next);
+    applyWantedRenderer();
+  });
   initTools();
   initDicomImageLoader({
     maxWebWorkers: Math.max(1, Math.min(MAX_DECODE_WORKERS, navigator.hardwareConcurrency || 1)),
@@ -334,7 +358,56 @@ export function subscribePrimaryTool(listener: () => void): () => void {
   return () => primaryListeners.delete(listener);
 }
 
-/** The page's one rendering engine (one offscreen WebGL context shared by all viewports). */
+let wantedRenderer: RendererChoice | undefined;
+
+function chooseRenderer(setting: RenderingSetting): RendererChoice {
+  const { webgl, softwareRasterizer, renderer } = getRenderingCapabilities();
+  return chooseStackRenderer(setting, { webgl, softwareRasterizer, renderer });
+}
+
+/**
+ * Cornerstone decides CPU or WebGL for every stack viewport from one page-wide flag, read again
+ * at each render: it may change only while no viewport is on screen, so a new setting waits for
+ * the next opening (`prepareStackRendering`).
+ */
+function applyWantedRenderer(): void {
+  if (!wantedRenderer) return;
+  const engine = getRenderingEngine(RENDERING_ENGINE_ID);
+  if (engine && engine.getViewports().length > 0) return;
+  setUseCPURendering(wantedRenderer.renderer === 'cpu', false);
+  noteRendererChoice(wantedRenderer);
+}
+
+/** Before a stack viewport is enabled: the renderer the setting asks for, if it may change now. */
+export function prepareStackRendering(): void {
+  applyWantedRenderer();
+}
+
+/** How stack viewports draw in this page now. */
+export function stackRenderer(): StackRenderer {
+  return getShouldUseCPURendering() ? 'cpu' : 'gpu';
+}
+
+/**
+ * Enables a reformat (volume viewport), which has only a WebGL path: while stack viewports draw
+ * on the CPU, the flag says WebGL just long enough for Cornerstone to build this viewport. A
+ * volume viewport never reads the flag again, and the stacks' renders never see it changed.
+ */
+export function enableVolumeViewport(input: CoreTypes.PublicViewportInput): void {
+  const engine = renderingEngine();
+  const cpu = getShouldUseCPURendering();
+  if (cpu) setUseCPURendering(false, false);
+  try {
+    engine.enableElement(input);
+  } finally {
+    if (cpu) setUseCPURendering(true, false);
+  }
+}
+
+/**
+ * The page's one rendering engine. Created while stack viewports draw on the CPU it makes no
+ * WebGL context until a reformat needs one (Cornerstone's context pool).
+ */
 export function renderingEngine(): RenderingEngine {
   const existing = getRenderingEngine(RENDERING_ENGINE_ID);
   return (existing as RenderingEngine | undefined) ?? new RenderingEngine(RENDERING_ENGINE_ID);

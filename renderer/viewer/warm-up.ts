@@ -1,0 +1,74 @@
+/**
+ * Prepares the viewer while the reader looks at the worklist, so the first case opened does not
+ * pay for it: the viewer's code chunk, Cornerstone (with its decode workers) and the rendering
+ * engine (with WebGL contexts when stacks draw through WebGL). Runs once per page, in idle time
+ * after the worklist is painted. It holds nothing per case: what it makes is what the first
+ * opening would have made and kept for the page anyway.
+ *
+ * This module is imported by the app shell: it must not import Cornerstone statically.
+ */
+let started = false;
+
+/** Schedules the warm-up; returns what cancels it if it has not begun yet. */
+export function scheduleViewerWarmUp(): () => void {
+  if (started) return () => {};
+  let cancelled = false;
+  let idleHandle: number | undefined;
+  const cleanups: Array<() => void> = [];
+  // After the next paint (the worklist first), then when the main thread is idle.
+  const frame = requestAnimationFrame(() => {
+    const timer = setTimeout(() => {
+      if (cancelled) return;
+      idleHandle = onIdle(() => {
+        if (cancelled || started) return;
+        started = true;
+        warmUp().catch((err: unknown) => {
+          // The first opening will try again and show what failed; nothing to tell the reader now.
+          console.warn('viewer: warm-up failed', err);
+        });
+      });
+    }, 0);
+    cleanups.push(() => clearTimeout(timer));
+  });
+  cleanups.push(() => cancelAnimationFrame(frame));
+  return () => {
+    cancelled = true;
+    for (const c of cleanups) c();
+    if (idleHandle !== undefined) cancelIdle(idleHandle);
+  };
+}
+
+/** Performance marks (`performance.getEntriesByName`): when the warm-up began and ended. */
+export const WARM_UP_MARKS = { start: 'tandem:viewer-warm-up', end: 'tandem:viewer-warm' } as const;
+
+async function warmUp(): Promise<void> {
+  performance.mark(WARM_UP_MARKS.start);
+  // The same chunk App's lazy CaseView loads; then the setup it would run on opening, each
+  // step in an idle moment of its own.
+  await import('./CaseView.tsx');
+  const setup = await import('./cornerstone-setup.ts');
+  await nextIdle();
+  await setup.initCornerstone();
+  await nextIdle();
+  setup.renderingEngine();
+  performance.mark(WARM_UP_MARKS.end);
+}
+
+/**
+ * Only when the main thread has nothing else to do (no timeout): a long worklist being drawn or
+ * a key being answered comes first. A page never idle skips the warm-up; the first opening then
+ * does the same work itself.
+ */
+function onIdle(run: () => void): number {
+  if (typeof requestIdleCallback === 'function') return requestIdleCallback(run);
+  return window.setTimeout(run, 200);
+}
+
+function cancelIdle(handle: number): void {
+  if (typeof cancelIdleCallback === 'function') cancelIdleCallback(handle);
+  else clearTimeout(handle);
+}
+
+function nextIdle(): Promise<void> {
+  return new Promise((resolve) => onIdle(() => resolve()));
+}
