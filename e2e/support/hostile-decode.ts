@@ -112,7 +112,7 @@ export async function buildDecodePage(): Promise<string> {
     mergeConfig(rendererViteOptions(), {
       root: PAGE_DIR,
       base: './',
-      logLevel: 'warn',
+      logLevel: 'error',
       configFile: false,
       build: { outDir: tmp, emptyOutDir: true, sourcemap: false, reportCompressedSize: false },
     }),
@@ -274,11 +274,22 @@ export class DecodeTally {
     const key = o.verdict === 'rejected' ? `rejected (${o.stage})` : o.verdict;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     if (o.painted) this.painted++;
-    if (o.verdict === 'hung' || o.verdict === 'crashed' || o.verdict === 'unreadable')
+    if (o.verdict === 'hung' || o.verdict === 'crashed' || o.verdict === 'unreadable') {
       this.failures.push({ label, outcome: o });
-    else if (this.samples.length < 12 && (o.verdict === 'shown' || o.stage === 'decode'))
-      this.samples.push(`${label}: ${o.verdict}: ${o.message}`);
+      return;
+    }
+    // a few of each: shown as they are, shown though mutated, refused by the loader or verifier
+    const kind = `${key} ${label.includes(' seed ') ? 'mutated' : 'original'}`;
+    const seen = this.sampled.get(kind) ?? 0;
+    if (seen < 3) {
+      this.sampled.set(kind, seen + 1);
+      this.samples.push(
+        `${label}: ${o.verdict}${o.stage === 'decode' ? '' : ` (${o.stage})`}: ${o.message}`,
+      );
+    }
   }
+
+  private readonly sampled = new Map<string, number>();
 
   count(verdict: DecodeVerdict): number {
     let n = 0;

@@ -60,17 +60,21 @@ const RLE = '1.2.840.10008.1.2.5';
 /**
  * Headers the decoders would spend minutes on (a worker busy for good, every image after it
  * waiting): a frame claiming billions of pixels, or RLE pixel data whose header is not RLE's
- * (1 to 15 segments, offsets inside the fragment). Refused before decoding, with a reason.
+ * (1 to 15 segments, offsets inside the fragment) or that is not encapsulated at all; and a frame
+ * of no pixels, which would decode into a blank viewport. Refused before decoding, with a reason.
  */
 function decodableOrThrow(dataSet: DataSet, frame: number): DataSet {
   const rows = dataSet.uint16('x00280010') ?? 0;
   const columns = dataSet.uint16('x00280011') ?? 0;
-  if (rows * columns > MAX_FRAME_PIXELS) {
+  if (rows * columns > MAX_FRAME_PIXELS || rows * columns === 0) {
     throw new Error(`the image claims ${columns} × ${rows} pixels, so its header is damaged`);
   }
   const transferSyntax = dataSet.string('x00020010')?.replace(/[\0 ]+$/, '');
   const fragments = dataSet.elements['x7fe00010']?.fragments;
   const fragment = fragments?.[frame] ?? fragments?.[0];
+  if (transferSyntax === RLE && !fragment) {
+    throw new Error('the image data is not compressed as its header says (RLE)');
+  }
   if (transferSyntax === RLE && fragment) {
     const bytes = dataSet.byteArray;
     const at = fragment.position;
