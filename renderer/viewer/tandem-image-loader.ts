@@ -44,11 +44,24 @@ export function registerTandemImageLoader(source: InstanceBytes): void {
 
 /**
  * A damaged compressed stream can decode "successfully" into pixels without values (NaN), which
- * Cornerstone draws as a black canvas with a NaN window; fail the load so the viewport says why.
+ * Cornerstone draws as a black canvas with a NaN window, or into fewer pixels than the header's
+ * rows × columns (a JPEG of 100 × 100 in a header saying 1 × 32768); fail the load so the
+ * viewport says why.
  */
-function decodedOrThrow<T extends { minPixelValue: number; maxPixelValue: number }>(image: T): T {
+function decodedOrThrow<
+  T extends {
+    minPixelValue: number;
+    maxPixelValue: number;
+    rows: number;
+    columns: number;
+    getPixelData(): ArrayLike<number>;
+  },
+>(image: T): T {
   if (!Number.isFinite(image.minPixelValue) || !Number.isFinite(image.maxPixelValue)) {
     throw new Error('the image data is damaged and could not be decoded');
+  }
+  if (image.getPixelData().length < image.rows * image.columns) {
+    throw new Error('the image data is smaller than its header says, so the file is damaged');
   }
   return image;
 }
