@@ -272,7 +272,6 @@ async function viewerDecodeRound(): Promise<void> {
   const roundSeed = Math.floor(random() * 2 ** 31);
   const jobs = pydicomJobs(decodeBases, DECODE_MUTATIONS_PER_CYCLE, roundSeed, {
     capMs: 10_000,
-    drawEvery: 10,
   }).filter((j) => j.kind !== 'original' || totals.cycles === 1);
   for (const job of jobs) {
     // the baseline after the originals: every decoder has been loaded once

@@ -67,7 +67,7 @@ export function pydicomJobs(
   files: readonly Uint8Array[],
   count: number,
   seed: number,
-  opts: { capMs: number; drawEvery: number },
+  opts: { capMs: number },
 ): DecodeJob[] {
   const originals = files.map((_, base) => ({
     base,
@@ -77,12 +77,12 @@ export function pydicomJobs(
     draw: true,
   }));
   const part10 = files.flatMap((f, i) => (isPart10(f) ? [i] : []));
-  const mutated = [...mutationPlan(part10.length, count, seed)].map((p, i) => ({
+  const mutated = [...mutationPlan(part10.length, count, seed)].map((p) => ({
     base: part10[p.base]!,
     kind: p.kind,
     seed: p.seed,
     capMs: opts.capMs,
-    draw: i % opts.drawEvery === 0,
+    draw: true,
   }));
   return [...originals, ...mutated];
 }

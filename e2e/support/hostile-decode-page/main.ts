@@ -10,6 +10,7 @@ import {
   Enums,
   imageLoader,
   init as initCore,
+  metaData,
   RenderingEngine,
   type Types,
 } from '@cornerstonejs/core';
@@ -123,6 +124,18 @@ function drawInViewport(imageId: string): Promise<boolean> {
   });
 }
 
+/** The options a stack viewport loads its images with (StackViewport.getLoaderImageOptions). */
+function stackLoadOptions(imageId: string): Record<string, unknown> {
+  const ts = metaData.get(Enums.MetadataModules.TRANSFER_SYNTAX, imageId) as
+    { transferSyntaxUID?: string } | undefined;
+  return {
+    useRGBA: false,
+    transferSyntaxUID: ts?.transferSyntaxUID,
+    priority: 5,
+    requestType: Enums.RequestType.Interaction,
+  };
+}
+
 function forget(sopInstanceUid: string): void {
   cache.purgeCache();
   if (wadouri.dataSetCacheManager.isLoaded(sopInstanceUid))
@@ -170,10 +183,14 @@ async function decodeOne(job: DecodeJob): Promise<DecodeOutcome> {
   ]);
 
   // 3. What a stack viewport asks for: the image of the `tandem:` id, decoded in the workers.
-  const imageId = tandemImageId(sopInstanceUid, verified.numberOfFrames ? 1 : undefined);
+  // (as use-series-image-ids.ts names them: a frame number only for multi-frame instances)
+  const imageId =
+    (verified.numberOfFrames ?? 1) > 1
+      ? tandemImageId(sopInstanceUid, 1)
+      : tandemImageId(sopInstanceUid);
   let failure: unknown;
   const loaded = await withCap(
-    imageLoader.loadAndCacheImage(imageId).catch((err: unknown) => {
+    imageLoader.loadAndCacheImage(imageId, stackLoadOptions(imageId)).catch((err: unknown) => {
       failure = err ?? 'rejected without a reason';
       return undefined;
     }),
