@@ -74,7 +74,8 @@ const RLE = '1.2.840.10008.1.2.5';
  * Headers the decoders would spend minutes on (a worker busy for good, every image after it
  * waiting): a frame claiming billions of pixels, or RLE pixel data whose header is not RLE's
  * (1 to 15 segments, offsets inside the fragment) or that is not encapsulated at all; and a frame
- * of no pixels, which would decode into a blank viewport. Refused before decoding, with a reason.
+ * of no pixels, which would decode into a blank viewport; compressed frames that cannot be found
+ * (a damaged offset table). Refused before decoding, with a reason.
  */
 function decodableOrThrow(dataSet: DataSet, frame: number): DataSet {
   const rows = dataSet.uint16('x00280010') ?? 0;
@@ -102,6 +103,16 @@ function decodableOrThrow(dataSet: DataSet, frame: number): DataSet {
       valid = offset >= 64 && offset < fragment.length;
     }
     if (!valid) throw new Error('the compressed image data is damaged (not valid RLE)');
+  }
+  // The DICOM image loader reads the frame out of the fragments inside a promise callback whose
+  // throw it never passes on (a lost load, a viewport waiting for good): read it here first.
+  // Compressed frames are small; uncompressed ones the verifier has already measured.
+  if (fragments) {
+    try {
+      wadouri.getPixelData(dataSet, frame);
+    } catch {
+      throw new Error('the compressed image data is damaged (its frames cannot be found)');
+    }
   }
   return dataSet;
 }
