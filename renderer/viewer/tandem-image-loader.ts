@@ -78,6 +78,9 @@ const RLE = '1.2.840.10008.1.2.5';
  * (a damaged offset table). Refused before decoding, with a reason.
  */
 function decodableOrThrow(dataSet: DataSet, frame: number): DataSet {
+  if (!dataSet.elements['x00280010'] || !dataSet.elements['x00280011']) {
+    throw new Error('the file holds no image (it has no rows and columns)');
+  }
   const rows = dataSet.uint16('x00280010') ?? 0;
   const columns = dataSet.uint16('x00280011') ?? 0;
   if (rows * columns > MAX_FRAME_PIXELS || rows * columns === 0) {
