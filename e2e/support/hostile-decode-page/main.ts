@@ -2,8 +2,8 @@
 // Vite settings by `../hostile-decode.ts`, so the DICOM image loader's decode workers and WASM
 // codecs are bundled as in the app). Each file goes the way an image of the cache goes to a
 // viewport: the sync verifier, the sync's Dexie store (the real `tandem` database), the `tandem:`
-// loader over `CachedInstances`, Cornerstone's image cache and the loader's decode workers; a
-// sample of what decodes is also drawn in a real stack viewport. Outcomes: shown, rejected (with
+// loader over `CachedInstances` (with a stack viewport's load options), Cornerstone's image cache
+// and the loader's decode workers; what decodes is then drawn in a real stack viewport. Outcomes: shown, rejected (with
 // the message the viewport would show, `imageErrorReason`), hung or crashed.
 import {
   cache,
@@ -125,15 +125,16 @@ function drawInViewport(imageId: string): Promise<boolean> {
 }
 
 /** The options a stack viewport loads its images with (StackViewport.getLoaderImageOptions). */
-function stackLoadOptions(imageId: string): Record<string, unknown> {
+function stackLoadOptions(imageId: string): Parameters<typeof imageLoader.loadAndCacheImage>[1] {
   const ts = metaData.get(Enums.MetadataModules.TRANSFER_SYNTAX, imageId) as
     { transferSyntaxUID?: string } | undefined;
-  return {
+  const options = {
     useRGBA: false,
     transferSyntaxUID: ts?.transferSyntaxUID,
     priority: 5,
     requestType: Enums.RequestType.Interaction,
   };
+  return options;
 }
 
 function forget(sopInstanceUid: string): void {
