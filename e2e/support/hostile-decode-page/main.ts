@@ -3,8 +3,8 @@
 // codecs are bundled as in the app). Each file goes the way an image of the cache goes to a
 // viewport: the sync verifier, the sync's Dexie store (the real `tandem` database), the `tandem:`
 // loader over `CachedInstances` (with a stack viewport's load options), Cornerstone's image cache
-// and the loader's decode workers; what decodes is then drawn in a real stack viewport. Outcomes: shown, rejected (with
-// the message the viewport would show, `imageErrorReason`), hung or crashed.
+// and the loader's decode workers; what decodes is then drawn in a real stack viewport. Outcomes:
+// shown, rejected (with the message the viewport would show, `imageErrorReason`), hung or crashed.
 import {
   cache,
   Enums,
