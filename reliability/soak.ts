@@ -2,12 +2,15 @@
 // time is up it loops: the sync engine against the real backend behind a seeded chaos proxy (with
 // backend restarts mid-sync), reports signed in Chromium through the real outbox behind a chaos
 // proxy (with page kills and backend restarts between signed and delivered), hostile DICOM
-// mutations through the verifier, API fuzzing, and the access-control table. At the end it prints
+// mutations through the verifier and through the viewer's decode path in Chromium (verifier, cache,
+// `tandem:` loader, decode workers; `e2e/support/hostile-decode.ts`), API fuzzing, and the
+// access-control table. At the end it prints
 // a table and exits non-zero if anything was lost, duplicated, stored corrupt, crashed, hung or
 // wrongly allowed. Needs the build (`npm run build:backend && npm run build:renderer`).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
 import { fuzzSummary, newFuzzTally, runApiFuzz } from '../backend/test-support/api-fuzz.ts';
 import {
   writeFixtureDemoCache,
@@ -21,6 +24,14 @@ import {
   startBackend,
   type BackendProcess,
 } from '../backend/test-support/processes.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.ts';
+import {
+  DecodeTally,
+  filesUnder,
+  openDecodePage,
+  pydicomJobs,
+  type MemoryReading,
+} from '../e2e/support/hostile-decode.ts';
 import { accessCases, runAccessCases } from '../backend/test-support/route-access.ts';
 import { SyncEngine } from '../shared/sync/engine.ts';
 import { HttpSyncBackend } from '../shared/sync/http-backend.ts';
@@ -235,6 +246,46 @@ const hostileBases: Uint8Array[] = [
 
 const hostileSops = hostileBases.map(sopInstanceUidOf);
 
+// The viewer's decode path in Chromium: every file pydicom ships (first cycle), then seeded
+// mutations of them and of the fixture studies' files, each cycle.
+const DECODE_MUTATIONS_PER_CYCLE = 300;
+const decodeFiles = [
+  ...(() => {
+    try {
+      return filesUnder(PYDICOM);
+    } catch {
+      return [];
+    }
+  })(),
+  ...Object.values(fixture.studies).flatMap((s) => s.instances.map((i) => i.file)),
+];
+const decodeBases = decodeFiles.map((f) => new Uint8Array(readFileSync(f)));
+const decodeTally = new DecodeTally();
+const decodeMemory: { before?: MemoryReading; after?: MemoryReading } = {};
+const decodeBrowser = await chromium.launch({
+  executablePath: CHROMIUM_PATH,
+  args: [...CHROMIUM_ARGS],
+});
+const decodePage = await openDecodePage(decodeBrowser, decodeBases);
+
+async function viewerDecodeRound(): Promise<void> {
+  const roundSeed = Math.floor(random() * 2 ** 31);
+  const jobs = pydicomJobs(decodeBases, DECODE_MUTATIONS_PER_CYCLE, roundSeed, {
+    capMs: 10_000,
+  }).filter((j) => j.kind !== 'original' || totals.cycles === 1);
+  for (const job of jobs) {
+    // the baseline after the originals: every decoder has been loaded once
+    if (job.kind !== 'original') decodeMemory.before ??= await decodePage.memory();
+    const file = path.relative(PYDICOM, decodeFiles[job.base]!);
+    const label =
+      job.kind === 'original'
+        ? file
+        : `${job.kind} seed ${job.seed} of ${file} (round ${roundSeed})`;
+    decodeTally.add(label, await decodePage.decode(job));
+  }
+  decodeMemory.after = await decodePage.memory();
+}
+
 async function hostileRound(): Promise<void> {
   const roundSeed = Math.floor(random() * 2 ** 31);
   for (const m of mutations(hostileBases, 200, roundSeed)) {
@@ -284,6 +335,7 @@ try {
       ['sync', syncRound],
       ['report outbox', outboxRound],
       ['hostile DICOM', hostileRound],
+      ['hostile DICOM in the viewer', viewerDecodeRound],
       ['API fuzz', fuzzRound],
       ['access control', accessRound],
     ] as const) {
@@ -306,6 +358,8 @@ try {
     );
   }
 } finally {
+  await decodePage.close();
+  await decodeBrowser.close();
   await outbox.stop();
   await uiBackend.stop();
   removeDir(uiBackend.dataDir);
@@ -323,8 +377,19 @@ const faultRows = [...FAULT_KINDS, ...OTHER_FAULT_KINDS].map((k) =>
   row(`faults injected: ${k}`, proxy.faults.get(k) ?? 0),
 );
 const hostileCrashed = hostile.count('crashed') + hostile.count('hung');
-const hostileTried = hostile.tried + fuzz.tried;
-const hostileAllCrashed = hostileCrashed + fuzz.crashed.length;
+const decodeFailed = decodeTally.failures.length;
+const hostileTried = hostile.tried + decodeTally.tried + fuzz.tried;
+const hostileAllCrashed = hostileCrashed + decodeFailed + fuzz.crashed.length;
+const mb = (b: number | undefined) => (b === undefined ? '-' : `${(b / 2 ** 20).toFixed(0)} MB`);
+const { before: memBefore, after: memAfter } = decodeMemory;
+/**
+ * The decode page's JS heap after the run against after the originals: a leak per file would show
+ * here. (The PSS is of every Chromium the soak runs, the outbox trials' too, so only printed.)
+ */
+const decodeMemoryGrew =
+  memBefore !== undefined &&
+  memAfter !== undefined &&
+  memAfter.jsHeapBytes - memBefore.jsHeapBytes > 64 * 2 ** 20;
 console.log(
   [
     '',
@@ -363,6 +428,21 @@ console.log(
       `${hostile.count('accepted')} / ${hostile.count('rejected')}`,
     ),
     row(
+      '  DICOM (viewer decode) tried / shown / rejected / hung / crashed',
+      `${decodeTally.tried} / ${decodeTally.count('shown')} / ${decodeTally.count('rejected')} / ${decodeTally.count('hung')} / ${decodeTally.count('crashed') + decodeTally.count('unreadable')}`,
+    ),
+    row(
+      '    of which rejected by the verifier / by the loader',
+      `${decodeTally.counts.get('rejected (verifier)') ?? 0} / ${decodeTally.counts.get('rejected (decode)') ?? 0}`,
+    ),
+    row('    rejected with an unreadable message (in crashed)', decodeTally.count('unreadable')),
+    row('    drawn in a stack viewport', decodeTally.painted),
+    row('    pages replaced after a hang or crash', decodePage.replaced),
+    row(
+      '    page JS heap / all Chromium PSS, after originals → end',
+      `${mb(memBefore?.jsHeapBytes)} → ${mb(memAfter?.jsHeapBytes)} / ${mb(memBefore?.browserPssBytes)} → ${mb(memAfter?.browserPssBytes)}${decodeMemoryGrew ? ' (GREW)' : ''}`,
+    ),
+    row(
       '  API requests tried / handled / crashed',
       `${fuzz.tried} / ${fuzz.handled} / ${fuzz.crashed.length}`,
     ),
@@ -376,6 +456,10 @@ console.log(
 console.log(`  API fuzz: ${fuzzSummary(fuzz)}`);
 for (const f of hostile.failures.slice(0, 10))
   console.log(`  hostile failure: ${f.label}: ${f.outcome.reason} ${f.outcome.message}`);
+for (const f of decodeTally.failures.slice(0, 10))
+  console.log(
+    `  viewer decode failure: ${f.label}: ${f.outcome.verdict} at ${f.outcome.stage}: ${f.outcome.message}`,
+  );
 for (const c of fuzz.crashed.slice(0, 10))
   console.log(`  API failure: ${c.request.method} ${c.request.path.slice(0, 160)}: ${c.problem}`);
 for (const w of access.wrongRows.slice(0, 10)) console.log(`  wrongly answered: ${w}`);
@@ -385,6 +469,8 @@ const failed =
   totals.sync.missing +
   totals.sync.corruptStored +
   hostileCrashed +
+  decodeFailed +
+  (decodeMemoryGrew ? 1 : 0) +
   fuzz.crashed.length +
   totals.backendCrashes +
   access.wrong +

@@ -27,6 +27,10 @@ export function imageErrorReason(error: unknown): string {
   if (/transfer syntax|no decoder|unsupported|not supported/i.test(text)) {
     return 'its compression is not supported';
   }
+  // A loader's own bug tripped by the damaged file (a TypeError about `undefined`): no use to a reader.
+  if (/Cannot read propert|is not a function|is not defined|\bundefined\b|\bnull\b/.test(text)) {
+    return 'the file could not be decoded';
+  }
   // Keep the first sentence, without the "module.function:" prefix loaders put in front.
   const firstLine = text.split('\n')[0]!.replace(/^[\w.[\]]+:\s*/, '');
   return firstLine.length > 120 ? `${firstLine.slice(0, 117)}…` : firstLine;

@@ -1,5 +1,6 @@
 import { registerImageLoader } from '@cornerstonejs/core';
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
+import type { DataSet } from 'dicom-parser';
 
 /**
  * The `tandem:` image loader (ARCHITECTURE.md, Viewer reads from the cache): an image id is
@@ -31,7 +32,7 @@ export function registerTandemImageLoader(source: InstanceBytes): void {
       imageId,
     );
     const loaded = wadouri.loadImageFromPromise(
-      dataSet,
+      dataSet.then((ds) => decodableOrThrow(ds, pixelDataFrame ?? 0)),
       imageId,
       pixelDataFrame ?? 0,
       sopInstanceUid,
@@ -60,11 +61,78 @@ export function checkedLoad<
 
 /**
  * A damaged compressed stream can decode "successfully" into pixels without values (NaN), which
- * Cornerstone draws as a black canvas with a NaN window; fail the load so the viewport says why.
+ * Cornerstone draws as a black canvas with a NaN window, or into fewer pixels than the header's
+ * rows × columns (a JPEG of 100 × 100 in a header saying 1 × 32768); fail the load so the
+ * viewport says why.
  */
-function decodedOrThrow<T extends { minPixelValue: number; maxPixelValue: number }>(image: T): T {
+function decodedOrThrow<
+  T extends {
+    minPixelValue: number;
+    maxPixelValue: number;
+    rows: number;
+    columns: number;
+    getPixelData(): ArrayLike<number>;
+  },
+>(image: T): T {
   if (!Number.isFinite(image.minPixelValue) || !Number.isFinite(image.maxPixelValue)) {
     throw new Error('the image data is damaged and could not be decoded');
   }
+  if (image.getPixelData().length < image.rows * image.columns) {
+    throw new Error('the image data is smaller than its header says, so the file is damaged');
+  }
   return image;
+}
+
+/** More pixels in a frame than any real image has (16384 × 16384): a damaged header. */
+const MAX_FRAME_PIXELS = 2 ** 28;
+const RLE = '1.2.840.10008.1.2.5';
+
+/**
+ * Headers the decoders would spend minutes on (a worker busy for good, every image after it
+ * waiting): a frame claiming billions of pixels, or RLE pixel data whose header is not RLE's
+ * (1 to 15 segments, offsets inside the fragment) or that is not encapsulated at all; and a frame
+ * of no pixels, which would decode into a blank viewport; compressed frames that cannot be found
+ * (a damaged offset table). Refused before decoding, with a reason.
+ */
+function decodableOrThrow(dataSet: DataSet, frame: number): DataSet {
+  if (!dataSet.elements['x00280010'] || !dataSet.elements['x00280011']) {
+    throw new Error('the file holds no image (it has no rows and columns)');
+  }
+  const rows = dataSet.uint16('x00280010') ?? 0;
+  const columns = dataSet.uint16('x00280011') ?? 0;
+  if (rows * columns > MAX_FRAME_PIXELS || rows * columns === 0) {
+    throw new Error(`the image claims ${columns} × ${rows} pixels, so its header is damaged`);
+  }
+  const transferSyntax = dataSet.string('x00020010')?.replace(/[\0 ]+$/, '');
+  const fragments = dataSet.elements['x7fe00010']?.fragments;
+  const fragment = fragments?.[frame] ?? fragments?.[0];
+  if (transferSyntax === RLE && !fragment) {
+    throw new Error('the image data is not compressed as its header says (RLE)');
+  }
+  if (transferSyntax === RLE && fragment) {
+    const bytes = dataSet.byteArray;
+    const at = fragment.position;
+    const int32 = (i: number) =>
+      at + i + 4 <= bytes.length
+        ? new DataView(bytes.buffer, bytes.byteOffset + at + i, 4).getInt32(0, true)
+        : -1;
+    const segments = fragment.length >= 64 ? int32(0) : -1;
+    let valid = segments >= 1 && segments <= 15;
+    for (let s = 1; valid && s <= segments; s++) {
+      const offset = int32(s * 4);
+      valid = offset >= 64 && offset < fragment.length;
+    }
+    if (!valid) throw new Error('the compressed image data is damaged (not valid RLE)');
+  }
+  // The DICOM image loader reads the frame out of the fragments inside a promise callback whose
+  // throw it never passes on (a lost load, a viewport waiting for good): read it here first.
+  // Compressed frames are small; uncompressed ones the verifier has already measured.
+  if (fragments) {
+    try {
+      wadouri.getPixelData(dataSet, frame);
+    } catch {
+      throw new Error('the compressed image data is damaged (its frames cannot be found)');
+    }
+  }
+  return dataSet;
 }

@@ -242,18 +242,28 @@ export function mutate(original: Uint8Array, kind: MutationKind, seed: number): 
   return { kind, seed, bytes };
 }
 
+/** Which mutations `mutations` makes (base index, kind, seed), without making them. */
+export function* mutationPlan(
+  baseCount: number,
+  count: number,
+  seed: number,
+): Generator<{ base: number; kind: MutationKind; seed: number }> {
+  const rnd = seededRandom(seed);
+  for (let i = 0; i < count; i++) {
+    const base = int(rnd, baseCount);
+    const kind = MUTATION_KINDS[i % MUTATION_KINDS.length]!;
+    yield { base, kind, seed: Math.floor(rnd() * 2 ** 31) };
+  }
+}
+
 /** `count` mutations spread over the bases and kinds, from one seed. */
 export function* mutations(
   bases: readonly Uint8Array[],
   count: number,
   seed: number,
 ): Generator<Mutation & { base: number }> {
-  const rnd = seededRandom(seed);
-  for (let i = 0; i < count; i++) {
-    const base = int(rnd, bases.length);
-    const kind = MUTATION_KINDS[i % MUTATION_KINDS.length]!;
-    yield { ...mutate(bases[base]!, kind, Math.floor(rnd() * 2 ** 31)), base };
-  }
+  for (const p of mutationPlan(bases.length, count, seed))
+    yield { ...mutate(bases[p.base]!, p.kind, p.seed), base: p.base };
 }
 
 export type HostileVerdict = 'accepted' | 'rejected' | 'crashed' | 'hung';
