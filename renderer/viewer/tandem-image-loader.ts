@@ -42,6 +42,15 @@ export function registerTandemImageLoader(source: InstanceBytes): void {
   });
 }
 
+/** What the checks read of a decoded image. */
+interface DecodedPixels {
+  minPixelValue: number;
+  maxPixelValue: number;
+  rows: number;
+  columns: number;
+  getPixelData(): ArrayLike<number>;
+}
+
 /**
  * The loader's answer with its pixels checked. `decache` is asked for, not copied: the DICOM
  * loader sets it on its own object only once the file is parsed, and Cornerstone calls it when
@@ -49,7 +58,7 @@ export function registerTandemImageLoader(source: InstanceBytes): void {
  * would have none, and every parsed file would stay in memory for the page's life).
  */
 export function checkedLoad<
-  I extends { minPixelValue: number; maxPixelValue: number },
+  I extends DecodedPixels,
   L extends { promise: Promise<I>; cancelFn?: (() => void) | undefined; decache?: () => void },
 >(loaded: L): { promise: Promise<I>; cancelFn: (() => void) | undefined; decache: () => void } {
   return {
@@ -65,15 +74,7 @@ export function checkedLoad<
  * rows × columns (a JPEG of 100 × 100 in a header saying 1 × 32768); fail the load so the
  * viewport says why.
  */
-function decodedOrThrow<
-  T extends {
-    minPixelValue: number;
-    maxPixelValue: number;
-    rows: number;
-    columns: number;
-    getPixelData(): ArrayLike<number>;
-  },
->(image: T): T {
+function decodedOrThrow<T extends DecodedPixels>(image: T): T {
   if (!Number.isFinite(image.minPixelValue) || !Number.isFinite(image.maxPixelValue)) {
     throw new Error('the image data is damaged and could not be decoded');
   }
