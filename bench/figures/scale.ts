@@ -83,7 +83,8 @@ export async function measureScale(
         if (tandemFirst) baseline.push(await fetchOnly(bare.page, mr.imageUrls));
       }
       log(
-        `scale: MR run ${run + 1}: in IndexedDB after ${(opened.at(-1)!.browsableMs / 1000).toFixed(1)} s, ` +
+        `scale: MR run ${run + 1}: in IndexedDB ${(opened.at(-1)!.syncMs / 1000).toFixed(1)} s after its first request ` +
+          `(${(opened.at(-1)!.browsableMs / 1000).toFixed(1)} s after the double-click), ` +
           `fetch-only ${(baseline.at(-1)!.ms / 1000).toFixed(1)} s`,
       );
     }
@@ -93,13 +94,14 @@ export async function measureScale(
         id: 'scale.mr-1000-sync',
         title: `Sync: ${mr.imageUrls.length}-image MR opened unsynced, into IndexedDB (${(bytes / 1e6).toFixed(0)} MB)`,
         unit: 'MB/s',
-        samples: opened.map((o) => mbPerS(bytes, o.browsableMs)),
+        samples: opened.map((o) => mbPerS(bytes, o.syncMs)),
         baselineTitle: `plain fetch of the same images, ${PARALLEL} in parallel, not stored`,
         baselineSamples: baseline.map((b) => mbPerS(b.bytes, b.ms)),
         goal: THROUGHPUT_GOAL,
         notes: [
-          'from the double-click (a fresh profile, sync just started at sign-in) until every image of the series is in IndexedDB; ' +
+          'from the sync’s first request for an image of the series until every image of it is in IndexedDB (the baseline: first request to last body); ' +
             'the reader’s other cases (a 1,500-image CT, 110 one-image cases) sync in the same profile meanwhile',
+          `from the double-click instead (a fresh profile, sync just started at sign-in): ${opened.map((o) => `${mbPerS(bytes, o.browsableMs).toFixed(1)} MB/s`).join(', ')}`,
           `first image after ${opened.map((o) => Math.round(o.firstImageMs)).join(', ')} ms`,
         ],
       }),
@@ -127,8 +129,9 @@ export async function measureScale(
     }
     const perMinute = (cases: number, ms: number) => (cases / ms) * 60_000;
     log(
-      `scale: ${whole.cases} cases ready offline in ${(whole.ms / 1000).toFixed(1)} s ` +
-        `(${perMinute(whole.cases, whole.ms).toFixed(1)} cases/minute); fetch-only ${(fetched.ms / 1000).toFixed(1)} s`,
+      `scale: ${whole.cases} cases ready offline in ${(whole.syncMs / 1000).toFixed(1)} s from the first image request ` +
+        `(${(whole.ms / 1000).toFixed(1)} s from sign-in; ${perMinute(whole.cases, whole.syncMs).toFixed(1)} cases/minute); ` +
+        `fetch-only ${(fetched.ms / 1000).toFixed(1)} s`,
     );
     figures.push(
       measuredFigure({
@@ -136,13 +139,14 @@ export async function measureScale(
         title: `Sync: worklist of ${all.cases} cases with priors ready offline (${all.label})`,
         unit: 'cases/min',
         quote: ['median'],
-        samples: [perMinute(whole.cases, whole.ms)],
+        samples: [perMinute(whole.cases, whole.syncMs)],
         baselineTitle: `plain fetch of the same images, ${PARALLEL} in parallel, as cases/minute`,
         baselineSamples: [perMinute(all.cases, fetched.ms)],
         goal: THROUGHPUT_GOAL,
         notes: [
-          `from sign-in until every row says ready: ${(whole.ms / 1000).toFixed(1)} s, ` +
-            `${mbPerS(whole.dicomBytes, whole.ms).toFixed(1)} MB/s; fetch-only ${mbPerS(fetched.bytes, fetched.ms).toFixed(1)} MB/s`,
+          `from the sync’s first image request until every row says ready (the baseline: first request to last body): ${(whole.syncMs / 1000).toFixed(1)} s, ` +
+            `${mbPerS(whole.dicomBytes, whole.syncMs).toFixed(1)} MB/s; fetch-only ${mbPerS(fetched.bytes, fetched.ms).toFixed(1)} MB/s`,
+          `from sign-in instead: ${(whole.ms / 1000).toFixed(1)} s, ${perMinute(whole.cases, whole.ms).toFixed(1)} cases/minute`,
         ],
       }),
     );
