@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import { REPO_ROOT, makeTempDir, removeDir } from '../../backend/test-support/processes.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.ts';
 import { armFirstImageWatch, awaitFirstImage } from '../browser/in-page.ts';
+import { hotFunctions, type HotFunction } from '../browser/profile.ts';
 import { tracedThreads, type ThreadBusy } from '../browser/trace.ts';
 import {
   DEMO_PASSWORD,
@@ -477,18 +478,27 @@ async function profiledOpening(
   browser: Browser,
   backendUrl: string,
   series: InstanceSet,
-): Promise<{ opened: OpenedBeforeSync; worker: WorkerProfile; threads: ThreadBusy[] }> {
+): Promise<{
+  opened: OpenedBeforeSync;
+  worker: WorkerProfile;
+  page: { totalMs: number; idleMs: number; hot: HotFunction[] };
+  threads: ThreadBusy[];
+}> {
   const context = await newContext(browser, backendUrl);
   const requests = watchSeriesRequests(context, series.seriesUid!);
   try {
     const page = await context.newPage();
     await signIn(page, CT_READER);
     const traced = await tracedThreads(browser, page, () =>
-      profileSyncWorker(browser, () => openSeriesAtOnce(page, CT_CASE_ID, series, requests)),
+      profileSyncWorker(browser, () =>
+        hotFunctions(page, () => openSeriesAtOnce(page, CT_CASE_ID, series, requests), 15),
+      ),
     );
+    const { result, ...pageProfile } = traced.result.result;
     return {
-      opened: traced.result.result,
+      opened: result,
       worker: traced.result.profile,
+      page: pageProfile,
       threads: traced.threads,
     };
   } finally {
