@@ -155,8 +155,9 @@ export interface OpenedBeforeSync {
   firstImageMs: number;
   browsableMs: number;
   /**
-   * from the sync's first request for an image of the series until every image of it is verified
-   * in IndexedDB: the clock of the fetch-only baseline (first request to last body)
+   * from the sync's first request for an image of the series (watched from sign-in, else from
+   * the double-click on) until every image of it is verified in IndexedDB: the clock of the
+   * fetch-only baseline (first request to last body)
    */
   syncMs: number;
   /** how many of the series' requests the clock saw (a check that it saw the sync's at all) */
@@ -243,11 +244,11 @@ export async function openSeriesAtOnce(
       },
       { seriesUid: series.seriesUid!, expected: series.imageUrls.length, firstImageMs: first.ms },
     );
-    // Requests before the watch began (a page signed in elsewhere): the worker's own resource
-    // timing still has them, unless its buffer (250 entries) filled before.
-    const earlier = await workerFirstRequest(page, series.seriesUid!);
-    const seen = requests.firstAt();
-    const firstAt = seen === undefined ? earlier : Math.min(seen, earlier ?? Infinity);
+    // Watched from sign-in: the first request for the series, whenever it came. Otherwise (the
+    // reading session of figure 11, opened long after sign-in while the reader's whole sync runs)
+    // the first one from the double-click on: the few before it were the series' first, middle and
+    // last images fetched in the background, not the sync of the series.
+    const firstAt = requests.firstAt();
     if (firstAt === undefined) {
       throw new Error('no request of the sync for the series was seen: the clock cannot start');
     }
@@ -256,23 +257,6 @@ export async function openSeriesAtOnce(
   } finally {
     if (!watched) requests.stop();
   }
-}
-
-/** The sync worker's earliest request for an image of the series (epoch ms), by resource timing. */
-async function workerFirstRequest(page: Page, seriesUid: string): Promise<number | undefined> {
-  const worker = page.workers().find((w) => w.url().includes('sync.worker'));
-  if (!worker) return undefined;
-  const at = await worker
-    .evaluate((uid) => {
-      const needle = `seriesUID=${encodeURIComponent(uid)}`;
-      const starts = performance
-        .getEntriesByType('resource')
-        .filter((e) => e.name.includes('/dicom-web/wado?') && e.name.includes(needle))
-        .map((e) => performance.timeOrigin + e.startTime);
-      return starts.length ? Math.min(...starts) : null;
-    }, seriesUid)
-    .catch(() => null);
-  return at ?? undefined;
 }
 
 /** Total size of the files under a directory (their apparent size, as `du --apparent-size`). */
@@ -393,30 +377,36 @@ interface ProfileNode {
  * Runs `action` with the sync worker of the browser (there must be exactly one) under the V8
  * sampling profiler, through a browser-level DevTools session attached to the worker's target.
  */
-export async function profileSyncWorker<T>(
-  browser: Browser,
-  action: () => Promise<T>,
-  top = 15,
-): Promise<{ result: T; profile: WorkerProfile }> {
+/**
+ * A DevTools session on the browser's sync worker (there must be exactly one), through a
+ * browser-level session attached to the worker's target: `send` a command, `detach` when done.
+ */
+export async function attachToSyncWorker(browser: Browser): Promise<{
+  send(method: string, params?: object): Promise<unknown>;
+  detach(): Promise<void>;
+}> {
   const cdp = await browser.newBrowserCDPSession();
-  try {
-    const { targetInfos } = (await cdp.send('Target.getTargets')) as {
-      targetInfos: Array<{ targetId: string; type: string; url: string }>;
-    };
-    const workers = targetInfos.filter((t) => t.type === 'worker' && t.url.includes('sync.worker'));
-    if (workers.length !== 1) throw new Error(`expected one sync worker, found ${workers.length}`);
-    const { sessionId } = (await cdp.send('Target.attachToTarget', {
-      targetId: workers[0]!.targetId,
-      flatten: false,
-    })) as { sessionId: string };
-    let nextId = 1;
-    const waiting = new Map<number, (r: { result?: unknown; error?: unknown }) => void>();
-    cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
-      if (event.sessionId !== sessionId) return;
-      const msg = JSON.parse(event.message) as { id?: number; result?: unknown; error?: unknown };
-      if (msg.id !== undefined) waiting.get(msg.id)?.(msg);
-    });
-    const send = async (method: string, params: object = {}): Promise<unknown> => {
+  const { targetInfos } = (await cdp.send('Target.getTargets')) as {
+    targetInfos: Array<{ targetId: string; type: string; url: string }>;
+  };
+  const workers = targetInfos.filter((t) => t.type === 'worker' && t.url.includes('sync.worker'));
+  if (workers.length !== 1) {
+    await cdp.detach();
+    throw new Error(`expected one sync worker, found ${workers.length}`);
+  }
+  const { sessionId } = (await cdp.send('Target.attachToTarget', {
+    targetId: workers[0]!.targetId,
+    flatten: false,
+  })) as { sessionId: string };
+  let nextId = 1;
+  const waiting = new Map<number, (r: { result?: unknown; error?: unknown }) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
+    if (event.sessionId !== sessionId) return;
+    const msg = JSON.parse(event.message) as { id?: number; result?: unknown; error?: unknown };
+    if (msg.id !== undefined) waiting.get(msg.id)?.(msg);
+  });
+  return {
+    async send(method, params = {}) {
       const id = nextId++;
       const answer = new Promise<{ result?: unknown; error?: unknown }>((resolve) =>
         waiting.set(id, resolve),
@@ -429,7 +419,22 @@ export async function profileSyncWorker<T>(
       waiting.delete(id);
       if (r.error) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
       return r.result;
-    };
+    },
+    async detach() {
+      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
+      await cdp.detach();
+    },
+  };
+}
+
+/** Runs `action` with the sync worker under the V8 sampling profiler. */
+export async function profileSyncWorker<T>(
+  browser: Browser,
+  action: () => Promise<T>,
+  top = 15,
+): Promise<{ result: T; profile: WorkerProfile }> {
+  const { send, detach } = await attachToSyncWorker(browser);
+  try {
     await send('Profiler.enable');
     await send('Profiler.setSamplingInterval', { interval: 500 });
     await send('Profiler.start');
@@ -453,7 +458,6 @@ export async function profileSyncWorker<T>(
     const idle = self.get('(idle)') ?? 0;
     self.delete('(idle)');
     await send('Profiler.disable').catch(() => undefined);
-    await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
     return {
       result,
       profile: {
@@ -466,7 +470,7 @@ export async function profileSyncWorker<T>(
       },
     };
   } finally {
-    await cdp.detach();
+    await detach();
   }
 }
 
