@@ -636,6 +636,11 @@ export async function measureSync(
           p.worker.hot
             .map((h) => `    ${h.selfMs.toFixed(1).padStart(8)} ms  ${h.where}`)
             .join('\n') +
+          `\n  page main thread ${p.page.totalMs} ms profiled, ${p.page.idleMs} ms idle; most self time:\n` +
+          p.page.hot
+            .slice(0, 8)
+            .map((h) => `    ${h.selfMs.toFixed(1).padStart(8)} ms  ${h.where}`)
+            .join('\n') +
           '\n  busiest threads:\n' +
           p.threads.map((t) => `    ${t.busyMs.toFixed(1).padStart(8)} ms  ${t.thread}`).join('\n'),
       );
