@@ -25,12 +25,12 @@
  * backoff and jitter, other 5xx and 408 retry the item a few times and again at each poll; every
  * instance is verified (`verify-instance.ts`) before it is stored, corrupt ones are retried, then
  * reported on their case while the rest continues; verified instances are stored in batches
- * (`batchSize`, at most `batchDelayMs` late, at once for an image the viewer waits for); instances already in
- * the store are never fetched again, so a restart continues where the last run stopped; cases
- * that leave the worklist are removed unless they hold an unsent report, reported cases are kept
- * but not fetched unless opened; a full cache stops syncing with status `storage-full` until
- * `resume()`, and a refused session (401) stops it with status `failed`, code `unauthorized`,
- * until `resume()` — without blaming any item.
+ * (`batchSize`, at most `batchDelayMs` late, at once for an image the viewer waits for);
+ * instances already in the store are never fetched again, so a restart continues where the last
+ * run stopped; cases that leave the worklist are removed unless they hold an unsent report,
+ * reported cases are kept but not fetched unless opened; a full cache stops syncing with status
+ * `storage-full` until `resume()`, and a refused session (401) stops it with status `failed`,
+ * code `unauthorized`, until `resume()` — without blaming any item.
  */
 import type { WorklistItem } from '../api/contract.ts';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
