@@ -154,33 +154,6 @@ describe('SyncEngine: bringing cases onto the workstation', () => {
     );
   });
 
-  it('stores the opened case in batches, and an image the viewer waits for at once', async () => {
-    const store = new MemoryStore();
-    const batches: string[][] = [];
-    const put = store.putInstances.bind(store);
-    store.putInstances = (instances) => {
-      batches.push(instances.map((i) => i.sopInstanceUid));
-      return put(instances);
-    };
-    const { engine } = setup(
-      [{ caseId: 'opened', study: study('1.1.2', 9) }],
-      {
-        maxParallel: 1,
-        batchSize: 4,
-      },
-      store,
-    );
-    engine.focus('opened');
-    engine.want(['1.1.2.1.5']);
-    engine.start();
-    await engine.settled();
-
-    // the asked-for image alone, before its batch filled; the rest of the case four at a time
-    expect(batches.map((b) => b.length)).toEqual([1, 4, 4]);
-    expect(batches[0]).toEqual(['1.1.2.1.5']);
-    expect(new Set(batches.flat()).size).toBe(9);
-  });
-
   it('fetches the first, middle and last image of every series before the rest', async () => {
     const { engine, backend } = setup([{ caseId: 'c', study: study('1.1.1', 7, 4) }], {
       maxParallel: 1,

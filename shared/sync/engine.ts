@@ -25,8 +25,8 @@
  * backoff and jitter, other 5xx and 408 retry the item a few times and again at each poll; every
  * instance is verified (`verify-instance.ts`) before it is stored, corrupt ones are retried, then
  * reported on their case while the rest continues; verified instances are stored in batches
- * (`batchSize`, at most `batchDelayMs` late, at once for an image the viewer waits for);
- * instances already in the store are never fetched again, so a restart continues where the last
+ * (`batchSize`, at most `batchDelayMs` late, at once for the opened case); instances already in
+ * the store are never fetched again, so a restart continues where the last
  * run stopped; cases that leave the worklist are removed unless they hold an unsent report,
  * reported cases are kept but not fetched unless opened; a full cache stops syncing with status
  * `storage-full` until `resume()`, and a refused session (401) stops it with status `failed`,
@@ -614,12 +614,12 @@ export class SyncEngine {
     this.markOwners(job);
     this.pump();
     if (this.batch.length) {
-      // Images the viewer is waiting for go to the cache at once. The rest of the opened case
-      // waits for its batch like any other: each write wakes every live query of every window
-      // (the viewer and the worklist re-render), so one per image costs the reader more than
-      // the 250 ms it saves.
-      const asked = this.batch.some((j) => this.wanted.has(j.remote.sopInstanceUid));
-      if (this.batch.length >= this.batchSize || asked || this.running.size === 0) {
+      // The opened case is being read: its images go to the cache at once (the viewer also
+      // waits, without asking, for images it reads ahead of need, e.g. for slice linking).
+      const forFocus =
+        (this.focusId !== null && this.batch.some((j) => j.study.owners.has(this.focusId!))) ||
+        this.batch.some((j) => this.wanted.has(j.remote.sopInstanceUid));
+      if (this.batch.length >= this.batchSize || forFocus || this.running.size === 0) {
         this.flush();
       } else if (this.batchTimer === undefined) {
         this.batchTimer = this.clock.setTimeout(() => {
