@@ -211,10 +211,7 @@ describe('SyncEngine: bringing cases onto the workstation', () => {
   it('is ready only when the priors are verified too', async () => {
     const gate = new Gate();
     const prior = study('1.9.4', 2);
-    const { engine, backend, progress, clock } = setup(
-      [ctCase('a', '1.1.1', { priors: [prior] })],
-      { progressIntervalMs: 250 },
-    );
+    const { engine, backend, progress, clock } = setup([ctCase('a', '1.1.1', { priors: [prior] })]);
     backend.delay = (call) =>
       call.startsWith('fetch:1.9.4') ? gate.delay(call) : Promise.resolve();
     engine.start();

@@ -26,11 +26,11 @@
  * instance is verified (`verify-instance.ts`) before it is stored, corrupt ones are retried, then
  * reported on their case while the rest continues; verified instances are stored in batches
  * (`batchSize`, at most `batchDelayMs` late, at once for the opened case); instances already in
- * the store are never fetched again, so a restart continues where the last
- * run stopped; cases that leave the worklist are removed unless they hold an unsent report,
- * reported cases are kept but not fetched unless opened; a full cache stops syncing with status
- * `storage-full` until `resume()`, and a refused session (401) stops it with status `failed`,
- * code `unauthorized`, until `resume()` — without blaming any item.
+ * the store are never fetched again, so a restart continues where the last run stopped; cases
+ * that leave the worklist are removed unless they hold an unsent report, reported cases are kept
+ * but not fetched unless opened; a full cache stops syncing with status `storage-full` until
+ * `resume()`, and a refused session (401) stops it with status `failed`, code `unauthorized`,
+ * until `resume()` — without blaming any item.
  */
 import type { WorklistItem } from '../api/contract.ts';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
@@ -84,8 +84,7 @@ export interface SyncEngineOptions {
   batchDelayMs?: number;
   /**
    * A case's counts are reported (written to the store, emitted) at most this often, in ms
-   * (default 500: each write wakes the live queries of every window); a change of its state or
-   * errors at once.
+   * (default 250); a change of its state or errors at once.
    */
   progressIntervalMs?: number;
   verify?: InstanceVerifier;
@@ -189,7 +188,7 @@ export class SyncEngine {
     this.maxCorruptAttempts = opts.maxCorruptAttempts ?? 3;
     this.batchSize = Math.max(1, opts.batchSize ?? 10);
     this.batchDelayMs = opts.batchDelayMs ?? 250;
-    this.progressIntervalMs = opts.progressIntervalMs ?? 500;
+    this.progressIntervalMs = opts.progressIntervalMs ?? 250;
   }
 
   // ---- public API ---------------------------------------------------------------------------
