@@ -73,7 +73,7 @@ const FULL: Plan = {
   viewer: { reopen: 4, reload: 3, scrollSteps: 60, scrollPasses: 3, syncedPasses: 3 },
   memory: { studies: 10, imagesPerStudy: 40 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 90_000 },
-  scale: { mrRuns: 1, worklist: true, readBudgetMs: 25_000 },
+  scale: { mrRuns: 3, worklist: true, worklistRuns: 2, readBudgetMs: 25_000 },
   reports: { signed: 4, queued: 100 },
   qido: { shape: QIDO_SHAPE, requests: 300, warmup: 30 },
 };
@@ -85,7 +85,7 @@ const QUICK: Plan = {
   viewer: { reopen: 3, reload: 2, scrollSteps: 40, scrollPasses: 2, syncedPasses: 2 },
   memory: { studies: 10, imagesPerStudy: 20 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 1, keySteps: 1, budgetMs: 0 },
-  scale: { mrRuns: 1, worklist: true, readBudgetMs: 25_000 },
+  scale: { mrRuns: 1, worklist: true, worklistRuns: 1, readBudgetMs: 25_000 },
   reports: { signed: 2, queued: 100 },
   qido: { shape: QIDO_SHAPE, requests: 60, warmup: 10 },
 };

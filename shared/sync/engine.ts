@@ -613,7 +613,8 @@ export class SyncEngine {
     this.markOwners(job);
     this.pump();
     if (this.batch.length) {
-      // The opened case is being read: its images go to the cache at once.
+      // The opened case is being read: its images go to the cache at once (the viewer also
+      // waits, without asking, for images it reads ahead of need, e.g. for slice linking).
       const forFocus =
         (this.focusId !== null && this.batch.some((j) => j.study.owners.has(this.focusId!))) ||
         this.batch.some((j) => this.wanted.has(j.remote.sopInstanceUid));
