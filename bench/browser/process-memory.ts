@@ -70,10 +70,41 @@ export function processKind(cmdline: string): string {
   return sub ? `${type}:${sub.slice('--utility-sub-type='.length).split('.').pop()}` : type;
 }
 
-/** PSS of the browser's processes (every non-Node descendant of this process) by kind, in bytes. */
-export function browserPssByKind(): Record<string, number> {
+/**
+ * The processes of one browser: the browser process started with `--user-data-dir=<profileDir>`
+ * (a persistent profile) and every process below it. Null when no such browser runs.
+ */
+function browserOfProfile(
+  table: ReadonlyArray<{ pid: number; ppid: number; comm: string }>,
+  profileDir: string,
+): Array<{ pid: number; comm: string }> | null {
+  for (const p of descendants(process.pid, table)) {
+    try {
+      const args = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0');
+      if (
+        args.includes(`--user-data-dir=${profileDir}`) &&
+        processKind(args.join('\0')) === 'browser'
+      )
+        return [p, ...descendants(p.pid, table)];
+    } catch {
+      // gone, or not readable
+    }
+  }
+  return null;
+}
+
+/**
+ * PSS of the browser's processes (every non-Node descendant of this process; with `profileDir`,
+ * only the browser running that persistent profile and its children) by kind, in bytes.
+ */
+export function browserPssByKind(profileDir?: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const p of descendants(process.pid, processTable())) {
+  const table = processTable();
+  const processes =
+    profileDir === undefined
+      ? descendants(process.pid, table)
+      : (browserOfProfile(table, profileDir) ?? []);
+  for (const p of processes) {
     if (p.comm === 'node' || p.comm.startsWith('node ')) continue;
     try {
       const pss = parsePssBytes(readFileSync(`/proc/${p.pid}/smaps_rollup`, 'utf8'));
@@ -92,14 +123,17 @@ export function browserPssBytes(): number {
 }
 
 /** Samples `browserPssBytes` every `everyMs` until stopped; the peak and the samples. */
-export function sampleBrowserMemory(everyMs = 500): {
+export function sampleBrowserMemory(
+  everyMs = 500,
+  profileDir?: string,
+): {
   stop(): { peak: number; samples: number[]; atPeak: Record<string, number> };
 } {
   const samples: number[] = [];
   let peak = -1;
   let atPeak: Record<string, number> = {};
   const sample = () => {
-    const byKind = browserPssByKind();
+    const byKind = browserPssByKind(profileDir);
     const total = Object.values(byKind).reduce((a, b) => a + b, 0);
     samples.push(total);
     if (total > peak) {

@@ -131,7 +131,7 @@ export async function measureScale(
         // alternate which goes first, so a drift of the machine does not favour one side
         const tandemFirst = run % 2 === 0;
         if (!tandemFirst) fetched.push(await fetchOnly(readerBare.page, all.imageUrls));
-        const whole = await syncWholeWorklist(backendUrl, reader);
+        const whole = await syncWholeWorklist(backendUrl, reader, { probe: run === 0 });
         wholes.push(whole);
         if (tandemFirst) fetched.push(await fetchOnly(readerBare.page, all.imageUrls));
         log(
@@ -181,9 +181,11 @@ export async function measureSession(
   backendUrl: string,
   plan: ScalePlan,
   log: (line: string) => void,
+  /** the session's persistent profile: only the browser running it is sampled */
+  profileDir?: string,
 ): Promise<{ figures: Figure[]; details: Record<string, unknown>; mr: OpenedBeforeSync }> {
-  const atSignIn = browserPssByKind();
-  const sampler = sampleBrowserMemory(250);
+  const atSignIn = browserPssByKind(profileDir);
+  const sampler = sampleBrowserMemory(250, profileDir);
   const mrSeries = await resolveLargestSeries(backendUrl, BENCH_READERS.large, MR_CASE_ID);
   const mr = await openSeriesAtOnce(page, MR_CASE_ID, mrSeries);
   log(
@@ -247,7 +249,10 @@ export async function measureSession(
       baselineSamples: [total(atSignIn)],
       goal: MEMORY_GOAL,
       notes: [
-        'PSS of every Chromium process, sampled every 250 ms from sign-in; the reader’s sync (1.1 GB) runs meanwhile; images paged through with 16 asked ahead of the one shown',
+        (profileDir
+          ? 'PSS of every process of the session’s browser (a profile on disk, as the app has: an off-the-record context would hold IndexedDB in memory)'
+          : 'PSS of every Chromium process') +
+          ', sampled every 250 ms from sign-in; the reader’s sync (1.1 GB) runs meanwhile; images paged through with 16 asked ahead of the one shown',
         `images asked for: ${reads.map((r) => `${r.asked + 1} of ${r.images} in ${(r.ms / 1000).toFixed(0)} s`).join(', ')}` +
           (readAll ? '' : ' (the reading stopped at its time budget)'),
         `at the peak, MB by process: ${byKind(reading.atPeak)}`,

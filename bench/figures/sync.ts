@@ -18,6 +18,7 @@ import {
   waitForSyncSettled,
 } from '../browser/session.ts';
 import { measuredFigure, type Figure, type Goal } from '../figure.ts';
+import { probeCache, type CacheProbe } from './cache-probe.ts';
 import {
   CT_CASE_ID,
   CT_READER,
@@ -279,6 +280,8 @@ export interface WholeWorklist {
   instances: number;
   diskBytes: number;
   estimateBytes: number;
+  /** start-up and query times of the settled cache, when asked for (`cache-probe.ts`) */
+  probe?: CacheProbe;
 }
 
 /**
@@ -288,6 +291,7 @@ export interface WholeWorklist {
 export async function syncWholeWorklist(
   backendUrl: string,
   reader: string = CT_READER,
+  options: { probe?: boolean } = {},
 ): Promise<WholeWorklist> {
   const profile = makeTempDir('bench-profile');
   try {
@@ -340,7 +344,15 @@ export async function syncWholeWorklist(
             };
           }),
       );
+      // a failed probe costs its own figures only, not this sync's
+      const probe = options.probe
+        ? await probeCache(page, { reloads: 3, cases: 12 }).catch((err: unknown) => {
+            console.error(`cache probe failed: ${String(err)}`);
+            return undefined;
+          })
+        : undefined;
       reading = {
+        ...(probe ? { probe } : {}),
         ms,
         syncMs,
         cases,
@@ -649,7 +661,7 @@ export async function measureSync(
     if (plan.wholeWorklist) {
       const all = await resolveWorklistInstances(backendUrl, CT_READER);
       log(`sync: whole worklist of ${CT_READER}: ${all.label}`);
-      const whole = await syncWholeWorklist(backendUrl);
+      const whole = await syncWholeWorklist(backendUrl, CT_READER, { probe: true });
       const fetched = await fetchOnly(bare.page, all.imageUrls);
       log(
         `sync: worklist ready offline in ${(whole.syncMs / 1000).toFixed(1)} s from the first image ` +
