@@ -119,4 +119,10 @@ test('a worklist of 10,000 assignments keeps few rows in the page and reads with
   await expect(await selectedRow(page)).toHaveAttribute('data-case-id', caseId(COUNT - 1));
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`#/cases/${caseId(COUNT - 1)}$`));
+
+  // Back on the worklist, the place is kept: the case last opened is selected and on screen.
+  await page.goBack();
+  await expect(table).toHaveAttribute('aria-rowcount', String(COUNT + 1));
+  await expect(await selectedRow(page)).toHaveAttribute('data-case-id', caseId(COUNT - 1));
+  await expect(await selectedRow(page)).toBeInViewport();
 });

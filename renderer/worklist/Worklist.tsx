@@ -65,7 +65,9 @@ export function Worklist() {
   const { worklistCount, engine } = useSyncStatus();
   const connection = useConnection();
   const [sort, setSort] = useState<WorklistSort>(lastSort);
-  const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
+  // The selected case, and its place when it was selected: a case that leaves the list (reported
+  // elsewhere, unassigned) hands the selection to its neighbour, not to the top of the list.
+  const [selection, setSelection] = useState<{ caseId?: string; index: number }>({ index: 0 });
   const now = useNow(30_000);
   const tableRef = useRef<HTMLTableElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -75,7 +77,7 @@ export function Worklist() {
   const items = useMemo(() => sortAssignments(entries ?? [], sort), [entries, sort]);
   const indexOf = useMemo(() => new Map(items.map((item, i) => [item.caseId, i])), [items]);
   const selected = Math.min(
-    (selectedId !== undefined ? indexOf.get(selectedId) : undefined) ?? 0,
+    (selection.caseId !== undefined ? indexOf.get(selection.caseId) : undefined) ?? selection.index,
     Math.max(0, items.length - 1),
   );
   // Nothing cached yet: say "no cases" only once the server said so (or cannot say anything).
@@ -121,9 +123,8 @@ export function Worklist() {
   useEffect(() => {
     if (!ready || placed.current) return;
     placed.current = true;
-    if (lastOpenedCaseId !== undefined && indexOf.has(lastOpenedCaseId)) {
-      setSelectedId(lastOpenedCaseId);
-    }
+    const last = lastOpenedCaseId !== undefined ? indexOf.get(lastOpenedCaseId) : undefined;
+    if (last !== undefined) setSelection({ caseId: lastOpenedCaseId, index: last });
     tableRef.current?.focus();
   }, [ready, indexOf]);
 
@@ -132,7 +133,10 @@ export function Worklist() {
     if (ready && items.length > 0) virtualizer.scrollToIndex(selected);
   }, [ready, selected, items.length, virtualizer]);
 
-  const select = useCallback((caseId: string) => setSelectedId(caseId), []);
+  const select = useCallback(
+    (caseId: string, index: number) => setSelection({ caseId, index }),
+    [],
+  );
   const open = useCallback((item: WorklistItem | undefined) => {
     if (!item) return;
     lastOpenedCaseId = item.caseId;
@@ -151,7 +155,7 @@ export function Worklist() {
     const to = moveSelection(event.key, selected, items.length, visibleRows);
     if (to !== undefined) {
       event.preventDefault();
-      setSelectedId(items[to]?.caseId);
+      setSelection({ caseId: items[to]?.caseId, index: to });
     } else if (event.key === 'Enter') {
       event.preventDefault();
       open(items[selected]);

@@ -15,7 +15,7 @@ interface Props {
   /** the row's position in the sorted list, from 0 */
   index: number;
   /** callbacks that take the row's case, so they stay the same objects across renders */
-  onSelect: (caseId: string) => void;
+  onSelect: (caseId: string, index: number) => void;
   onOpen: (item: WorklistItem) => void;
   /** measures the row's height for the virtual list (rows with a sync error are taller) */
   measure?: (row: HTMLTableRowElement | null) => void;
@@ -54,7 +54,7 @@ export const WorklistRow = memo(function WorklistRow({
       aria-rowindex={index + 2}
       data-index={index}
       ref={measure}
-      onMouseDown={() => onSelect(item.caseId)}
+      onMouseDown={() => onSelect(item.caseId, index)}
       onClick={() => onOpen(item)}
       onDoubleClick={() => onOpen(item)}
     >
