@@ -128,15 +128,17 @@ export function Worklist() {
     tableRef.current?.focus();
   }, [ready, indexOf]);
 
-  // The selected row stays on screen, wherever the keyboard took it.
+  // The selected row stays on screen, wherever the keyboard or a new order took it. Not after a
+  // click: scrolling between the press and the release would move another row under the pointer.
+  const reveal = useRef(true);
   useEffect(() => {
-    if (ready && items.length > 0) virtualizer.scrollToIndex(selected);
+    if (ready && items.length > 0 && reveal.current) virtualizer.scrollToIndex(selected);
   }, [ready, selected, items.length, virtualizer]);
 
-  const select = useCallback(
-    (caseId: string, index: number) => setSelection({ caseId, index }),
-    [],
-  );
+  const select = useCallback((caseId: string, index: number) => {
+    reveal.current = false;
+    setSelection({ caseId, index });
+  }, []);
   const open = useCallback((item: WorklistItem | undefined) => {
     if (!item) return;
     lastOpenedCaseId = item.caseId;
@@ -146,6 +148,7 @@ export function Worklist() {
   function sortBy(column: SortColumn) {
     const next = toggleSort(sort, column);
     lastSort = next;
+    reveal.current = true;
     setSort(next);
   }
 
@@ -155,6 +158,7 @@ export function Worklist() {
     const to = moveSelection(event.key, selected, items.length, visibleRows);
     if (to !== undefined) {
       event.preventDefault();
+      reveal.current = true;
       setSelection({ caseId: items[to]?.caseId, index: to });
     } else if (event.key === 'Enter') {
       event.preventDefault();
