@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { WorklistItem } from '../../shared/api/contract.ts';
 import { isLocalCaseId } from '../../shared/cache/local-case.ts';
 import type { SyncStateRow } from '../../shared/cache/rows.ts';
@@ -11,11 +12,29 @@ interface Props {
   sync: SyncStateRow | undefined;
   now: Date;
   selected: boolean;
-  onSelect: () => void;
-  onOpen: () => void;
+  /** the row's position in the sorted list, from 0 */
+  index: number;
+  /** callbacks that take the row's case, so they stay the same objects across renders */
+  onSelect: (caseId: string, index: number) => void;
+  onOpen: (item: WorklistItem) => void;
+  /** measures the row's height for the virtual list (rows with a sync error are taller) */
+  measure?: (row: HTMLTableRowElement | null) => void;
 }
 
-export function WorklistRow({ item, sync, now, selected, onSelect, onOpen }: Props) {
+/**
+ * One assignment. Memoized: moving the selection renders the two rows whose `selected` changed,
+ * and sync progress renders only the rows whose progress changed.
+ */
+export const WorklistRow = memo(function WorklistRow({
+  item,
+  sync,
+  now,
+  selected,
+  index,
+  onSelect,
+  onOpen,
+  measure,
+}: Props) {
   const due = new Date(item.dueAt);
   // a local import (a patient's CD): on this workstation only, never due
   const local = isLocalCaseId(item.caseId);
@@ -31,9 +50,13 @@ export function WorklistRow({ item, sync, now, selected, onSelect, onOpen }: Pro
       data-instances-total={sync?.instancesTotal ?? 0}
       className={`priority-${item.priority}${selected ? ' selected' : ''}`}
       aria-selected={selected}
-      onMouseDown={onSelect}
-      onClick={onOpen}
-      onDoubleClick={onOpen}
+      // the header is row 1
+      aria-rowindex={index + 2}
+      data-index={index}
+      ref={measure}
+      onMouseDown={() => onSelect(item.caseId, index)}
+      onClick={() => onOpen(item)}
+      onDoubleClick={() => onOpen(item)}
     >
       <td>
         <span className={`priority-badge priority-${item.priority}`}>
@@ -74,4 +97,4 @@ export function WorklistRow({ item, sync, now, selected, onSelect, onOpen }: Pro
       </td>
     </tr>
   );
-}
+});
