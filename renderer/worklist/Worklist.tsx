@@ -40,7 +40,7 @@ const OVERSCAN_ROWS = 10;
  * A list this short is rendered whole (it costs little), so the browser's find-in-page and
  * anything that looks for a row by its case see every row; longer lists render what is on screen.
  */
-const RENDER_ALL_UP_TO = 64;
+const RENDER_ALL_UP_TO = 150;
 
 const COLUMNS: ReadonlyArray<{ label: string; sort?: SortColumn; className?: string }> = [
   { label: 'Priority', sort: 'priority' },
