@@ -57,17 +57,18 @@ const SYNCED_GOAL: Goal = {
 /** The CT-with-prior case hangs current and prior side by side (e2e/hanging.spec.ts). */
 const HANGING_VIEWPORTS = 2;
 
-const FIRST_IMAGE_GOAL: Goal = {
-  text: '< 1,000 ms',
-  source: 'ARCHITECTURE.md: "first image in under a second from local cache"',
-  met: ({ value }) => value.median < 1000,
+export const FIRST_IMAGE_GOAL: Goal = {
+  text: 'median ≤ 300 ms, p95 ≤ 500 ms',
+  source:
+    'issues "Reading viewer" and "Performance": a cached CT, median ≤ 300 ms and p95 ≤ 500 ms in headless Chromium here (ARCHITECTURE.md: under a second)',
+  met: ({ value }) => value.median <= 300 && value.p95 <= 500,
 };
 
-const SCROLL_GOAL: Goal = {
-  text: '≥ 30 images/s',
+export const SCROLL_GOAL: Goal = {
+  text: '≥ 0.8 × bare canvas',
   source:
-    'FIELD-NOTES: reading runs at up to 60 images/s and viewers drop slices when paging faster than half the refresh rate',
-  met: ({ value }) => value.median >= 30,
+    'issue "Reading viewer": ≥ 0.8 of a bare canvas drawing the same pre-windowed frames where software rasterizing bounds both (≥ 60 images/s on a machine with a GPU)',
+  met: ({ ratio }) => (ratio === null ? null : ratio >= 0.8),
 };
 
 const NO_GOAL: Goal = { text: '—', source: 'for information', met: () => null };
