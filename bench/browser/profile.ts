@@ -50,9 +50,45 @@ export interface HotFunction {
   selfMs: number;
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+/** A V8 CPU profile as DevTools' `Profiler.stop` returns it (the parts read here). */
+export interface CpuProfile {
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Self time per function (name, file, line and column: minified bundles are one line) of a
+ * profile; the `top` ones. Idle is the thread waiting (for workers, the network, the GPU): said
+ * apart, not ranked.
+ */
+export function summarizeProfile(
+  profile: CpuProfile,
+  top: number,
+): { hot: HotFunction[]; totalMs: number; idleMs: number } {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    total += us;
+    const frame = byNode.get(id)?.callFrame;
+    if (!frame) return;
+    const file = frame.url ? frame.url.split('/').pop() : '';
+    const name = frame.functionName || '(anonymous)';
+    const key = file ? `${name} ${file}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : name;
+    self.set(key, (self.get(key) ?? 0) + us);
+  });
+  const idle = self.get('(idle)') ?? 0;
+  self.delete('(idle)');
+  const hot = [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([where, us]) => ({ where, selfMs: Math.round(us / 100) / 10 }));
+  return { hot, totalMs: Math.round(total / 1000), idleMs: Math.round(idle / 1000) };
 }
 
 /** Runs `action` under the V8 sampling profiler; the functions with the most self time. */
@@ -67,35 +103,8 @@ export async function hotFunctions<T>(
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
     const result = await action();
-    const { profile } = (await cdp.send('Profiler.stop')) as {
-      profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
-    };
-    const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-    const self = new Map<string, number>();
-    let total = 0;
-    profile.samples.forEach((id, i) => {
-      const us = profile.timeDeltas[i] ?? 0;
-      total += us;
-      const frame = byNode.get(id)?.callFrame;
-      if (!frame) return;
-      const file = frame.url ? frame.url.split('/').pop() : '';
-      const name = frame.functionName || '(anonymous)';
-      const key = file ? `${name} ${file}:${frame.lineNumber + 1}` : name;
-      self.set(key, (self.get(key) ?? 0) + us);
-    });
-    // Idle is the main thread waiting (for workers, the network, the GPU): said apart, not ranked.
-    const idle = self.get('(idle)') ?? 0;
-    self.delete('(idle)');
-    const hot = [...self.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([where, us]) => ({ where, selfMs: Math.round(us / 100) / 10 }));
-    return {
-      result,
-      hot,
-      totalMs: Math.round(total / 1000),
-      idleMs: Math.round(idle / 1000),
-    };
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+    return { result, ...summarizeProfile(profile, top) };
   } finally {
     await cdp.detach();
   }

@@ -7,7 +7,12 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import { REPO_ROOT, makeTempDir, removeDir } from '../../backend/test-support/processes.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.ts';
 import { armFirstImageWatch, awaitFirstImage } from '../browser/in-page.ts';
-import { hotFunctions, type HotFunction } from '../browser/profile.ts';
+import {
+  hotFunctions,
+  summarizeProfile,
+  type CpuProfile,
+  type HotFunction,
+} from '../browser/profile.ts';
 import { tracedThreads, type ThreadBusy } from '../browser/trace.ts';
 import {
   DEMO_PASSWORD,
@@ -440,11 +445,6 @@ export interface WorkerProfile {
   hot: Array<{ where: string; selfMs: number }>;
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-}
-
 /**
  * Runs `action` with the sync worker of the browser (there must be exactly one) under the V8
  * sampling profiler, through a browser-level DevTools session attached to the worker's target.
@@ -511,36 +511,9 @@ export async function profileSyncWorker<T>(
     await send('Profiler.setSamplingInterval', { interval: 500 });
     await send('Profiler.start');
     const result = await action();
-    const { profile } = (await send('Profiler.stop')) as {
-      profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
-    };
-    const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-    const self = new Map<string, number>();
-    let total = 0;
-    profile.samples.forEach((id, i) => {
-      const us = profile.timeDeltas[i] ?? 0;
-      total += us;
-      const frame = byNode.get(id)?.callFrame;
-      if (!frame) return;
-      const file = frame.url ? frame.url.split('/').pop() : '';
-      const name = frame.functionName || '(anonymous)';
-      const key = file ? `${name} ${file}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : name;
-      self.set(key, (self.get(key) ?? 0) + us);
-    });
-    const idle = self.get('(idle)') ?? 0;
-    self.delete('(idle)');
+    const { profile } = (await send('Profiler.stop')) as { profile: CpuProfile };
     await send('Profiler.disable').catch(() => undefined);
-    return {
-      result,
-      profile: {
-        totalMs: Math.round(total / 1000),
-        idleMs: Math.round(idle / 1000),
-        hot: [...self.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, top)
-          .map(([where, us]) => ({ where, selfMs: Math.round(us / 100) / 10 })),
-      },
-    };
+    return { result, profile: summarizeProfile(profile, top) };
   } finally {
     await detach();
   }
