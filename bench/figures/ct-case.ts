@@ -21,14 +21,7 @@ export interface CtCase {
 }
 
 export async function resolveCtCase(backendUrl: string): Promise<CtCase> {
-  const anonymous = new ApiClient({ baseUrl: backendUrl, fetch: (i, init) => fetch(i, init) });
-  const { token } = await anonymous.login({ username: CT_READER, password: DEMO_PASSWORD });
-  const api = new ApiClient({ baseUrl: backendUrl, fetch: (i, init) => fetch(i, init), token });
-  const qido = new QidoClient({
-    root: `${backendUrl}/dicom-web`,
-    fetch: (i, init) => fetch(i, init),
-    token,
-  });
+  const { api, qido } = await apiFor(backendUrl, CT_READER);
   const detail = await api.caseDetail(CT_CASE_ID);
   // The viewer shows the series with the lowest series number first.
   const series = [...detail.study.series].sort(
@@ -57,7 +50,8 @@ export interface InstanceSet {
   imageUrls: string[];
 }
 
-async function apiFor(backendUrl: string, reader: string) {
+/** The API and QIDO clients of `reader`, signed in on the backend (log out with `api.logout()`). */
+export async function apiFor(backendUrl: string, reader: string) {
   const anonymous = new ApiClient({ baseUrl: backendUrl, fetch: (i, init) => fetch(i, init) });
   const { token } = await anonymous.login({ username: reader, password: DEMO_PASSWORD });
   const api = new ApiClient({ baseUrl: backendUrl, fetch: (i, init) => fetch(i, init), token });

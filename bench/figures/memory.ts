@@ -3,8 +3,6 @@
 // back to the worklist, then the page's heap after a forced garbage collection and the renderer
 // process's memory from /proc.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { ApiClient } from '../../shared/api/client.ts';
-import { QidoClient } from '../../shared/dicomweb/qido-client.ts';
 import { measuredFigure, type Figure } from '../figure.ts';
 import {
   armFirstImageWatch,
@@ -14,7 +12,6 @@ import {
 } from '../browser/in-page.ts';
 import { processMemory, rendererPids, type ProcessMemory } from '../browser/renderer-process.ts';
 import {
-  DEMO_PASSWORD,
   heapAfterGc,
   newContext,
   signIn,
@@ -22,6 +19,7 @@ import {
   type HeapReading,
 } from '../browser/session.ts';
 import { BENCH_READERS, worklistCaseId } from '../data/bench-data.ts';
+import { apiFor } from './ct-case.ts';
 import { median, slope } from '../stats.ts';
 
 export interface MemoryPlan {
@@ -68,14 +66,7 @@ async function firstSeriesImages(
   reader: string,
   caseId: string,
 ): Promise<number> {
-  const anonymous = new ApiClient({ baseUrl: backendUrl, fetch: (i, init) => fetch(i, init) });
-  const { token } = await anonymous.login({ username: reader, password: DEMO_PASSWORD });
-  const api = new ApiClient({ baseUrl: backendUrl, fetch: (i, init) => fetch(i, init), token });
-  const qido = new QidoClient({
-    root: `${backendUrl}/dicom-web`,
-    fetch: (i, init) => fetch(i, init),
-    token,
-  });
+  const { api, qido } = await apiFor(backendUrl, reader);
   try {
     const detail = await api.caseDetail(caseId);
     const series = [...detail.study.series].sort(
