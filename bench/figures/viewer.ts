@@ -128,16 +128,9 @@ export async function measureViewer(
     const viewerPasses: SteppedRun[] = [];
     const baselinePasses: SteppedRun[] = [];
     for (let pass = 0; pass < plan.scrollPasses; pass++) {
-      await app.bringToFront();
-      viewerPasses.push(await scrollPass(app, steps));
-      await baseline.bringToFront();
-      baselinePasses.push(
-        await baseline.evaluate(steppedRun, {
-          mode: 'baseline' as const,
-          steps,
-          stepTimeoutMs: 5000,
-        }),
-      );
+      const passed = await viewerThenBare(app, baseline, steps);
+      viewerPasses.push(passed.viewer);
+      baselinePasses.push(passed.bare);
       log(
         `scroll pass ${pass + 1}: viewer ${viewerPasses.at(-1)!.fps.toFixed(1)}, ` +
           `baseline ${baselinePasses.at(-1)!.fps.toFixed(1)} images/s`,
@@ -449,16 +442,9 @@ async function measureRenderers(
       const scroll: SteppedRun[] = [];
       const baseline: SteppedRun[] = [];
       for (let pass = 0; pass < plan.scrollPasses; pass++) {
-        await app.bringToFront();
-        scroll.push(await scrollPass(app, steps));
-        await bare.bringToFront();
-        baseline.push(
-          await bare.evaluate(steppedRun, {
-            mode: 'baseline' as const,
-            steps,
-            stepTimeoutMs: 5000,
-          }),
-        );
+        const passed = await viewerThenBare(app, bare, steps);
+        scroll.push(passed.viewer);
+        baseline.push(passed.bare);
       }
       await app.bringToFront();
       log(
@@ -525,6 +511,23 @@ async function backToWorklist(page: Page): Promise<void> {
 }
 
 /** Back to the first image, wait for it, then step through `steps` images. */
+/** One measured scroll pass of the viewer, then one of the bare canvas under the same load. */
+async function viewerThenBare(
+  app: Page,
+  bare: Page,
+  steps: number,
+): Promise<{ viewer: SteppedRun; bare: SteppedRun }> {
+  await app.bringToFront();
+  const viewer = await scrollPass(app, steps);
+  await bare.bringToFront();
+  const baseline = await bare.evaluate(steppedRun, {
+    mode: 'baseline' as const,
+    steps,
+    stepTimeoutMs: 5000,
+  });
+  return { viewer, bare: baseline };
+}
+
 async function scrollPass(page: Page, steps: number): Promise<SteppedRun> {
   const viewport = page.locator('[data-testid="viewport"]').first();
   await page.evaluate(pressOnWindow, 'Home');
