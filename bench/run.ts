@@ -25,14 +25,26 @@ import {
   waitForSyncSettled,
 } from './browser/session.ts';
 import { unmeasuredFigure, type Figure } from './figure.ts';
-import { CT_READER, resolveCtCase } from './figures/ct-case.ts';
+import { CT_READER, EQUAL_SPACING_CASE_ID, resolveCtCase } from './figures/ct-case.ts';
 import { measureMemory, type MemoryPlan } from './figures/memory.ts';
 import { measureQido, type QidoPlan } from './figures/qido.ts';
 import { measureReports, type ReportsPlan } from './figures/reports.ts';
-import { measureScale, measureSession, type ScalePlan } from './figures/scale.ts';
+import {
+  measureScale,
+  measureSession,
+  peakMemoryFigure,
+  peakOnSyncedCache,
+  type PeakRun,
+  type ScalePlan,
+} from './figures/scale.ts';
 import type { OpenedBeforeSync, WholeWorklist } from './figures/sync.ts';
 import { cacheFigures } from './figures/cache-probe.ts';
-import { BENCH_DATA_SIZES, BENCH_READERS, ensureBenchData } from './data/bench-data.ts';
+import {
+  BENCH_DATA_SIZES,
+  BENCH_READERS,
+  REPORT_DATA_SIZES,
+  ensureBenchData,
+} from './data/bench-data.ts';
 import { measureSync, type SyncPlan } from './figures/sync.ts';
 import { measureAtRest, type AtRestPlan } from './figures/at-rest.ts';
 import { measureViewer, type ViewerPlan } from './figures/viewer.ts';
@@ -77,25 +89,39 @@ const QIDO_SHAPE = {
 };
 
 const FULL: Plan = {
-  sync: { runs: 2, wholeWorklist: true },
+  sync: { runs: 2, wholeWorklist: true, wholeWorklistRuns: 2 },
   'at-rest': { reloads: 3 },
-  viewer: { reopen: 4, reload: 3, scrollSteps: 60, scrollPasses: 3, syncedPasses: 3 },
+  viewer: {
+    reopen: 4,
+    reload: 3,
+    scrollSteps: 60,
+    scrollPasses: 3,
+    syncedPasses: 3,
+    coldRuns: 3,
+  },
   memory: { studies: 10, imagesPerStudy: 40 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 5, keySteps: 10, budgetMs: 40_000 },
-  scale: { mrRuns: 3, worklist: true, worklistRuns: 2, readBudgetMs: 25_000 },
-  reports: { signed: 4, queued: 100 },
+  scale: { mrRuns: 3, worklist: true, worklistRuns: 2, readBudgetMs: 25_000, peakRuns: 2 },
+  reports: { signed: 4, queued: 100, drains: 3 },
   qido: { shape: QIDO_SHAPE, requests: 300, warmup: 30 },
 };
 
 /** For working on the bench itself: the same figures from fewer repeats. */
 const QUICK: Plan = {
-  sync: { runs: 1, wholeWorklist: true },
+  sync: { runs: 1, wholeWorklist: true, wholeWorklistRuns: 2 },
   'at-rest': { reloads: 2 },
-  viewer: { reopen: 3, reload: 2, scrollSteps: 40, scrollPasses: 2, syncedPasses: 2 },
+  viewer: {
+    reopen: 3,
+    reload: 2,
+    scrollSteps: 40,
+    scrollPasses: 2,
+    syncedPasses: 2,
+    coldRuns: 2,
+  },
   memory: { studies: 10, imagesPerStudy: 20 },
   worklist: { rows: 10_000, baselineRows: 100, runs: 3, keySteps: 10, budgetMs: 0 },
-  scale: { mrRuns: 1, worklist: true, worklistRuns: 1, readBudgetMs: 25_000 },
-  reports: { signed: 2, queued: 100 },
+  scale: { mrRuns: 1, worklist: true, worklistRuns: 1, readBudgetMs: 25_000, peakRuns: 2 },
+  reports: { signed: 2, queued: 100, drains: 2 },
   qido: { shape: QIDO_SHAPE, requests: 60, warmup: 10 },
 };
 
@@ -198,6 +224,12 @@ async function main(): Promise<number> {
         }
         if (options.only.has('viewer')) {
           const ct = await resolveCtCase(backend.url);
+          const equalSpacing = await resolveCtCase(backend.url, EQUAL_SPACING_CASE_ID).catch(
+            (err: unknown) => {
+              log(`viewer: ${EQUAL_SPACING_CASE_ID} not resolved (${String(err)})`);
+              return null;
+            },
+          );
           // The reading context: signed in as the CT case's reader; with a sync worker wired, its
           // cases are on this workstation before anything is timed.
           const context = await newContext(browser, backend.url);
@@ -217,6 +249,7 @@ async function main(): Promise<number> {
                 { context, page },
                 backend.url,
                 ct,
+                equalSpacing,
                 plan.viewer,
                 log,
               );
@@ -245,8 +278,17 @@ async function main(): Promise<number> {
         removeDir(ui);
       }
     }
-    if (options.only.has('scale') || options.only.has('reports') || options.only.has('memory')) {
+    if (options.only.has('scale') || options.only.has('memory')) {
       await runBenchDataGroups(browser, options.only, plan, figures, details, failed);
+    }
+    if (options.only.has('reports')) {
+      try {
+        const r = await runReports(plan.reports);
+        figures.push(...r.figures);
+        details['reports'] = r.details;
+      } catch (err) {
+        failed('reports', err, ['Report: sign → delivered', 'Report outbox drain']);
+      }
     }
   } finally {
     await browser.close();
@@ -291,6 +333,56 @@ async function main(): Promise<number> {
 }
 
 /**
+ * The report figures on a data set of their own (`REPORT_DATA_SIZES`: one-image cases only, written
+ * once into `.cache/bench-reports`) and a backend seeded with it: a profile on disk signs in as
+ * their reader, its sync settles (a few MB), then the reports are signed and the outbox drained.
+ */
+async function runReports(
+  plan: ReportsPlan,
+): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const dataDir =
+    process.env['TANDEM_BENCH_REPORTS'] ?? path.join(REPO_ROOT, '.cache', 'bench-reports');
+  ensureBenchData(dataDir, REPORT_DATA_SIZES, log);
+  const ui = makeTempDir('bench-ui');
+  cpSync(path.join(REPO_ROOT, 'dist', 'renderer'), ui, { recursive: true });
+  const backend = await startBackend({
+    seed: 'demo',
+    ui,
+    env: { TANDEM_DEMO_CACHE: dataDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
+    timeoutMs: 10 * 60_000,
+  });
+  log(`reports backend at ${backend.url}`);
+  const profile = makeTempDir('bench-reports-profile');
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS],
+      viewport: VIEWPORT,
+      baseURL: backend.url,
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await signIn(page, BENCH_READERS.large);
+      // The reader's cases finish syncing first, so they do not compete with the reports.
+      const settled = await waitForSyncSettled(page, 5 * 60_000).catch(() => null);
+      log(
+        settled
+          ? `reports: the reader's sync settled ${(settled.ms / 1000).toFixed(1)} s after sign-in`
+          : 'reports: the reader’s sync had not settled after 5 minutes; measuring anyway',
+      );
+      return await measureReports(page, backend, plan, log);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    removeDir(profile);
+    await backend.stop();
+    removeDir(backend.dataDir);
+    removeDir(ui);
+  }
+}
+
+/**
  * The groups on the bench-size data (`bench/data/bench-data.ts`, written once into
  * `.cache/bench-data`), with a backend of their own seeded from it.
  */
@@ -316,50 +408,52 @@ async function runBenchDataGroups(
   log(`bench-data backend at ${backend.url}`);
   try {
     // The reading session of the large series' reader first, in a fresh profile: the MR opened at
-    // once, the sync and memory figures, then the reports once its sync has settled.
+    // once and the first peak memory run, then more peak runs on its synced profile.
     let sessionMr: OpenedBeforeSync | null = null;
-    // A profile on disk, as the app has: Chromium keeps an off-the-record context's IndexedDB in
-    // memory, which would count 1.1 GB of synced images as the browser's memory.
-    const profile = makeTempDir('bench-session-profile');
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_ARGS],
-      viewport: VIEWPORT,
-      baseURL: backend.url,
-    });
-    try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      await signIn(page, BENCH_READERS.large);
-      if (only.has('scale')) {
+    if (only.has('scale')) {
+      const peakRuns: PeakRun[] = [];
+      // A profile on disk, as the app has: Chromium keeps an off-the-record context's IndexedDB in
+      // memory, which would count 1.1 GB of synced images as the browser's memory.
+      const profile = makeTempDir('bench-session-profile');
+      try {
+        const context = await chromium.launchPersistentContext(profile, {
+          executablePath: CHROMIUM_PATH,
+          args: [...CHROMIUM_ARGS],
+          viewport: VIEWPORT,
+          baseURL: backend.url,
+        });
         try {
+          const page = context.pages()[0] ?? (await context.newPage());
+          await signIn(page, BENCH_READERS.large);
           const r = await measureSession(page, backend.url, plan.scale, log, profile);
-          figures.push(...r.figures);
-          details['scale-session'] = r.details;
+          peakRuns.push(r.run);
           sessionMr = r.mr;
-        } catch (err) {
-          failed('scale', err, ['Peak memory, 1,500-image CT and 1,000-image MR']);
-        }
-      }
-      if (only.has('reports')) {
-        try {
-          await page.goto('/#/worklist');
-          // The reader's images finish syncing first, so they do not compete with the reports.
-          const settled = await waitForSyncSettled(page, 5 * 60_000).catch(() => null);
+          // the next runs read from the synced cache: the session's sync finishes first
+          const settled = await waitForSyncSettled(page, 5 * 60_000);
           log(
-            settled
-              ? `reports: the reader's sync settled after ${(settled.ms / 1000).toFixed(1)} s more`
-              : 'reports: the reader’s sync had not settled after 5 minutes; measuring anyway',
+            `scale: the session's sync settled ${(settled.ms / 1000).toFixed(1)} s after the reading`,
           );
-          const r = await measureReports(page, backend, plan.reports, log);
-          figures.push(...r.figures);
-          details['reports'] = r.details;
         } catch (err) {
-          failed('reports', err, ['Report: sign → delivered', 'Report outbox drain']);
+          failed(
+            'scale',
+            err,
+            peakRuns.length > 0 ? [] : ['Peak memory, 1,500-image CT and 1,000-image MR'],
+          );
+        } finally {
+          await context.close();
         }
+        for (let run = 1; peakRuns.length === run && run < (plan.scale.peakRuns ?? 2); run++) {
+          try {
+            peakRuns.push(await peakOnSyncedCache(profile, backend.url, plan.scale, log));
+          } catch (err) {
+            failed('scale', err, []);
+          }
+        }
+      } finally {
+        removeDir(profile);
       }
-    } finally {
-      await context.close();
-      removeDir(profile);
+      if (peakRuns.length > 0) figures.push(peakMemoryFigure(peakRuns));
+      details['scale-session'] = { runs: peakRuns };
     }
     if (only.has('scale')) {
       try {
