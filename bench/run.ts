@@ -5,6 +5,7 @@
 //
 //   node bench/run.ts [--quick] [--only viewer,memory,worklist,qido] [--readme] [--out FILE]
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -126,6 +127,19 @@ const QUICK: Plan = {
 };
 
 const started = performance.now();
+/** seconds each group took in this run (what is left of the total: backends and browser starting) */
+const groupSeconds: Partial<Record<Group, number>> = {};
+function spent(group: Group, since: number): void {
+  groupSeconds[group] = (groupSeconds[group] ?? 0) + (performance.now() - since) / 1000;
+}
+async function timed<T>(group: Group, fn: () => Promise<T>): Promise<T> {
+  const since = performance.now();
+  try {
+    return await fn();
+  } finally {
+    spent(group, since);
+  }
+}
 const log = (line: string) => {
   const s = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
   console.log(`[${s} s] ${line}`);
@@ -206,7 +220,7 @@ async function main(): Promise<number> {
         // Sync first, in profiles of its own, before any other page syncs in the background.
         if (options.only.has('sync')) {
           try {
-            const r = await measureSync(browser, backend.url, plan.sync, log);
+            const r = await timed('sync', () => measureSync(browser, backend.url, plan.sync, log));
             figures.push(...r.figures);
             details['sync-figures'] = r.details;
           } catch (err) {
@@ -215,7 +229,9 @@ async function main(): Promise<number> {
         }
         if (options.only.has('at-rest')) {
           try {
-            const r = await measureAtRest(browser, backend.url, plan['at-rest'], log);
+            const r = await timed('at-rest', () =>
+              measureAtRest(browser, backend.url, plan['at-rest'], log),
+            );
             figures.push(...r.figures);
             details['at-rest'] = r.details;
           } catch (err) {
@@ -223,6 +239,7 @@ async function main(): Promise<number> {
           }
         }
         if (options.only.has('viewer')) {
+          const viewerStarted = performance.now();
           const ct = await resolveCtCase(backend.url);
           const equalSpacing = await resolveCtCase(backend.url, EQUAL_SPACING_CASE_ID).catch(
             (err: unknown) => {
@@ -261,11 +278,14 @@ async function main(): Promise<number> {
             await page.close();
           } finally {
             await context.close();
+            spent('viewer', viewerStarted);
           }
         }
         if (options.only.has('worklist')) {
           try {
-            const r = await measureWorklist(browser, backend.url, plan.worklist, log);
+            const r = await timed('worklist', () =>
+              measureWorklist(browser, backend.url, plan.worklist, log),
+            );
             figures.push(...r.figures);
             details['worklist'] = r.details;
           } catch (err) {
@@ -283,7 +303,7 @@ async function main(): Promise<number> {
     }
     if (options.only.has('reports')) {
       try {
-        const r = await runReports(plan.reports);
+        const r = await timed('reports', () => runReports(plan.reports));
         figures.push(...r.figures);
         details['reports'] = r.details;
       } catch (err) {
@@ -295,7 +315,7 @@ async function main(): Promise<number> {
   }
   if (options.only.has('qido')) {
     try {
-      const r = await measureQido(plan.qido, log);
+      const r = await timed('qido', () => measureQido(plan.qido, log));
       figures.push(...r.figures);
       details['qido'] = r.details;
     } catch (err) {
@@ -303,6 +323,14 @@ async function main(): Promise<number> {
     }
   }
 
+  const durationSeconds = (performance.now() - started) / 1000;
+  const perGroup = Object.entries(groupSeconds).map(([g, sec]) => `${g} ${Math.round(sec)}`);
+  const other = durationSeconds - Object.values(groupSeconds).reduce((a, b) => a + b, 0);
+  details['groupSeconds'] = { ...groupSeconds, other };
+  log(
+    `time per group (s): ${perGroup.join(', ')}, other ${Math.round(other)} (backends, browser, builds); ` +
+      `load now ${loadavg()[0]!.toFixed(2)}`,
+  );
   const results: BenchResults = {
     format: 1,
     date: new Date().toISOString(),
@@ -411,6 +439,7 @@ async function runBenchDataGroups(
     // once and the first peak memory run, then more peak runs on its synced profile.
     let sessionMr: OpenedBeforeSync | null = null;
     if (only.has('scale')) {
+      const sessionStarted = performance.now();
       const peakRuns: PeakRun[] = [];
       // A profile on disk, as the app has: Chromium keeps an off-the-record context's IndexedDB in
       // memory, which would count 1.1 GB of synced images as the browser's memory.
@@ -454,10 +483,13 @@ async function runBenchDataGroups(
       }
       if (peakRuns.length > 0) figures.push(peakMemoryFigure(peakRuns));
       details['scale-session'] = { runs: peakRuns };
+      spent('scale', sessionStarted);
     }
     if (only.has('scale')) {
       try {
-        const r = await measureScale(browser, backend.url, plan.scale, sessionMr, log);
+        const r = await timed('scale', () =>
+          measureScale(browser, backend.url, plan.scale, sessionMr, log),
+        );
         figures.push(...r.figures);
         details['scale'] = r.details;
         // the 50-case profile's cache beside the demo reader's (figure 6's profile)
@@ -474,7 +506,9 @@ async function runBenchDataGroups(
     // Figure 5: CT cases of the worklist's reader in a profile of its own, after the figures above.
     if (only.has('memory')) {
       try {
-        const r = await measureMemory(browser, backend.url, plan.memory, log);
+        const r = await timed('memory', () =>
+          measureMemory(browser, backend.url, plan.memory, log),
+        );
         figures.push(...r.figures);
         details['memory'] = r.details;
       } catch (err) {
