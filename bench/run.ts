@@ -27,8 +27,8 @@ import {
 } from './browser/session.ts';
 import { unmeasuredFigure, type Figure } from './figure.ts';
 import { CT_READER, EQUAL_SPACING_CASE_ID, resolveCtCase } from './figures/ct-case.ts';
-import { measureMemory, type MemoryPlan } from './figures/memory.ts';
-import { measureQido, type QidoPlan } from './figures/qido.ts';
+import { measureMemory } from './figures/memory.ts';
+import { measureQido } from './figures/qido.ts';
 import { measureReports, type ReportsPlan } from './figures/reports.ts';
 import {
   measureScale,
@@ -36,7 +36,6 @@ import {
   peakMemoryFigure,
   peakOnSyncedCache,
   type PeakRun,
-  type ScalePlan,
 } from './figures/scale.ts';
 import type { OpenedBeforeSync, WholeWorklist } from './figures/sync.ts';
 import { cacheFigures } from './figures/cache-probe.ts';
@@ -46,10 +45,10 @@ import {
   REPORT_DATA_SIZES,
   ensureBenchData,
 } from './data/bench-data.ts';
-import { measureSync, type SyncPlan } from './figures/sync.ts';
-import { measureAtRest, type AtRestPlan } from './figures/at-rest.ts';
-import { measureViewer, type ViewerPlan } from './figures/viewer.ts';
-import { measureWorklist, type WorklistPlan } from './figures/worklist.ts';
+import { measureSync } from './figures/sync.ts';
+import { measureAtRest } from './figures/at-rest.ts';
+import { measureViewer } from './figures/viewer.ts';
+import { measureWorklist } from './figures/worklist.ts';
 import { describeMachine } from './machine.ts';
 import {
   markdownReport,
@@ -59,72 +58,7 @@ import {
   type BenchResults,
 } from './report.ts';
 
-const GROUPS = [
-  'sync',
-  'at-rest',
-  'viewer',
-  'memory',
-  'worklist',
-  'scale',
-  'reports',
-  'qido',
-] as const;
-type Group = (typeof GROUPS)[number];
-
-interface Plan {
-  sync: SyncPlan;
-  'at-rest': AtRestPlan;
-  viewer: ViewerPlan;
-  memory: MemoryPlan;
-  worklist: WorklistPlan;
-  scale: ScalePlan;
-  reports: ReportsPlan;
-  qido: QidoPlan;
-}
-
-const QIDO_SHAPE = {
-  patients: 1000,
-  studiesPerPatient: 2,
-  seriesPerStudy: 2,
-  instancesPerSeries: 25,
-};
-
-const FULL: Plan = {
-  sync: { runs: 2, wholeWorklist: true, wholeWorklistRuns: 2 },
-  'at-rest': { reloads: 3 },
-  viewer: {
-    reopen: 4,
-    reload: 3,
-    scrollSteps: 60,
-    scrollPasses: 3,
-    syncedPasses: 3,
-    coldRuns: 3,
-  },
-  memory: { studies: 10, imagesPerStudy: 40 },
-  worklist: { rows: 10_000, baselineRows: 100, runs: 5, keySteps: 10, budgetMs: 40_000 },
-  scale: { mrRuns: 3, worklist: true, worklistRuns: 2, readBudgetMs: 25_000, peakRuns: 2 },
-  reports: { signed: 4, queued: 100, drains: 3 },
-  qido: { shape: QIDO_SHAPE, requests: 300, warmup: 30 },
-};
-
-/** For working on the bench itself: the same figures from fewer repeats. */
-const QUICK: Plan = {
-  sync: { runs: 1, wholeWorklist: true, wholeWorklistRuns: 2 },
-  'at-rest': { reloads: 2 },
-  viewer: {
-    reopen: 3,
-    reload: 2,
-    scrollSteps: 40,
-    scrollPasses: 2,
-    syncedPasses: 2,
-    coldRuns: 2,
-  },
-  memory: { studies: 10, imagesPerStudy: 20 },
-  worklist: { rows: 10_000, baselineRows: 100, runs: 3, keySteps: 10, budgetMs: 0 },
-  scale: { mrRuns: 1, worklist: true, worklistRuns: 1, readBudgetMs: 25_000, peakRuns: 2 },
-  reports: { signed: 2, queued: 100, drains: 2 },
-  qido: { shape: QIDO_SHAPE, requests: 60, warmup: 10 },
-};
+import { FULL, GROUPS, QUICK, type Group, type Plan } from './plans.ts';
 
 const started = performance.now();
 /** seconds each group took in this run (what is left of the total: backends and browser starting) */
