@@ -9,6 +9,8 @@ import {
 } from './report.ts';
 import { median, quantile, ratio, slope, summarize } from './stats.ts';
 import { figureRow, formatNumber, markdownTable, textTable } from './table.ts';
+import { BENCH_READERS, REPORT_DATA_SIZES, benchDataPlan } from './data/bench-data.ts';
+import { FULL, QUICK, type Plan } from './plans.ts';
 
 describe('bench statistics', () => {
   it('takes the median of odd and even counts, whatever the order', () => {
@@ -133,5 +135,39 @@ describe('bench scroll passes', () => {
     ];
     expect(completePasses(passes, 60, (p) => p.changed).map((p) => p.fps)).toEqual([5, 4]);
     expect(completePasses([{ changed: [4, 2] }], 10, (p) => p.changed[0] ?? 0)).toEqual([]);
+  });
+});
+
+describe('bench plans', () => {
+  // The figures that used to be single runs (n=1), and what repeats them.
+  const repeats = (plan: Plan) => ({
+    'first open after sign-in, first scroll pass': plan.viewer.coldRuns,
+    'synced scroll passes, per case': plan.viewer.syncedPasses,
+    'whole-worklist sync, CT series in the background, cache on disk':
+      plan.sync.wholeWorklistRuns ?? 2,
+    'worklist at 10,000 rows, memory included': plan.worklist.runs,
+    'report outbox drains': plan.reports.drains ?? 3,
+    'peak memory reading the large CT and MR': plan.scale.peakRuns ?? 2,
+  });
+
+  it('repeats every figure at least twice, in a full run and a quick one', () => {
+    for (const plan of [FULL, QUICK]) {
+      for (const [figure, runs] of Object.entries(repeats(plan))) {
+        expect(runs, figure).toBeGreaterThanOrEqual(2);
+      }
+    }
+    expect(FULL.viewer.coldRuns).toBeGreaterThanOrEqual(3);
+  });
+
+  it('drains 100 reports each time, on cases the report data set still has without a report', () => {
+    for (const plan of [FULL, QUICK]) {
+      expect(plan.reports.queued).toBe(100);
+      const needed = plan.reports.signed + (plan.reports.drains ?? 3) * plan.reports.queued;
+      expect(needed).toBeLessThanOrEqual(REPORT_DATA_SIZES.reportCases);
+    }
+    const reports = benchDataPlan(REPORT_DATA_SIZES);
+    expect(reports.cases.every((c) => c.caseId.startsWith('bench-report-'))).toBe(true);
+    expect(reports.cases.every((c) => c.assignee === BENCH_READERS.large)).toBe(true);
+    expect(reports.studies.every((s) => s.series.every((r) => r.images === 1))).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
 //
 //   node bench/run.ts [--quick] [--only viewer,memory,worklist,qido] [--readme] [--out FILE]
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,18 +26,29 @@ import {
   waitForSyncSettled,
 } from './browser/session.ts';
 import { unmeasuredFigure, type Figure } from './figure.ts';
-import { CT_READER, resolveCtCase } from './figures/ct-case.ts';
-import { measureMemory, type MemoryPlan } from './figures/memory.ts';
-import { measureQido, type QidoPlan } from './figures/qido.ts';
+import { CT_READER, EQUAL_SPACING_CASE_ID, resolveCtCase } from './figures/ct-case.ts';
+import { measureMemory } from './figures/memory.ts';
+import { measureQido } from './figures/qido.ts';
 import { measureReports, type ReportsPlan } from './figures/reports.ts';
-import { measureScale, measureSession, type ScalePlan } from './figures/scale.ts';
+import {
+  measureScale,
+  measureSession,
+  peakMemoryFigure,
+  peakOnSyncedCache,
+  type PeakRun,
+} from './figures/scale.ts';
 import type { OpenedBeforeSync, WholeWorklist } from './figures/sync.ts';
 import { cacheFigures } from './figures/cache-probe.ts';
-import { BENCH_DATA_SIZES, BENCH_READERS, ensureBenchData } from './data/bench-data.ts';
-import { measureSync, type SyncPlan } from './figures/sync.ts';
-import { measureAtRest, type AtRestPlan } from './figures/at-rest.ts';
-import { measureViewer, type ViewerPlan } from './figures/viewer.ts';
-import { measureWorklist, type WorklistPlan } from './figures/worklist.ts';
+import {
+  BENCH_DATA_SIZES,
+  BENCH_READERS,
+  REPORT_DATA_SIZES,
+  ensureBenchData,
+} from './data/bench-data.ts';
+import { measureSync } from './figures/sync.ts';
+import { measureAtRest } from './figures/at-rest.ts';
+import { measureViewer } from './figures/viewer.ts';
+import { measureWorklist } from './figures/worklist.ts';
 import { describeMachine } from './machine.ts';
 import {
   markdownReport,
@@ -46,60 +58,22 @@ import {
   type BenchResults,
 } from './report.ts';
 
-const GROUPS = [
-  'sync',
-  'at-rest',
-  'viewer',
-  'memory',
-  'worklist',
-  'scale',
-  'reports',
-  'qido',
-] as const;
-type Group = (typeof GROUPS)[number];
-
-interface Plan {
-  sync: SyncPlan;
-  'at-rest': AtRestPlan;
-  viewer: ViewerPlan;
-  memory: MemoryPlan;
-  worklist: WorklistPlan;
-  scale: ScalePlan;
-  reports: ReportsPlan;
-  qido: QidoPlan;
-}
-
-const QIDO_SHAPE = {
-  patients: 1000,
-  studiesPerPatient: 2,
-  seriesPerStudy: 2,
-  instancesPerSeries: 25,
-};
-
-const FULL: Plan = {
-  sync: { runs: 2, wholeWorklist: true },
-  'at-rest': { reloads: 3 },
-  viewer: { reopen: 4, reload: 3, scrollSteps: 60, scrollPasses: 3, syncedPasses: 3 },
-  memory: { studies: 10, imagesPerStudy: 40 },
-  worklist: { rows: 10_000, baselineRows: 100, runs: 5, keySteps: 10, budgetMs: 40_000 },
-  scale: { mrRuns: 3, worklist: true, worklistRuns: 2, readBudgetMs: 25_000 },
-  reports: { signed: 4, queued: 100 },
-  qido: { shape: QIDO_SHAPE, requests: 300, warmup: 30 },
-};
-
-/** For working on the bench itself: the same figures from fewer repeats. */
-const QUICK: Plan = {
-  sync: { runs: 1, wholeWorklist: true },
-  'at-rest': { reloads: 2 },
-  viewer: { reopen: 3, reload: 2, scrollSteps: 40, scrollPasses: 2, syncedPasses: 2 },
-  memory: { studies: 10, imagesPerStudy: 20 },
-  worklist: { rows: 10_000, baselineRows: 100, runs: 3, keySteps: 10, budgetMs: 0 },
-  scale: { mrRuns: 1, worklist: true, worklistRuns: 1, readBudgetMs: 25_000 },
-  reports: { signed: 2, queued: 100 },
-  qido: { shape: QIDO_SHAPE, requests: 60, warmup: 10 },
-};
+import { FULL, GROUPS, QUICK, type Group, type Plan } from './plans.ts';
 
 const started = performance.now();
+/** seconds each group took in this run (what is left of the total: backends and browser starting) */
+const groupSeconds: Partial<Record<Group, number>> = {};
+function spent(group: Group, since: number): void {
+  groupSeconds[group] = (groupSeconds[group] ?? 0) + (performance.now() - since) / 1000;
+}
+async function timed<T>(group: Group, fn: () => Promise<T>): Promise<T> {
+  const since = performance.now();
+  try {
+    return await fn();
+  } finally {
+    spent(group, since);
+  }
+}
 const log = (line: string) => {
   const s = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
   console.log(`[${s} s] ${line}`);
@@ -180,7 +154,7 @@ async function main(): Promise<number> {
         // Sync first, in profiles of its own, before any other page syncs in the background.
         if (options.only.has('sync')) {
           try {
-            const r = await measureSync(browser, backend.url, plan.sync, log);
+            const r = await timed('sync', () => measureSync(browser, backend.url, plan.sync, log));
             figures.push(...r.figures);
             details['sync-figures'] = r.details;
           } catch (err) {
@@ -189,7 +163,9 @@ async function main(): Promise<number> {
         }
         if (options.only.has('at-rest')) {
           try {
-            const r = await measureAtRest(browser, backend.url, plan['at-rest'], log);
+            const r = await timed('at-rest', () =>
+              measureAtRest(browser, backend.url, plan['at-rest'], log),
+            );
             figures.push(...r.figures);
             details['at-rest'] = r.details;
           } catch (err) {
@@ -197,7 +173,14 @@ async function main(): Promise<number> {
           }
         }
         if (options.only.has('viewer')) {
+          const viewerStarted = performance.now();
           const ct = await resolveCtCase(backend.url);
+          const equalSpacing = await resolveCtCase(backend.url, EQUAL_SPACING_CASE_ID).catch(
+            (err: unknown) => {
+              log(`viewer: ${EQUAL_SPACING_CASE_ID} not resolved (${String(err)})`);
+              return null;
+            },
+          );
           // The reading context: signed in as the CT case's reader; with a sync worker wired, its
           // cases are on this workstation before anything is timed.
           const context = await newContext(browser, backend.url);
@@ -217,6 +200,7 @@ async function main(): Promise<number> {
                 { context, page },
                 backend.url,
                 ct,
+                equalSpacing,
                 plan.viewer,
                 log,
               );
@@ -228,11 +212,14 @@ async function main(): Promise<number> {
             await page.close();
           } finally {
             await context.close();
+            spent('viewer', viewerStarted);
           }
         }
         if (options.only.has('worklist')) {
           try {
-            const r = await measureWorklist(browser, backend.url, plan.worklist, log);
+            const r = await timed('worklist', () =>
+              measureWorklist(browser, backend.url, plan.worklist, log),
+            );
             figures.push(...r.figures);
             details['worklist'] = r.details;
           } catch (err) {
@@ -245,15 +232,24 @@ async function main(): Promise<number> {
         removeDir(ui);
       }
     }
-    if (options.only.has('scale') || options.only.has('reports') || options.only.has('memory')) {
+    if (options.only.has('scale') || options.only.has('memory')) {
       await runBenchDataGroups(browser, options.only, plan, figures, details, failed);
+    }
+    if (options.only.has('reports')) {
+      try {
+        const r = await timed('reports', () => runReports(plan.reports));
+        figures.push(...r.figures);
+        details['reports'] = r.details;
+      } catch (err) {
+        failed('reports', err, ['Report: sign → delivered', 'Report outbox drain']);
+      }
     }
   } finally {
     await browser.close();
   }
   if (options.only.has('qido')) {
     try {
-      const r = await measureQido(plan.qido, log);
+      const r = await timed('qido', () => measureQido(plan.qido, log));
       figures.push(...r.figures);
       details['qido'] = r.details;
     } catch (err) {
@@ -261,6 +257,14 @@ async function main(): Promise<number> {
     }
   }
 
+  const durationSeconds = (performance.now() - started) / 1000;
+  const perGroup = Object.entries(groupSeconds).map(([g, sec]) => `${g} ${Math.round(sec)}`);
+  const other = durationSeconds - Object.values(groupSeconds).reduce((a, b) => a + b, 0);
+  details['groupSeconds'] = { ...groupSeconds, other };
+  log(
+    `time per group (s): ${perGroup.join(', ')}, other ${Math.round(other)} (backends, browser, builds); ` +
+      `load now ${loadavg()[0]!.toFixed(2)}`,
+  );
   const results: BenchResults = {
     format: 1,
     date: new Date().toISOString(),
@@ -291,6 +295,56 @@ async function main(): Promise<number> {
 }
 
 /**
+ * The report figures on a data set of their own (`REPORT_DATA_SIZES`: one-image cases only, written
+ * once into `.cache/bench-reports`) and a backend seeded with it: a profile on disk signs in as
+ * their reader, its sync settles (a few MB), then the reports are signed and the outbox drained.
+ */
+async function runReports(
+  plan: ReportsPlan,
+): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const dataDir =
+    process.env['TANDEM_BENCH_REPORTS'] ?? path.join(REPO_ROOT, '.cache', 'bench-reports');
+  ensureBenchData(dataDir, REPORT_DATA_SIZES, log);
+  const ui = makeTempDir('bench-ui');
+  cpSync(path.join(REPO_ROOT, 'dist', 'renderer'), ui, { recursive: true });
+  const backend = await startBackend({
+    seed: 'demo',
+    ui,
+    env: { TANDEM_DEMO_CACHE: dataDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
+    timeoutMs: 10 * 60_000,
+  });
+  log(`reports backend at ${backend.url}`);
+  const profile = makeTempDir('bench-reports-profile');
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS],
+      viewport: VIEWPORT,
+      baseURL: backend.url,
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await signIn(page, BENCH_READERS.large);
+      // The reader's cases finish syncing first, so they do not compete with the reports.
+      const settled = await waitForSyncSettled(page, 5 * 60_000).catch(() => null);
+      log(
+        settled
+          ? `reports: the reader's sync settled ${(settled.ms / 1000).toFixed(1)} s after sign-in`
+          : 'reports: the reader’s sync had not settled after 5 minutes; measuring anyway',
+      );
+      return await measureReports(page, backend, plan, log);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    removeDir(profile);
+    await backend.stop();
+    removeDir(backend.dataDir);
+    removeDir(ui);
+  }
+}
+
+/**
  * The groups on the bench-size data (`bench/data/bench-data.ts`, written once into
  * `.cache/bench-data`), with a backend of their own seeded from it.
  */
@@ -316,54 +370,60 @@ async function runBenchDataGroups(
   log(`bench-data backend at ${backend.url}`);
   try {
     // The reading session of the large series' reader first, in a fresh profile: the MR opened at
-    // once, the sync and memory figures, then the reports once its sync has settled.
+    // once and the first peak memory run, then more peak runs on its synced profile.
     let sessionMr: OpenedBeforeSync | null = null;
-    // A profile on disk, as the app has: Chromium keeps an off-the-record context's IndexedDB in
-    // memory, which would count 1.1 GB of synced images as the browser's memory.
-    const profile = makeTempDir('bench-session-profile');
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_ARGS],
-      viewport: VIEWPORT,
-      baseURL: backend.url,
-    });
-    try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      await signIn(page, BENCH_READERS.large);
-      if (only.has('scale')) {
+    if (only.has('scale')) {
+      const sessionStarted = performance.now();
+      const peakRuns: PeakRun[] = [];
+      // A profile on disk, as the app has: Chromium keeps an off-the-record context's IndexedDB in
+      // memory, which would count 1.1 GB of synced images as the browser's memory.
+      const profile = makeTempDir('bench-session-profile');
+      try {
+        const context = await chromium.launchPersistentContext(profile, {
+          executablePath: CHROMIUM_PATH,
+          args: [...CHROMIUM_ARGS],
+          viewport: VIEWPORT,
+          baseURL: backend.url,
+        });
         try {
+          const page = context.pages()[0] ?? (await context.newPage());
+          await signIn(page, BENCH_READERS.large);
           const r = await measureSession(page, backend.url, plan.scale, log, profile);
-          figures.push(...r.figures);
-          details['scale-session'] = r.details;
+          peakRuns.push(r.run);
           sessionMr = r.mr;
-        } catch (err) {
-          failed('scale', err, ['Peak memory, 1,500-image CT and 1,000-image MR']);
-        }
-      }
-      if (only.has('reports')) {
-        try {
-          await page.goto('/#/worklist');
-          // The reader's images finish syncing first, so they do not compete with the reports.
-          const settled = await waitForSyncSettled(page, 5 * 60_000).catch(() => null);
+          // the next runs read from the synced cache: the session's sync finishes first
+          const settled = await waitForSyncSettled(page, 5 * 60_000);
           log(
-            settled
-              ? `reports: the reader's sync settled after ${(settled.ms / 1000).toFixed(1)} s more`
-              : 'reports: the reader’s sync had not settled after 5 minutes; measuring anyway',
+            `scale: the session's sync settled ${(settled.ms / 1000).toFixed(1)} s after the reading`,
           );
-          const r = await measureReports(page, backend, plan.reports, log);
-          figures.push(...r.figures);
-          details['reports'] = r.details;
         } catch (err) {
-          failed('reports', err, ['Report: sign → delivered', 'Report outbox drain']);
+          failed(
+            'scale',
+            err,
+            peakRuns.length > 0 ? [] : ['Peak memory, 1,500-image CT and 1,000-image MR'],
+          );
+        } finally {
+          await context.close();
         }
+        for (let run = 1; peakRuns.length === run && run < (plan.scale.peakRuns ?? 2); run++) {
+          try {
+            peakRuns.push(await peakOnSyncedCache(profile, backend.url, plan.scale, log));
+          } catch (err) {
+            failed('scale', err, []);
+          }
+        }
+      } finally {
+        removeDir(profile);
       }
-    } finally {
-      await context.close();
-      removeDir(profile);
+      if (peakRuns.length > 0) figures.push(peakMemoryFigure(peakRuns));
+      details['scale-session'] = { runs: peakRuns };
+      spent('scale', sessionStarted);
     }
     if (only.has('scale')) {
       try {
-        const r = await measureScale(browser, backend.url, plan.scale, sessionMr, log);
+        const r = await timed('scale', () =>
+          measureScale(browser, backend.url, plan.scale, sessionMr, log),
+        );
         figures.push(...r.figures);
         details['scale'] = r.details;
         // the 50-case profile's cache beside the demo reader's (figure 6's profile)
@@ -380,7 +440,9 @@ async function runBenchDataGroups(
     // Figure 5: CT cases of the worklist's reader in a profile of its own, after the figures above.
     if (only.has('memory')) {
       try {
-        const r = await measureMemory(browser, backend.url, plan.memory, log);
+        const r = await timed('memory', () =>
+          measureMemory(browser, backend.url, plan.memory, log),
+        );
         figures.push(...r.figures);
         details['memory'] = r.details;
       } catch (err) {

@@ -42,6 +42,22 @@ export async function signIn(page: Page, username: string): Promise<void> {
 }
 
 /**
+ * In a profile that was signed in before (a browser launched again on it): the app may still hold
+ * the session and show the worklist at once; signs in through the form only if it asks. Says which.
+ */
+export async function signInIfAsked(
+  page: Page,
+  username: string,
+): Promise<'session kept' | 'signed in'> {
+  await page.goto('/');
+  const form = page.getByTestId('login-form');
+  await form.or(page.getByTestId('worklist')).first().waitFor({ timeout: 30_000 });
+  if (!(await form.isVisible())) return 'session kept';
+  await signIn(page, username);
+  return 'signed in';
+}
+
+/**
  * Opens the baseline page on the backend's origin, so its WADO-URI requests carry the session
  * cookie like the viewer's: a context of its own in the same browser, with the reading context's
  * cookies and no service worker (the app's would answer the page's address itself). The harness

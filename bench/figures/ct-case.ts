@@ -9,6 +9,13 @@ import { DEMO_PASSWORD } from '../browser/session.ts';
 
 export const CT_CASE_ID = 'case-ct-chest-nodule-followup';
 export const CT_READER = 'radiologist1';
+/**
+ * A CT chest case of the same reader whose current and prior lung series have the same slice
+ * spacing (3 mm both, `scripts/demo-data/catalog.ts`: p6 screening), so a prior linked by slice
+ * position gets a new image at every step of the current (figure 9). The nodule follow-up's prior
+ * has 2 mm slices against its current's 1 mm: it changes image at most every other step.
+ */
+export const EQUAL_SPACING_CASE_ID = 'case-ct-chest-screening-peer-review';
 
 export interface CtCase {
   caseId: string;
@@ -20,20 +27,23 @@ export interface CtCase {
   imageUrls: string[];
 }
 
-export async function resolveCtCase(backendUrl: string): Promise<CtCase> {
+export async function resolveCtCase(
+  backendUrl: string,
+  caseId: string = CT_CASE_ID,
+): Promise<CtCase> {
   const { api, qido } = await apiFor(backendUrl, CT_READER);
-  const detail = await api.caseDetail(CT_CASE_ID);
+  const detail = await api.caseDetail(caseId);
   // The viewer shows the series with the lowest series number first.
   const series = [...detail.study.series].sort(
     (a, b) => (a.seriesNumber ?? Infinity) - (b.seriesNumber ?? Infinity),
   )[0];
-  if (!series) throw new Error(`${CT_CASE_ID} has no series`);
+  if (!series) throw new Error(`${caseId} has no series`);
   const instances = sortInstancesForDisplay(
     await qido.searchInstances(detail.study.studyInstanceUid, series.seriesInstanceUid),
   );
   await api.logout();
   return {
-    caseId: CT_CASE_ID,
+    caseId,
     studyUid: detail.study.studyInstanceUid,
     seriesUid: series.seriesInstanceUid,
     seriesDescription: series.description,

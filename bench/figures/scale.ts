@@ -1,7 +1,8 @@
 // The figures at bench scale (`bench/data/bench-data.ts`, its own backend): a 1,000-image MR synced
 // into IndexedDB beside a plain parallel fetch, a worklist of 50 cases with priors ready offline,
 // and the browser's peak memory while a 1,500-image CT and a 1,000-image MR are read.
-import type { Browser, Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.ts';
 import {
   armFirstImageWatch,
   awaitFirstImage,
@@ -9,7 +10,14 @@ import {
   pressOnWindow,
 } from '../browser/in-page.ts';
 import { browserPssByKind, sampleBrowserMemory } from '../browser/process-memory.ts';
-import { heapAfterGc, openBaselinePage, type HeapReading } from '../browser/session.ts';
+import {
+  VIEWPORT,
+  heapAfterGc,
+  openBaselinePage,
+  signInIfAsked,
+  waitForSyncSettled,
+  type HeapReading,
+} from '../browser/session.ts';
 import { measuredFigure, type Figure, type Goal } from '../figure.ts';
 import { BENCH_READERS, CT_LARGE_CASE_ID, MR_CASE_ID } from '../data/bench-data.ts';
 import { resolveLargestSeries, resolveWorklistInstances } from './ct-case.ts';
@@ -34,6 +42,11 @@ export interface ScalePlan {
   worklistRuns?: number;
   /** time budget for paging through each large series while memory is sampled */
   readBudgetMs: number;
+  /**
+   * peak memory runs: the reading session's, then relaunches of the browser on its synced
+   * profile (default 2)
+   */
+  peakRuns?: number;
 }
 
 const THROUGHPUT_GOAL: Goal = {
@@ -170,11 +183,64 @@ export async function measureScale(
   return { figures, details };
 }
 
+/** One reading of the 1,500-image CT then the 1,000-image MR with the browser's memory sampled. */
+export interface PeakRun {
+  /** the reading session (the reader's sync under way) or a relaunch on its synced cache */
+  kind: 'session' | 'synced cache';
+  /** on a relaunch: whether the app kept the session or asked to sign in again */
+  signIn?: string;
+  /** PSS by process kind of the browser just signed in (bytes) */
+  atSignIn: Record<string, number>;
+  /** the highest PSS of the browser's processes (bytes), by kind at that moment */
+  peak: number;
+  atPeak: Record<string, number>;
+  samplesMB: number[];
+  reads: Array<{ caseId: string; images: number; asked: number; lastShown: number; ms: number }>;
+  heap: HeapReading | null;
+}
+
+/**
+ * In `page` on the worklist: opens the 1,500-image CT and pages through it, every image asked for
+ * (16 ahead of the one shown), then the 1,000-image MR, each for at most `plan.readBudgetMs`.
+ */
+async function readLargeSeries(
+  page: Page,
+  plan: ScalePlan,
+  log: (line: string) => void,
+): Promise<{ reads: PeakRun['reads']; heap: HeapReading | null }> {
+  const reads: PeakRun['reads'] = [];
+  let heap: HeapReading | null = null;
+  for (const [caseId, images] of [
+    [CT_LARGE_CASE_ID, 1500],
+    [MR_CASE_ID, 1000],
+  ] as const) {
+    const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
+    await page.evaluate(armFirstImageWatch, 120_000);
+    // forced: the rows re-render as the sync moves on, so they are never "stable" for long
+    await row.dblclick({ force: true, timeout: 60_000 });
+    await page.evaluate(awaitFirstImage);
+    const read = await page.evaluate(floodThrough, {
+      images,
+      budgetMs: plan.readBudgetMs,
+      ahead: 16,
+    });
+    reads.push({ caseId, images, ...read });
+    log(
+      `scale: asked for ${read.asked + 1} of ${images} images of ${caseId}, showed up to ` +
+        `${read.lastShown + 1}, in ${(read.ms / 1000).toFixed(1)} s`,
+    );
+    if (caseId === MR_CASE_ID) heap = await heapAfterGc(page);
+    await page.evaluate(pressOnWindow, 'Escape');
+    await row.waitFor();
+  }
+  return { reads, heap };
+}
+
 /**
  * The reading session of the large series' reader, in `page` just signed in (a fresh profile):
  * the MR opened at once (the first MR sync sample), then, while the reader's sync of 1.1 GB goes
  * on in the background as it would, the 1,500-image CT and the 1,000-image MR paged through,
- * every image asked for, while the browser's memory is sampled.
+ * every image asked for, while the browser's memory is sampled (the first peak memory run).
  */
 export async function measureSession(
   page: Page,
@@ -183,98 +249,125 @@ export async function measureSession(
   log: (line: string) => void,
   /** the session's persistent profile: only the browser running it is sampled */
   profileDir?: string,
-): Promise<{ figures: Figure[]; details: Record<string, unknown>; mr: OpenedBeforeSync }> {
+): Promise<{ run: PeakRun; mr: OpenedBeforeSync }> {
   const atSignIn = browserPssByKind(profileDir);
   const sampler = sampleBrowserMemory(250, profileDir);
-  const mrSeries = await resolveLargestSeries(backendUrl, BENCH_READERS.large, MR_CASE_ID);
-  const mr = await openSeriesAtOnce(page, MR_CASE_ID, mrSeries);
-  log(
-    `scale: MR (${mrSeries.label}) opened at once: first image ${Math.round(mr.firstImageMs)} ms, ` +
-      `all in IndexedDB after ${(mr.browsableMs / 1000).toFixed(1)} s`,
-  );
-  await page.evaluate(pressOnWindow, 'Escape');
-  await page.locator('[data-testid="worklist-row"]').first().waitFor();
-  const reads: Array<{
-    caseId: string;
-    images: number;
-    asked: number;
-    lastShown: number;
-    ms: number;
-  }> = [];
-  let reading: ReturnType<ReturnType<typeof sampleBrowserMemory>['stop']>;
-  let heap: HeapReading | null = null;
+  let sampled: ReturnType<ReturnType<typeof sampleBrowserMemory>['stop']> | null = null;
   try {
-    for (const [caseId, images] of [
-      [CT_LARGE_CASE_ID, 1500],
-      [MR_CASE_ID, 1000],
-    ] as const) {
-      const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
-      await page.evaluate(armFirstImageWatch, 120_000);
-      // forced: the rows re-render as the sync moves on, so they are never "stable" for long
-      await row.dblclick({ force: true, timeout: 60_000 });
-      await page.evaluate(awaitFirstImage);
-      const read = await page.evaluate(floodThrough, {
-        images,
-        budgetMs: plan.readBudgetMs,
-        ahead: 16,
-      });
-      reads.push({ caseId, images, ...read });
-      log(
-        `scale: asked for ${read.asked + 1} of ${images} images of ${caseId}, showed up to ` +
-          `${read.lastShown + 1}, in ${(read.ms / 1000).toFixed(1)} s`,
-      );
-      if (caseId === MR_CASE_ID) heap = await heapAfterGc(page);
-      await page.evaluate(pressOnWindow, 'Escape');
-      await row.waitFor();
+    const mrSeries = await resolveLargestSeries(backendUrl, BENCH_READERS.large, MR_CASE_ID);
+    const mr = await openSeriesAtOnce(page, MR_CASE_ID, mrSeries);
+    log(
+      `scale: MR (${mrSeries.label}) opened at once: first image ${Math.round(mr.firstImageMs)} ms, ` +
+        `all in IndexedDB after ${(mr.browsableMs / 1000).toFixed(1)} s`,
+    );
+    await page.evaluate(pressOnWindow, 'Escape');
+    await page.locator('[data-testid="worklist-row"]').first().waitFor();
+    const { reads, heap } = await readLargeSeries(page, plan, log);
+    sampled = sampler.stop();
+    return {
+      mr,
+      run: {
+        kind: 'session',
+        atSignIn,
+        peak: sampled.peak,
+        atPeak: sampled.atPeak,
+        samplesMB: sampled.samples.map((b) => Math.round(b / MB)),
+        reads,
+        heap,
+      },
+    };
+  } finally {
+    if (!sampled) sampler.stop();
+  }
+}
+
+/**
+ * Another peak memory run on the session's profile, its cache synced: the browser launched again
+ * on it (nothing of the session's in memory), signed in, then the same reading sampled.
+ */
+export async function peakOnSyncedCache(
+  profileDir: string,
+  backendUrl: string,
+  plan: ScalePlan,
+  log: (line: string) => void,
+): Promise<PeakRun> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
+    viewport: VIEWPORT,
+    baseURL: backendUrl,
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const how = await signInIfAsked(page, BENCH_READERS.large);
+    await page.getByTestId('worklist').waitFor({ timeout: 30_000 });
+    const settled = await waitForSyncSettled(page, 5 * 60_000);
+    log(
+      `scale: relaunched on the synced profile (${how}), every row ready ${(settled.ms / 1000).toFixed(1)} s after the worklist showed`,
+    );
+    const atSignIn = browserPssByKind(profileDir);
+    const sampler = sampleBrowserMemory(250, profileDir);
+    let sampled: ReturnType<ReturnType<typeof sampleBrowserMemory>['stop']> | null = null;
+    try {
+      const { reads, heap } = await readLargeSeries(page, plan, log);
+      sampled = sampler.stop();
+      return {
+        kind: 'synced cache',
+        signIn: how,
+        atSignIn,
+        peak: sampled.peak,
+        atPeak: sampled.atPeak,
+        samplesMB: sampled.samples.map((b) => Math.round(b / MB)),
+        reads,
+        heap,
+      };
+    } finally {
+      if (!sampled) sampler.stop();
     }
   } finally {
-    reading = sampler.stop();
+    await context.close();
   }
-  const total = (kinds: Record<string, number>) =>
-    Object.values(kinds).reduce((a, b) => a + b, 0) / MB;
-  const byKind = (kinds: Record<string, number>) =>
-    Object.entries(kinds)
-      .sort((a, b) => b[1] - a[1])
-      .map(([k, v]) => `${k} ${Math.round(v / MB)}`)
-      .join(', ');
-  const readAll = reads.every((r) => r.asked + 1 >= r.images);
-  const figures: Figure[] = [
-    measuredFigure({
-      id: 'scale.memory-peak',
-      title: 'Peak browser memory reading a 1,500-image CT then a 1,000-image MR',
-      unit: 'MB',
-      quote: ['median'],
-      samples: [reading.peak / MB],
-      baselineTitle: 'the same browser just signed in',
-      baselineSamples: [total(atSignIn)],
-      goal: MEMORY_GOAL,
-      notes: [
-        (profileDir
-          ? 'PSS of every process of the session’s browser (a profile on disk, as the app has: an off-the-record context would hold IndexedDB in memory)'
-          : 'PSS of every Chromium process') +
-          ', sampled every 250 ms from sign-in; the reader’s sync (1.1 GB) runs meanwhile; images paged through with 16 asked ahead of the one shown',
-        `images asked for: ${reads.map((r) => `${r.asked + 1} of ${r.images} in ${(r.ms / 1000).toFixed(0)} s`).join(', ')}` +
-          (readAll ? '' : ' (the reading stopped at its time budget)'),
-        `at the peak, MB by process: ${byKind(reading.atPeak)}`,
-        `just signed in, MB by process: ${byKind(atSignIn)}`,
-        ...(heap
-          ? [
-              `renderer after the MR, after a forced GC: JS heap ${Math.round(heap.jsHeapBytes / MB)} MB, ` +
-                `array buffers ${Math.round(heap.backingStoreBytes / MB)} MB`,
-            ]
-          : []),
-      ],
-    }),
-  ];
-  return {
-    figures,
-    mr,
-    details: {
-      atSignInMB: Math.round(total(atSignIn)),
-      readingPeakMB: Math.round(reading.peak / MB),
-      readingSamplesMB: reading.samples.map((b) => Math.round(b / MB)),
-      reads,
-      heap,
-    },
-  };
+}
+
+const total = (kinds: Record<string, number>) =>
+  Object.values(kinds).reduce((a, b) => a + b, 0) / MB;
+const byKind = (kinds: Record<string, number>) =>
+  Object.entries(kinds)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${Math.round(v / MB)}`)
+    .join(', ');
+
+/** Figure 11 from its runs: the session's, then the relaunches on its synced cache. */
+export function peakMemoryFigure(runs: readonly PeakRun[]): Figure {
+  const readAll = runs.every((run) => run.reads.every((r) => r.asked + 1 >= r.images));
+  return measuredFigure({
+    id: 'scale.memory-peak',
+    title: 'Peak browser memory reading a 1,500-image CT then a 1,000-image MR',
+    unit: 'MB',
+    quote: ['median'],
+    samples: runs.map((r) => r.peak / MB),
+    baselineTitle: 'the same browser just signed in',
+    baselineSamples: runs.map((r) => total(r.atSignIn)),
+    goal: MEMORY_GOAL,
+    notes: [
+      'PSS of every process of the reading browser (a profile on disk, as the app has: an off-the-record context would hold IndexedDB in memory), sampled every 250 ms; images paged through with 16 asked ahead of the one shown',
+      `runs: ${runs
+        .map(
+          (r, i) =>
+            `${i + 1}. ${r.kind === 'session' ? 'the reading session, from sign-in, its sync of 1.1 GB under way (the MR opened at once first)' : `the browser launched again on the session’s profile, its cache synced (${r.signIn ?? 'signed in'}), from the worklist shown`}: ${Math.round(r.peak / MB)} MB`,
+        )
+        .join('; ')}`,
+      `images asked for: ${runs.map((run) => run.reads.map((r) => `${r.asked + 1} of ${r.images} in ${(r.ms / 1000).toFixed(0)} s`).join(' and ')).join('; ')}` +
+        (readAll ? '' : ' (a reading stops at its time budget)'),
+      `at the peak, MB by process: ${runs.map((r) => byKind(r.atPeak)).join('; ')}`,
+      `just signed in, MB by process: ${runs.map((r) => byKind(r.atSignIn)).join('; ')}`,
+      `renderer after the MR, after a forced GC (JS heap, array buffers): ${runs
+        .map((r) =>
+          r.heap
+            ? `${Math.round(r.heap.jsHeapBytes / MB)} MB, ${Math.round(r.heap.backingStoreBytes / MB)} MB`
+            : '—',
+        )
+        .join('; ')}`,
+    ],
+  });
 }

@@ -23,10 +23,10 @@ import {
   type SteppedRun,
   type SyncedRun,
 } from '../browser/in-page.ts';
-import { openBaselinePage } from '../browser/session.ts';
+import { newContext, openBaselinePage, signIn, waitForSyncSettled } from '../browser/session.ts';
 import { hotFunctions, mainThreadTime } from '../browser/profile.ts';
 import { tracedThreads } from '../browser/trace.ts';
-import type { CtCase } from './ct-case.ts';
+import { CT_READER, type CtCase } from './ct-case.ts';
 
 export interface ViewerPlan {
   /** reopenings of the case from the worklist (same page: code loaded, images in memory) */
@@ -37,8 +37,13 @@ export interface ViewerPlan {
   scrollSteps: number;
   /** measured scroll passes over images already in memory */
   scrollPasses: number;
-  /** measured passes of the two synchronized viewports (current and prior) */
+  /** measured passes of the two synchronized viewports (current and prior), per case */
   syncedPasses: number;
+  /**
+   * first openings after sign-in (and the first scroll pass after each): the reading context's,
+   * then each in a fresh context of its own, signed in and its sync settled
+   */
+  coldRuns: number;
 }
 
 const HANGING_GOAL: Goal = {
@@ -87,6 +92,8 @@ export async function measureViewer(
   reading: { context: BrowserContext; page: Page },
   backendUrl: string,
   ct: CtCase,
+  /** a case whose current and prior have the same slice spacing (figure 9's goal), if resolved */
+  equalSpacing: CtCase | null,
   plan: ViewerPlan,
   log: (line: string) => void,
 ): Promise<ViewerResult> {
@@ -98,9 +105,11 @@ export async function measureViewer(
 
     // 1. Cold: the first case opened in this browser profile (viewer code, workers and codecs load).
     await app.bringToFront();
+    const coldClickAt = await app.evaluate(() => performance.now());
     const { result: cold, time: coldMainThread } = await mainThreadTime(app, () =>
       openCase(app, row),
     );
+    const coldWarmUp = await warmUpAtClick(app, coldClickAt);
     log(`first image, cold: ${Math.round(cold.ms)} ms`);
     const autoRenderer = await drawnBy(app);
     log(`stack viewports drawn by: ${autoRenderer} (setting: auto)`);
@@ -216,8 +225,30 @@ export async function measureViewer(
     };
     // Where the time goes, GPU against CPU: the same openings and scroll passes with the stack
     // viewports forced to WebGL, then to Cornerstone's CPU path (the setting, then a reload).
-    const byRenderer = await measureRenderers(app, baseline, row, steps, plan, log);
+    // The renderer `auto` chose is what every figure above measured: only the other one is forced.
+    const byRenderer = await measureRenderers(app, baseline, row, steps, plan, log, autoRenderer);
     log(`baseline first image: ${baselineFirst.map((v) => Math.round(v)).join(', ')} ms`);
+
+    // 2c. Figure 9 held against its goal: two synchronized viewports of equal slice spacing.
+    const equal = equalSpacing
+      ? await measureEqualSpacing(app, baseline, equalSpacing, steps, plan, log)
+      : null;
+    await app.bringToFront();
+    await app.goto('/#/worklist');
+    await row.waitFor();
+
+    // 1b and 2d. More first openings after sign-in, each in a fresh context (its own sync first).
+    const colds: ColdRun[] = [
+      { first: cold, firstPass, warmUp: coldWarmUp, syncMs: null, context: 'reading context' },
+    ];
+    for (let run = 1; run < plan.coldRuns; run++) {
+      colds.push(await coldRunInFreshContext(browser, backendUrl, ct.caseId, steps));
+      const c = colds.at(-1)!;
+      log(
+        `first image, cold (fresh context ${run}, its sync settled in ${((c.syncMs ?? 0) / 1000).toFixed(1)} s): ` +
+          `${Math.round(c.first.ms)} ms; first scroll pass ${c.firstPass.fps.toFixed(1)} images/s`,
+      );
+    }
 
     const baselineTitle = 'bare page: WADO-URI fetch, parse, window, draw';
     const figures: Figure[] = [
@@ -225,12 +256,13 @@ export async function measureViewer(
         id: 'first-image.cold',
         title: 'First image, CT chest, first open after sign-in',
         unit: 'ms',
-        samples: [cold.ms],
+        samples: colds.map((c) => c.first.ms),
         baselineTitle,
         baselineSamples: baselineFirst,
         goal: FIRST_IMAGE_GOAL,
         notes: [
-          'one run: the first case opened in a new browser profile (viewer code, Cornerstone, workers and WebGL start)',
+          `${colds.length} runs, each the first case opened in a new browser context (viewer code, Cornerstone, workers and WebGL start), signed in and its sync settled: the reading context's, then ${colds.length - 1} of their own`,
+          `the viewer's warm-up at the click: ${colds.map((c) => describeWarmUp(c.warmUp)).join('; ')}`,
         ],
       }),
       measuredFigure({
@@ -294,29 +326,41 @@ export async function measureViewer(
         goal: HANGING_GOAL,
         notes: ['reopened from the worklist: decoded images still in Cornerstone’s memory'],
       }),
-      ...(['current', 'prior'] as const).map((which, i) =>
-        measuredOrStalled({
-          id: `scroll.synced-${which}`,
-          title: `Synced scroll, ${which} of CT current vs prior (${steps} steps of the current)`,
-          unit: 'images/s',
-          quote: ['median'],
-          samples: complete(syncedPasses, steps, (p) => p.changed[0] ?? 0).map(
-            (p) => p.fps[i] ?? 0,
-          ),
-          baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
-          baselineSamples: baselinePasses.map((p) => p.fps),
-          goal: SYNCED_GOAL,
-          notes: [
-            `passes that stalled before half their steps (not counted): ${syncedPasses.length - complete(syncedPasses, steps, (p) => p.changed[0] ?? 0).length} of ${syncedPasses.length}`,
-            `images it was asked to show per pass: ${syncedPasses.map((p) => p.imagesShown[i]).join(', ')}; changed frames: ${syncedPasses.map((p) => p.changed[i]).join(', ')}`,
-            ...(which === 'prior'
-              ? [
-                  'the prior has 2 mm slices against the current’s 1 mm: it has a new image every other step, so its rate can be at most half the current’s',
-                ]
-              : []),
-          ],
-        }),
-      ),
+      ...(equal
+        ? syncedFigures({
+            id: 'scroll.synced',
+            title: (which) =>
+              `Synced scroll, ${which} of CT 3 mm current vs 3 mm prior (${equal.steps} steps of the current)`,
+            passes: equal.synced,
+            steps: equal.steps,
+            baseline: equal.bare,
+            baselineTitle: 'bare canvas: pre-windowed frames, same read-back, a pass after each',
+            goal: SYNCED_GOAL,
+            notes: [
+              `${equal.caseId}: current and prior both 3 mm apart, so the prior is asked for a new image at every step of the current`,
+            ],
+          })
+        : [
+            unmeasuredFigure(
+              'scroll.synced',
+              'Synced scroll, CT current vs prior of equal slice spacing',
+              'the equal-spacing case could not be resolved',
+              SYNCED_GOAL,
+            ),
+          ]),
+      ...syncedFigures({
+        id: 'scroll.synced-unequal',
+        title: (which) =>
+          `Synced scroll, ${which} of CT 1 mm current vs 2 mm prior (diagnostic, ${steps} steps of the current)`,
+        passes: syncedPasses,
+        steps,
+        baseline: baselinePasses,
+        baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
+        goal: NO_GOAL,
+        notes: [
+          'no goal: the prior has 2 mm slices against the current’s 1 mm, so it has a new image every other step and its rate can be at most half the current’s; the equal-spacing rows above are held against the goal',
+        ],
+      }),
       ...byRenderer.flatMap((r) => [
         measuredFigure({
           id: `first-image.reload.${r.renderer}`,
@@ -327,7 +371,8 @@ export async function measureViewer(
           baselineSamples: baselineFirst,
           goal: NO_GOAL,
           notes: [
-            `the viewport said it was drawn by: ${r.shown}; the default (auto) here: ${autoRenderer}`,
+            `the viewport said it was drawn by: ${r.shown}; the default (auto) here: ${autoRenderer}, ` +
+              'whose figures are "after page reload" and "Scroll, … in memory" (it is not forced again)',
           ],
         }),
         measuredOrStalled({
@@ -351,11 +396,14 @@ export async function measureViewer(
         title: 'Scroll, first pass (images not decoded yet)',
         unit: 'images/s',
         quote: ['median'],
-        samples: [firstPass.fps],
+        samples: colds.map((c) => c.firstPass.fps),
         baselineTitle: 'bare canvas: pre-windowed frames, same read-back',
         baselineSamples: baselinePasses.map((p) => p.fps),
         goal: NO_GOAL,
-        notes: [`unchanged steps: ${firstPass.unchanged}`],
+        notes: [
+          'right after each first open after sign-in (the images are in IndexedDB, none decoded yet)',
+          `unchanged steps per pass: ${colds.map((c) => c.firstPass.unchanged).join(', ')}`,
+        ],
       }),
     ];
     return {
@@ -367,7 +415,15 @@ export async function measureViewer(
         series: ct.seriesDescription,
         imageCount: ct.imageCount,
         firstPass,
+        cold: colds.map(({ first, firstPass, warmUp, syncMs, context }) => ({
+          ms: Math.round(first.ms),
+          firstPassFps: firstPass.fps,
+          warmUp,
+          syncMs,
+          context,
+        })),
         synced: syncedPasses,
+        syncedEqualSpacing: equal,
         hanging: { reopen: hangReopen, reload: hangReload },
         profile: {
           cold: { ms: Math.round(cold.ms), mainThread: coldMainThread, requests: cold.timeline },
@@ -378,6 +434,138 @@ export async function measureViewer(
   } finally {
     await bare.context.close();
   }
+}
+
+/** One first open after sign-in and the scroll pass right after it (images not decoded yet). */
+interface ColdRun {
+  first: FirstImageTiming;
+  firstPass: SteppedRun;
+  warmUp: WarmUpAtClick;
+  /** from the worklist shown until its sync settled (fresh contexts; null for the reading one) */
+  syncMs: number | null;
+  context: string;
+}
+
+/**
+ * A fresh context (no code, no images in memory, an empty cache) signs in as the reader, waits
+ * until its cases are on this workstation, then opens the case and scrolls it once.
+ */
+async function coldRunInFreshContext(
+  browser: Browser,
+  backendUrl: string,
+  caseId: string,
+  steps: number,
+): Promise<ColdRun> {
+  const context = await newContext(browser, backendUrl);
+  try {
+    const page = await context.newPage();
+    await signIn(page, CT_READER);
+    const sync = await waitForSyncSettled(page, 10 * 60_000);
+    const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
+    await row.waitFor();
+    const clickAt = await page.evaluate(() => performance.now());
+    const first = await openCase(page, row);
+    const warmUp = await warmUpAtClick(page, clickAt);
+    const firstPass = await scrollPass(page, steps);
+    return { first, firstPass, warmUp, syncMs: Math.round(sync.ms), context: 'fresh context' };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Figure 9 on a case whose current and prior have the same slice spacing. */
+interface EqualSpacingRun {
+  caseId: string;
+  steps: number;
+  /** whether both viewports said they were linked by slice before the passes */
+  linked: boolean;
+  /** the pass that decoded the images (not counted) */
+  warm: SyncedRun;
+  synced: SyncedRun[];
+  /** a bare-canvas pass right after each synced pass, under the same load */
+  bare: SteppedRun[];
+}
+
+async function measureEqualSpacing(
+  app: Page,
+  bare: Page,
+  equal: CtCase,
+  maxSteps: number,
+  plan: ViewerPlan,
+  log: (line: string) => void,
+): Promise<EqualSpacingRun> {
+  const steps = Math.min(maxSteps, equal.imageCount - 1);
+  await app.bringToFront();
+  await app.goto('/#/worklist');
+  const row = app.locator(`[data-testid="worklist-row"][data-case-id="${equal.caseId}"]`);
+  await row.waitFor();
+  await openCaseHanging(app, row);
+  // both viewports join the slice group once their headers are read (renderer/viewer/sync-manager.ts)
+  const linked = await app
+    .waitForFunction(
+      (n) => document.querySelectorAll('[data-slice-linked="true"]').length >= n,
+      HANGING_VIEWPORTS,
+      { timeout: 30_000 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  const warm = await syncedPass(app, steps);
+  const synced: SyncedRun[] = [];
+  const bareRuns: SteppedRun[] = [];
+  for (let pass = 0; pass < plan.syncedPasses; pass++) {
+    await app.bringToFront();
+    synced.push(await syncedPass(app, steps));
+    await bare.bringToFront();
+    bareRuns.push(
+      await bare.evaluate(steppedRun, { mode: 'baseline' as const, steps, stepTimeoutMs: 5000 }),
+    );
+  }
+  log(
+    `synced scroll, ${equal.caseId} (${linked ? 'linked' : 'NOT seen linked'}): decoding pass ` +
+      `${warm.fps.map((f) => f.toFixed(1)).join(' and ')} images/s; measured ` +
+      synced
+        .map(
+          (p) =>
+            `${p.fps.map((f) => f.toFixed(1)).join(' and ')} (${p.imagesShown.join(' and ')} images)`,
+        )
+        .join(', ') +
+      ` images/s; bare canvas ${bareRuns.map((p) => p.fps.toFixed(1)).join(', ')}`,
+  );
+  return { caseId: equal.caseId, steps, linked, warm, synced, bare: bareRuns };
+}
+
+/** The two rows of a synced-scroll measurement: the scrolled viewport and the one following it. */
+function syncedFigures(input: {
+  id: string;
+  title: (which: 'current' | 'prior') => string;
+  passes: readonly SyncedRun[];
+  steps: number;
+  baseline: readonly SteppedRun[];
+  baselineTitle: string;
+  goal: Goal;
+  notes: string[];
+}): Figure[] {
+  const counted = complete(input.passes, input.steps, (p) => p.changed[0] ?? 0);
+  return (['current', 'prior'] as const).map((which, i) =>
+    measuredOrStalled({
+      id: `${input.id}-${which}`,
+      title: input.title(which),
+      unit: 'images/s',
+      quote: ['median'],
+      samples: counted.map((p) => p.fps[i] ?? 0),
+      baselineTitle: input.baselineTitle,
+      baselineSamples: input.baseline.map((p) => p.fps),
+      goal: input.goal,
+      notes: [
+        'frames whose pixels changed, per viewport, over the pass’s time',
+        `passes that stalled before half their steps (not counted): ${input.passes.length - counted.length} of ${input.passes.length}`,
+        `images it was asked to show per pass: ${input.passes.map((p) => p.imagesShown[i]).join(', ')}; changed frames: ${input.passes.map((p) => p.changed[i]).join(', ')}`,
+        ...input.notes,
+      ],
+    }),
+  );
 }
 
 /** Where the viewer's warm-up was when the case was clicked (ms on the page's clock). */
@@ -416,8 +604,9 @@ interface RendererRun {
 }
 
 /**
- * Openings after a reload and scroll passes with the stack viewports forced to each renderer in
- * turn; the setting goes back to auto afterwards (the memory group reads in the same profile).
+ * Openings after a reload and scroll passes with the stack viewports forced to the renderer(s)
+ * `auto` did not choose (the figures above measured its choice); the setting goes back to auto
+ * afterwards (the memory group reads in the same profile).
  */
 async function measureRenderers(
   app: Page,
@@ -426,11 +615,13 @@ async function measureRenderers(
   steps: number,
   plan: ViewerPlan,
   log: (line: string) => void,
+  /** what `auto` drew with: already measured, not forced again */
+  auto: string,
 ): Promise<RendererRun[]> {
   const runs: RendererRun[] = [];
   await app.bringToFront();
   try {
-    for (const renderer of ['gpu', 'cpu'] as const) {
+    for (const renderer of (['gpu', 'cpu'] as const).filter((r) => r !== auto)) {
       await app.evaluate(saveRenderingSetting, renderer);
       const reload: number[] = [];
       for (let i = 0; i < plan.reload; i++) {

@@ -176,7 +176,10 @@ export async function measureWorklist(
     [plan.rows, []],
     [plan.baselineRows, []],
   ]);
-  const heap = new Map<number, number>();
+  const heap = new Map<number, number[]>([
+    [plan.rows, []],
+    [plan.baselineRows, []],
+  ]);
   const inPage = new Map<number, number[]>([
     [plan.rows, []],
     [plan.baselineRows, []],
@@ -185,7 +188,7 @@ export async function measureWorklist(
   const started = performance.now();
   let runs = 0;
   for (let run = 0; run < Math.max(MIN_RUNS, plan.runs); run++) {
-    // The first run also reads memory and where the main thread's time went.
+    // The first run also reads where the main thread's time went.
     const first = run === 0;
     const moves: number[] = [];
     for (const rows of [plan.rows, plan.baselineRows]) {
@@ -209,10 +212,9 @@ export async function measureWorklist(
           // A move this slow is measured once per run: more would only lengthen the bench.
           if (step.result > SLOW_STEP_MS) break;
         }
-        if (first) {
-          const h = await heapAfterGc(page);
-          heap.set(rows, h.jsHeapBytes + h.embedderBytes + h.backingStoreBytes);
-        }
+        // every run, each a fresh profile: memory has a median and a spread like the times
+        const h = await heapAfterGc(page);
+        heap.get(rows)!.push(h.jsHeapBytes + h.embedderBytes + h.backingStoreBytes);
       } finally {
         await context.close();
       }
@@ -271,11 +273,13 @@ export async function measureWorklist(
       title: `Worklist, ${big} assignments: renderer memory`,
       unit: 'MB',
       quote: ['median'],
-      samples: [heap.get(plan.rows)! / MB],
+      samples: heap.get(plan.rows)!.map((b) => b / MB),
       baselineTitle: `same screen, ${plan.baselineRows} rows`,
-      baselineSamples: [heap.get(plan.baselineRows)! / MB],
+      baselineSamples: heap.get(plan.baselineRows)!.map((b) => b / MB),
       goal: { text: '—', source: 'for information', met: () => null },
-      notes: ['V8 heap + Blink heap + array buffers after a forced GC'],
+      notes: [
+        'V8 heap + Blink heap + array buffers after a forced GC, after the selection moves; one reading per run, each a fresh profile',
+      ],
     }),
   ];
   return { figures, details: { profile } };
