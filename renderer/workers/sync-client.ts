@@ -4,11 +4,13 @@ import { cacheKeyState } from '../app/cache-key.ts';
 import type { EngineStatus } from '../../shared/sync/engine.ts';
 import { Emitter } from '../../shared/sync/emitter.ts';
 import type { CaseProgress } from '../../shared/sync/records.ts';
+import type { WorklistItem } from '../../shared/api/contract.ts';
 
 export interface SyncClientEvents extends Record<string, unknown> {
   status: EngineStatus;
   progress: CaseProgress;
-  worklist: { count: number; at: number };
+  /** `items` when they changed since the worker last told them (the page shows them at once) */
+  worklist: { count: number; at: number; items?: WorklistItem[] | undefined };
 }
 
 /**
@@ -119,7 +121,11 @@ export class SyncWorkerClient {
       } else if (message.type === 'progress') {
         this.events.emit('progress', message.progress);
       } else {
-        this.events.emit('worklist', { count: message.count, at: message.at });
+        this.events.emit('worklist', {
+          count: message.count,
+          at: message.at,
+          items: message.items,
+        });
       }
     });
     worker.addEventListener('error', (event) => {
@@ -139,7 +145,10 @@ export class SyncWorkerClient {
   private reportToHost(event: SyncEvent): void {
     if (!this.link) return;
     try {
-      this.link.report(event);
+      // the host needs the count, not the list (which it would copy across IPC)
+      this.link.report(
+        event.type === 'worklist' ? { type: 'worklist', count: event.count, at: event.at } : event,
+      );
     } catch (err) {
       console.warn('sync: the host did not take an event', err);
     }
