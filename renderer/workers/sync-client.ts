@@ -44,6 +44,14 @@ export class SyncWorkerClient {
     };
   }
 
+  /**
+   * Loads the worker ahead of need (on the sign-in screen), so that signing in does not also
+   * wait for its code; it does nothing until started. Where a host drives it, it is loaded anyway.
+   */
+  prepare(): void {
+    this.worker ??= this.spawn();
+  }
+
   start(backendBaseUrl: string): void {
     if (this.link) return; // the host decides
     this.worker ??= this.spawn();
