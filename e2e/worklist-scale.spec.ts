@@ -126,3 +126,88 @@ test('a worklist of 10,000 assignments keeps few rows in the page and reads with
   await expect(await selectedRow(page)).toHaveAttribute('data-case-id', caseId(COUNT - 1));
   await expect(await selectedRow(page)).toBeInViewport();
 });
+
+/** What the cache (IndexedDB `tandem`, read with the raw API) holds of these assignments, and how many it holds. */
+function cachedAssignments(
+  page: Page,
+  caseIds: string[],
+): Promise<{ count: number; rows: Array<{ caseId: string; description: string } | null> }> {
+  return page.evaluate(
+    (ids) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('tandem');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('assignments')) {
+            db.close();
+            resolve({ count: 0, rows: ids.map(() => null) });
+            return;
+          }
+          const store = db.transaction('assignments').objectStore('assignments');
+          const count = store.count();
+          const rows = ids.map((id) => store.get(id));
+          store.transaction.oncomplete = () => {
+            db.close();
+            resolve({
+              count: count.result,
+              rows: rows.map((r) =>
+                r.result ? { caseId: r.result.caseId, description: r.result.description } : null,
+              ),
+            });
+          };
+          store.transaction.onerror = () => reject(store.transaction.error);
+        };
+      }),
+    caseIds,
+  );
+}
+
+test('the 10,000 assignments shown at sign-in are kept in the cache: changes and removals reach it, and a reload offline shows the list', async ({
+  page,
+}) => {
+  const now = Date.now();
+  let items = Array.from({ length: COUNT }, (_, i) => assignment(i, now));
+  const context = page.context();
+  await context.route('**/api/worklist', (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ items }),
+    }),
+  );
+  await context.route(/\/api\/cases\/case-scale-/, () => {
+    // never answered: the request ends with the page
+  });
+
+  await signIn(page, 'radiologist1');
+  const table = page.getByTestId('worklist');
+  await expect(table).toHaveAttribute('aria-rowcount', String(COUNT + 1), { timeout: 30_000 });
+  // The list on screen is the one the cache comes to hold, whole.
+  await expect
+    .poll(async () => (await cachedAssignments(page, [])).count, { timeout: 30_000 })
+    .toBe(COUNT);
+
+  // On the server the first case is re-described and the second one goes; a reload polls again.
+  items = [{ ...items[0]!, description: 'CT CHEST WITH CONTRAST' }, ...items.slice(2)];
+  await page.reload();
+  await expect(table).toHaveAttribute('aria-rowcount', String(COUNT), { timeout: 30_000 });
+  const rows = page.getByTestId('worklist-row');
+  await expect(rows.first()).toHaveAttribute('data-case-id', caseId(0));
+  await expect(rows.first()).toContainText('CT CHEST WITH CONTRAST');
+  await expect(rows.nth(1)).toHaveAttribute('data-case-id', caseId(2));
+  await expect
+    .poll(() => cachedAssignments(page, [caseId(0), caseId(1)]), { timeout: 30_000 })
+    .toEqual({
+      count: COUNT - 1,
+      rows: [{ caseId: caseId(0), description: 'CT CHEST WITH CONTRAST' }, null],
+    });
+
+  // The server cannot be reached: a reload shows the list from the cache, as last received.
+  await context.route('**/api/**', (route) => route.abort('connectionrefused'));
+  await page.reload();
+  await expect(page.getByTestId('offline-banner')).toBeVisible({ timeout: 30_000 });
+  await expect(table).toHaveAttribute('aria-rowcount', String(COUNT), { timeout: 30_000 });
+  await expect(rows.first()).toContainText('CT CHEST WITH CONTRAST');
+  await expect(rows.nth(1)).toHaveAttribute('data-case-id', caseId(2));
+});

@@ -75,10 +75,12 @@ function Screens({ startError }: { startError: unknown }) {
   const route = useRoute();
   const settingsOpen = useSettingsOpen();
   const locked = useLocked();
-  // Signed in (the worklist first): prepare the viewer in idle time, so the first case opens fast.
+  // Signed in: prepare the viewer in idle time, so the first case opens fast. On the worklist
+  // the worklist does so once it is shown: waiting for a long list is not idle time.
+  const onWorklist = route.name === 'worklist';
   useEffect(() => {
-    if (session.status === 'signed-in') return scheduleViewerWarmUp();
-  }, [session.status]);
+    if (session.status === 'signed-in' && !onWorklist) return scheduleViewerWarmUp();
+  }, [session.status, onWorklist]);
 
   // The QA test pattern holds no patient data: it shows whoever is signed in (its own window in Electron).
   if (route.name === 'display-qa-pattern') return <TestPattern />;

@@ -150,6 +150,8 @@ export function startSessionController(
   });
 
   const detachHost = hostSync ? syncClient.connectHost(hostSync) : undefined;
+  // the worker's code loads while the reader signs in, not after
+  if (!hostSync) syncClient.prepare();
 
   const onBrowserOnline = () => void revalidate();
   window.addEventListener('online', onBrowserOnline);

@@ -4,11 +4,13 @@ import { cacheKeyState } from '../app/cache-key.ts';
 import type { EngineStatus } from '../../shared/sync/engine.ts';
 import { Emitter } from '../../shared/sync/emitter.ts';
 import type { CaseProgress } from '../../shared/sync/records.ts';
+import type { WorklistItem } from '../../shared/api/contract.ts';
 
 export interface SyncClientEvents extends Record<string, unknown> {
   status: EngineStatus;
   progress: CaseProgress;
-  worklist: { count: number; at: number };
+  /** `items` when they changed since the worker last told them (the page shows them at once) */
+  worklist: { count: number; at: number; items?: WorklistItem[] | undefined };
 }
 
 /**
@@ -40,6 +42,14 @@ export class SyncWorkerClient {
       detach();
       if (this.link === link) this.link = undefined;
     };
+  }
+
+  /**
+   * Loads the worker ahead of need (on the sign-in screen), so that signing in does not also
+   * wait for its code; it does nothing until started. Where a host drives it, it is loaded anyway.
+   */
+  prepare(): void {
+    this.worker ??= this.spawn();
   }
 
   start(backendBaseUrl: string): void {
@@ -119,7 +129,11 @@ export class SyncWorkerClient {
       } else if (message.type === 'progress') {
         this.events.emit('progress', message.progress);
       } else {
-        this.events.emit('worklist', { count: message.count, at: message.at });
+        this.events.emit('worklist', {
+          count: message.count,
+          at: message.at,
+          items: message.items,
+        });
       }
     });
     worker.addEventListener('error', (event) => {
@@ -139,7 +153,10 @@ export class SyncWorkerClient {
   private reportToHost(event: SyncEvent): void {
     if (!this.link) return;
     try {
-      this.link.report(event);
+      // the host needs the count, not the list (which it would copy across IPC)
+      this.link.report(
+        event.type === 'worklist' ? { type: 'worklist', count: event.count, at: event.at } : event,
+      );
     } catch (err) {
       console.warn('sync: the host did not take an event', err);
     }

@@ -11,6 +11,8 @@ import { SyncCommand, type SyncEvent } from '../../shared/ipc/sync-channel.ts';
 import { SyncEngine } from '../../shared/sync/engine.ts';
 import { HttpSyncBackend } from '../../shared/sync/http-backend.ts';
 import type { SyncBackend } from '../../shared/sync/ports.ts';
+import { changedWorklistItems } from '../../shared/sync/worklist-diff.ts';
+import type { WorklistItem } from '../../shared/api/contract.ts';
 import { cacheBudget } from '../app/workstation-db.ts';
 import { WorkerOutbox } from './report-outbox.ts';
 
@@ -179,13 +181,25 @@ class SyncWorker {
   }
 }
 
-/** The backend over this worker's fetch, telling the controller each time the worklist arrives. */
+/**
+ * The backend over this worker's fetch, telling the controller each time the worklist arrives,
+ * with the items when they differ from the last ones told: the page shows them while the engine
+ * stores them (`renderer/worklist/received-worklist.ts`).
+ */
 function observed(baseUrl: string): SyncBackend {
   const http = new HttpSyncBackend({ baseUrl, fetch: (input, init) => fetch(input, init) });
+  let told = new Map<string, WorklistItem>();
   return {
     async worklist(signal) {
       const items = await http.worklist(signal);
-      post({ type: 'worklist', count: items.length, at: Date.now() });
+      const changed = items.length !== told.size || changedWorklistItems(told, items).length > 0;
+      if (changed) told = new Map(items.map((i) => [i.caseId, i]));
+      post({
+        type: 'worklist',
+        count: items.length,
+        at: Date.now(),
+        ...(changed ? { items } : {}),
+      });
       return items;
     },
     caseDetail: (caseId, signal) => http.caseDetail(caseId, signal),

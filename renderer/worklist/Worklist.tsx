@@ -14,6 +14,7 @@ import { useConnection } from '../app/connection-store.ts';
 import { navigate } from '../app/route.ts';
 import { useSyncStatus } from '../app/sync-status-store.ts';
 import { ImportPanel } from '../import/ImportPanel.tsx';
+import { scheduleViewerWarmUp } from '../viewer/warm-up.ts';
 import { moveSelection } from './selection-keys.ts';
 import { useCachedWorklist } from './use-cached-worklist.ts';
 import { useNow } from './use-now.ts';
@@ -116,6 +117,11 @@ export function Worklist() {
 
   useLayoutEffect(() => {
     if (ready) setHeadHeight(headRef.current?.offsetHeight ?? 0);
+  }, [ready]);
+
+  // The list is shown: now the viewer may be prepared in idle time (not while the list loads).
+  useEffect(() => {
+    if (ready) return scheduleViewerWarmUp();
   }, [ready]);
 
   // When the list first arrives: back to the case last opened, keyboard on the list.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTimeLeft } from './due-time.ts';
+import { formatDueClock, formatTimeLeft } from './due-time.ts';
 
 const now = new Date('2025-11-24T12:00:00Z');
 const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
@@ -18,5 +18,17 @@ describe('formatTimeLeft', () => {
 
   it('uses days beyond a day', () => {
     expect(formatTimeLeft(at(26 * 60), now)).toBe('in 1 d 2 h');
+  });
+});
+
+describe('formatDueClock', () => {
+  it('gives the local clock time, with the date when the case is not due today', () => {
+    const noon = new Date(2025, 10, 24, 12, 0);
+    const later = new Date(2025, 10, 24, 15, 5);
+    const time = later.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    expect(formatDueClock(later, noon)).toBe(time);
+    const tomorrow = new Date(2025, 10, 25, 15, 5);
+    const day = tomorrow.toLocaleDateString([], { day: 'numeric', month: 'short' });
+    expect(formatDueClock(tomorrow, noon)).toBe(`${day} ${time}`);
   });
 });

@@ -1,4 +1,4 @@
-import type { AssignmentRow } from '../../shared/cache/rows.ts';
+import type { WorklistItem } from '../../shared/api/contract.ts';
 import { PRIORITY_RANK } from '../../shared/sync/schedule.ts';
 import { formatPersonName } from '../app/person-name.ts';
 import { KIND_LABEL } from './labels.ts';
@@ -32,7 +32,7 @@ export function toggleSort(current: WorklistSort, column: SortColumn): WorklistS
 }
 
 /** STAT first, then urgent, then routine; within each, the earliest due first. */
-export function compareEntries(a: AssignmentRow, b: AssignmentRow): number {
+export function compareEntries(a: WorklistItem, b: WorklistItem): number {
   return (
     PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
     Date.parse(a.dueAt) - Date.parse(b.dueAt) ||
@@ -46,7 +46,7 @@ function compareIds(a: string, b: string): number {
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-function columnKey(item: AssignmentRow, column: SortColumn): string | number {
+function columnKey(item: WorklistItem, column: SortColumn): string | number {
   switch (column) {
     case 'priority':
       return PRIORITY_RANK[item.priority];
@@ -74,7 +74,7 @@ function columnKey(item: AssignmentRow, column: SortColumn): string | number {
  * rows never swap places between two sorts. Each row's keys are computed once, not per comparison
  * (10,000 rows take about 130,000 comparisons).
  */
-export function sortAssignments<T extends AssignmentRow>(
+export function sortAssignments<T extends WorklistItem>(
   items: readonly T[],
   sort: WorklistSort,
 ): T[] {

@@ -205,6 +205,69 @@ describe('DexieSyncStore', () => {
   });
 });
 
+describe('DexieSyncStore: the worklist and sync states, written only where they changed', () => {
+  const a = worklistItem({ caseId: 'a', study: study('1.1.1', 3) });
+  const b = worklistItem({ caseId: 'b', study: study('1.2.1', 2) });
+
+  /** the keys each table was written under, from Dexie's write hooks */
+  function watchWrites(db: TandemDb) {
+    const written: string[] = [];
+    for (const table of [db.assignments, db.syncState, db.caseUsage]) {
+      table.hook('creating', (key, row: { caseId: string }) => {
+        written.push(`${table.name}:${row.caseId}`);
+      });
+      table.hook('updating', (_mods, key) => {
+        written.push(`${table.name}:${String(key)}`);
+      });
+    }
+    return written;
+  }
+
+  it('a worklist that brings back what is stored writes nothing; a changed or new assignment is written', async () => {
+    const { db, store } = await setup();
+    await store.putAssignments([a, b]);
+    const first = await db.assignments.get('a');
+    const written = watchWrites(db);
+
+    await store.putAssignments([a, { ...b }]);
+    expect(written).toEqual([]);
+
+    const c = worklistItem({ caseId: 'c', study: study('1.3.1', 1) });
+    await store.putAssignments([a, { ...b, priority: 'stat', modalities: ['CT', 'PT'] }, c]);
+    expect(written.sort()).toEqual(['assignments:b', 'assignments:c']);
+    expect(await db.assignments.get('a')).toEqual(first);
+    expect(await db.assignments.get('b')).toMatchObject({
+      priority: 'stat',
+      modalities: ['CT', 'PT'],
+    });
+  });
+
+  it('an assignment alone makes no usage row; the case’s detail does', async () => {
+    const { db, store } = await setup();
+    await store.putAssignments([a]);
+    expect(await db.caseUsage.count()).toBe(0);
+    await store.putCase(caseDetail({ caseId: 'a', study: study('1.1.1', 3) }));
+    expect(await db.caseUsage.get('a')).toMatchObject({ bytes: 0, instances: 0 });
+  });
+
+  it('progress equal to what is stored is not written again', async () => {
+    const { db, store } = await setup();
+    const queued = {
+      caseId: 'a',
+      state: 'queued' as const,
+      instancesDone: 0,
+      instancesTotal: 3,
+      bytesDone: 0,
+      errors: [],
+    };
+    await store.saveCaseStatus([queued, { ...queued, caseId: 'b' }]);
+    const written = watchWrites(db);
+    await store.saveCaseStatus([{ ...queued }, { ...queued, caseId: 'b', state: 'syncing' }]);
+    expect(written).toEqual(['syncState:b']);
+    expect(await db.syncState.get('b')).toMatchObject({ state: 'syncing' });
+  });
+});
+
 describe('DexieSyncStore: the cache budget', () => {
   const imageBytes = verified(study('1.1.1', 1))[0]!.size;
   const reported = (caseId: string, uid: string, count: number): CaseSpec => ({

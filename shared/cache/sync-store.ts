@@ -1,6 +1,7 @@
 import type { CaseDetail, WorklistItem } from '../api/contract.ts';
 import { StudySummary } from '../domain/case.ts';
 import { storageFullError } from '../sync/failure.ts';
+import { sameWorklistItem } from '../sync/worklist-diff.ts';
 import type { InstanceBodyKind, PreparedBlob, SyncStore } from '../sync/ports.ts';
 import type { CaseProgress, VerifiedInstance } from '../sync/records.ts';
 import {
@@ -45,6 +46,16 @@ const CASE_TABLES = [
   'annotations',
   'originalReports',
 ] as const;
+
+function sameProgress(a: CaseProgress, b: CaseProgress): boolean {
+  return (
+    a.state === b.state &&
+    a.instancesDone === b.instancesDone &&
+    a.instancesTotal === b.instancesTotal &&
+    a.bytesDone === b.bytesDone &&
+    JSON.stringify(a.errors) === JSON.stringify(b.errors)
+  );
+}
 
 function isQuotaError(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
@@ -124,14 +135,23 @@ export class DexieSyncStore implements SyncStore {
     return [...new Set(keys.flat())].filter((caseId) => !isLocalCaseId(caseId));
   }
 
+  /**
+   * Writes only the items that are new or changed (`receivedAt` is when a row last changed): a
+   * poll that brings back what is stored writes nothing, and so wakes no live query. A case's
+   * usage row comes with its detail (`putCase`), not with its assignment.
+   */
   async putAssignments(items: readonly WorklistItem[]): Promise<void> {
+    if (!items.length) return;
     const at = this.now();
-    await this.db.transaction('rw', this.db.assignments, this.db.caseUsage, async () => {
-      await this.db.assignments.bulkPut(items.map((i) => ({ ...i, receivedAt: at })));
-      await this.ensureUsage(
-        items.map((i) => i.caseId),
-        at,
-      );
+    const db = this.db;
+    await db.transaction('rw', db.assignments, async () => {
+      const stored = await db.assignments.bulkGet(items.map((i) => i.caseId));
+      const changed = items.filter((item, k) => {
+        const row = stored[k];
+        return !row || !sameWorklistItem(row, item);
+      });
+      if (changed.length)
+        await db.assignments.bulkPut(changed.map((i) => ({ ...i, receivedAt: at })));
     });
   }
 
@@ -311,9 +331,19 @@ export class DexieSyncStore implements SyncStore {
     return n > 0;
   }
 
+  /** Writes only the cases whose progress differs from what is stored. */
   async saveCaseStatus(statuses: readonly CaseProgress[]): Promise<void> {
+    if (!statuses.length) return;
     const at = this.now();
-    await this.db.syncState.bulkPut(statuses.map((s) => ({ ...s, updatedAt: at })));
+    const db = this.db;
+    await db.transaction('rw', db.syncState, async () => {
+      const stored = await db.syncState.bulkGet(statuses.map((s) => s.caseId));
+      const changed = statuses.filter((s, k) => {
+        const row = stored[k];
+        return !row || !sameProgress(row, s);
+      });
+      if (changed.length) await db.syncState.bulkPut(changed.map((s) => ({ ...s, updatedAt: at })));
+    });
   }
 
   async openCase(caseId: string | null, at: number): Promise<void> {

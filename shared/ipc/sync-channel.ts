@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WorklistItem } from '../api/contract.ts';
 import type { WebCryptoKey } from '../report/signing.ts';
 import type { EngineStatus } from '../sync/engine.ts';
 import { CaseProgress } from '../sync/records.ts';
@@ -60,8 +61,16 @@ export const EngineStatusSchema = z.object({
 export const SyncEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), status: EngineStatusSchema }),
   z.object({ type: z.literal('progress'), progress: CaseProgress }),
-  /** the worklist was received from the backend (so an empty cache means an empty worklist) */
-  z.object({ type: z.literal('worklist'), count: z.number().int().nonnegative(), at: z.number() }),
+  /**
+   * the worklist was received from the backend (so an empty cache means an empty worklist);
+   * `items` (to the page only, when they changed) lets the worklist show before it is stored
+   */
+  z.object({
+    type: z.literal('worklist'),
+    count: z.number().int().nonnegative(),
+    at: z.number(),
+    items: z.array(WorklistItem).optional(),
+  }),
 ]);
 export type SyncEvent = z.infer<typeof SyncEvent>;
 

@@ -619,6 +619,42 @@ describe('SyncEngine: cases that change on the server', () => {
     });
   });
 
+  it('a poll that brings back the same worklist hands the store nothing; a changed, removed or returning case still reaches it', async () => {
+    const puts: string[][] = [];
+    const store = new MemoryStore();
+    const put = store.putAssignments.bind(store);
+    store.putAssignments = (items) => {
+      puts.push(items.map((i) => i.caseId));
+      return put(items);
+    };
+    const { engine, backend } = setup([ctCase('a', '1.1.1'), ctCase('b', '1.1.2')], {}, store);
+    engine.start();
+    await engine.settled();
+    expect(puts).toEqual([['a', 'b']]);
+
+    await engine.pollNow();
+    await engine.settled();
+    expect(puts).toHaveLength(1);
+
+    backend.setCase(ctCase('a', '1.1.1', { priority: 'stat' }));
+    await engine.pollNow();
+    await engine.settled();
+    expect(puts.at(-1)).toEqual(['a']);
+    expect(store.assignments.get('a')?.priority).toBe('stat');
+
+    backend.removeCase('b');
+    await engine.pollNow();
+    await engine.settled();
+    expect(store.assignments.has('b')).toBe(false);
+
+    backend.setCase(ctCase('b', '1.1.2'));
+    await engine.pollNow();
+    await engine.settled();
+    expect(puts.at(-1)).toEqual(['b']);
+    expect(store.assignments.has('b')).toBe(true);
+    expect(puts).toHaveLength(3);
+  });
+
   it('gives an image the server failed on another chance at the next poll', async () => {
     const { engine, backend, clock, progress } = setup([ctCase('a', '1.1.1')], {
       maxServerAttempts: 1,

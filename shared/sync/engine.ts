@@ -36,6 +36,7 @@ import type { WorklistItem } from '../api/contract.ts';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
 import { Emitter } from './emitter.ts';
 import { classifyFailure, readableMessage } from './failure.ts';
+import { changedWorklistItems } from './worklist-diff.ts';
 import {
   mathRandom,
   systemClock,
@@ -139,6 +140,12 @@ export class SyncEngine {
   private readonly wanted = new Map<string, number>();
   private wantSeq = 0;
   private worklist = new Map<string, WorklistItem>();
+  /**
+   * Assignments as this engine last handed them to the store (or, for a cancelled case, let the
+   * store remove): a poll writes only what differs. Empty at start, when the store compares with
+   * what it holds.
+   */
+  private readonly storedItems = new Map<string, WorklistItem>();
   private readonly plans = new Map<string, CasePlan>();
   private readonly studies = new Map<string, StudyPlan>();
 
@@ -301,7 +308,9 @@ export class SyncEngine {
         const items = await this.backend.worklist(controller.signal);
         this.pollFailures = 0;
         this.backOnline();
-        await this.storeCall(() => this.store.putAssignments(items));
+        const changed = changedWorklistItems(this.storedItems, items);
+        if (changed.length) await this.storeCall(() => this.store.putAssignments(changed));
+        for (const item of changed) this.storedItems.set(item.caseId, item);
         this.reconcile(items);
         this.retryFailed();
         this.pump();
@@ -420,6 +429,8 @@ export class SyncEngine {
       // let a running batch write land first, so nothing of the case is written after it is removed
       while (this.flushing) await this.flushing;
       await this.storeCall(() => this.store.removeCase(caseId));
+      // a cancelled case stays out of the store until it changes; one that comes back is written
+      if (!item) this.storedItems.delete(caseId);
       this.forgetProgress(caseId);
       this.events.emit('removed', { caseId });
     }

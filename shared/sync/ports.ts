@@ -81,7 +81,10 @@ export interface SyncStore {
   presentInstances(sopInstanceUids: readonly string[]): Promise<Map<string, number>>;
   /** Cases the store holds anything for (assignments, studies, instances, status). */
   storedCaseIds(): Promise<string[]>;
-  /** The worklist as last received, for reading offline. */
+  /**
+   * Worklist items as received, for reading offline: the engine passes those new or changed
+   * since it last put them (every item at its first poll); a case leaves only with `removeCase`.
+   */
   putAssignments(items: readonly WorklistItem[]): Promise<void>;
   /** A case's clinical context, study and series metadata, priors and their reports. */
   putCase(detail: CaseDetail): Promise<void>;
