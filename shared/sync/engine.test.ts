@@ -281,6 +281,56 @@ describe('SyncEngine: progress the worklist follows', () => {
   });
 });
 
+describe('SyncEngine: progress written with the images it counts', () => {
+  it('writes a case’s progress in the same store write as its images, never counting one the store lacks', async () => {
+    const store = new MemoryStore();
+    const writes: Array<{ stored: number; statuses: CaseProgress[] }> = [];
+    const putInstances = store.putInstances.bind(store);
+    store.putInstances = async (instances, statuses = []) => {
+      // a slow disk: other images arrive, and their progress is reported, while this one writes
+      for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0));
+      await putInstances(instances, statuses);
+      writes.push({ stored: store.instances.size, statuses: [...statuses] });
+    };
+    const saveCaseStatus = store.saveCaseStatus.bind(store);
+    store.saveCaseStatus = async (statuses) => {
+      await saveCaseStatus(statuses);
+      writes.push({ stored: store.instances.size, statuses: [...statuses] });
+    };
+    const { engine } = setup([{ caseId: 'a', study: study('1.1.1', 24) }], { batchSize: 4 }, store);
+    engine.start();
+    await engine.settled();
+
+    expect(store.instances.size).toBe(24);
+    expect(store.statuses.get('a')).toMatchObject({ state: 'ready', instancesDone: 24 });
+    for (const w of writes) {
+      for (const s of w.statuses) expect(s.instancesDone).toBeLessThanOrEqual(w.stored);
+    }
+    // the worklist says ready in the very write that stores the last image
+    const last = writes.findIndex((w) => w.stored === 24);
+    expect(writes[last]!.statuses).toContainEqual(
+      expect.objectContaining({ caseId: 'a', state: 'ready', instancesDone: 24 }),
+    );
+  });
+
+  it('reports progress afresh when a batch write fails, so nothing it counted stays counted', async () => {
+    const store = new MemoryStore();
+    store.capacity = 0;
+    const { engine, progress } = setup([{ caseId: 'a', study: study('1.1.1', 6) }], {}, store);
+    engine.start();
+    await engine.settled();
+    expect(engine.status().state).toBe('storage-full');
+    expect(store.instances.size).toBe(0);
+    expect(progress.get('a')?.instancesDone).toBe(0);
+    expect(store.statuses.get('a')?.instancesDone ?? 0).toBe(0);
+    // room again: everything lands, and the progress with it
+    store.capacity = Infinity;
+    engine.resume();
+    await engine.settled();
+    expect(store.statuses.get('a')).toMatchObject({ state: 'ready', instancesDone: 6 });
+  });
+});
+
 describe('SyncEngine: resuming', () => {
   it('after a crash, a new engine over the same store fetches only what is missing', async () => {
     const specs = [ctCase('a', '1.1.1', { study: study('1.1.1', 6) }), ctCase('b', '1.1.2')];
