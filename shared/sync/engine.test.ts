@@ -126,6 +126,24 @@ describe('SyncEngine: bringing cases onto the workstation', () => {
     ]);
   });
 
+  it('brings the first, middle and last image of the priors before the rest of the study, so both can hang side by side', async () => {
+    const { engine, backend } = setup(
+      [ctCase('opened', '1.1.2', { study: study('1.1.2', 9), priors: [study('1.9.2', 5)] })],
+      { maxParallel: 1 },
+    );
+    engine.focus('opened');
+    engine.start();
+    await engine.settled();
+    expect(backend.fetched().slice(0, 6)).toEqual([
+      '1.1.2.1.1',
+      '1.1.2.1.5',
+      '1.1.2.1.9',
+      '1.9.2.1.1',
+      '1.9.2.1.3',
+      '1.9.2.1.5',
+    ]);
+  });
+
   it('fetches the images the viewer asks for before everything else, the latest ask first', async () => {
     const gate = new Gate();
     const { engine, backend } = setup(
