@@ -359,4 +359,26 @@ describe('DexieSyncStore: the cache budget', () => {
     const err = await store.putInstances(verified(study('1.1.1', 1))).catch((e: unknown) => e);
     expect((err as TandemError).code).toBe('storage-full');
   });
+
+  it('writes the progress given with instances in their transaction: both land, or neither', async () => {
+    const { db, store } = await setup();
+    await store.putCase(caseDetail({ caseId: 'a', study: study('1.1.1', 2) }));
+    const [first, second] = verified(study('1.1.1', 2));
+    const progress = (done: number) => ({
+      caseId: 'a',
+      state: done === 2 ? ('ready' as const) : ('syncing' as const),
+      instancesDone: done,
+      instancesTotal: 2,
+      bytesDone: done,
+      errors: [],
+    });
+    await store.putInstances([first!], [progress(1)]);
+    expect(await db.syncState.get('a')).toMatchObject({ state: 'syncing', instancesDone: 1 });
+    vi.spyOn(db.instances, 'bulkPut').mockRejectedValueOnce(
+      new DOMException('quota', 'QuotaExceededError'),
+    );
+    await expect(store.putInstances([second!], [progress(2)])).rejects.toThrow();
+    expect(await db.syncState.get('a')).toMatchObject({ state: 'syncing', instancesDone: 1 });
+    expect(await db.instances.count()).toBe(1);
+  });
 });

@@ -232,8 +232,11 @@ export class DexieSyncStore implements SyncStore {
     );
   }
 
-  async putInstances(instances: readonly VerifiedInstance[]): Promise<void> {
-    if (!instances.length) return;
+  async putInstances(
+    instances: readonly VerifiedInstance[],
+    statuses: readonly CaseProgress[] = [],
+  ): Promise<void> {
+    if (!instances.length) return this.saveCaseStatus(statuses);
     const db = this.db;
     const incoming = instances.reduce((n, i) => n + i.size, 0);
     if (this.budget) await this.makeRoom(this.budget, incoming);
@@ -247,7 +250,9 @@ export class DexieSyncStore implements SyncStore {
     const at = this.now();
     let added = 0;
     try {
-      await db.transaction('rw', [db.instances, db.studies, db.caseUsage], async () => {
+      // the cases' progress goes in the same transaction (one write per batch)
+      const tables = [db.instances, db.studies, db.caseUsage, db.syncState];
+      await db.transaction('rw', tables, async () => {
         const studies = await db.studies.bulkGet([
           ...new Set(instances.map((i) => i.studyInstanceUid)),
         ]);
@@ -288,6 +293,9 @@ export class DexieSyncStore implements SyncStore {
             return { ...row, bytes: row.bytes + u.bytes, instances: row.instances + u.instances };
           }),
         );
+        if (statuses.length) {
+          await db.syncState.bulkPut(statuses.map((s) => ({ ...s, updatedAt: at })));
+        }
       });
     } catch (err) {
       if (isQuotaError(err)) {

@@ -126,6 +126,24 @@ describe('SyncEngine: bringing cases onto the workstation', () => {
     ]);
   });
 
+  it('brings the first, middle and last image of the priors before the rest of the study, so both can hang side by side', async () => {
+    const { engine, backend } = setup(
+      [ctCase('opened', '1.1.2', { study: study('1.1.2', 9), priors: [study('1.9.2', 5)] })],
+      { maxParallel: 1 },
+    );
+    engine.focus('opened');
+    engine.start();
+    await engine.settled();
+    expect(backend.fetched().slice(0, 6)).toEqual([
+      '1.1.2.1.1',
+      '1.1.2.1.5',
+      '1.1.2.1.9',
+      '1.9.2.1.1',
+      '1.9.2.1.3',
+      '1.9.2.1.5',
+    ]);
+  });
+
   it('fetches the images the viewer asks for before everything else, the latest ask first', async () => {
     const gate = new Gate();
     const { engine, backend } = setup(
@@ -278,6 +296,56 @@ describe('SyncEngine: progress the worklist follows', () => {
     await engine.settled();
     expect(progress.get('a')).toMatchObject({ state: 'error', instancesDone: 5 });
     expect(store.statuses.get('a')).toMatchObject({ state: 'error', instancesDone: 5 });
+  });
+});
+
+describe('SyncEngine: progress written with the images it counts', () => {
+  it('writes a case’s progress in the same store write as its images, never counting one the store lacks', async () => {
+    const store = new MemoryStore();
+    const writes: Array<{ stored: number; statuses: CaseProgress[] }> = [];
+    const putInstances = store.putInstances.bind(store);
+    store.putInstances = async (instances, statuses = []) => {
+      // a slow disk: other images arrive, and their progress is reported, while this one writes
+      for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0));
+      await putInstances(instances, statuses);
+      writes.push({ stored: store.instances.size, statuses: [...statuses] });
+    };
+    const saveCaseStatus = store.saveCaseStatus.bind(store);
+    store.saveCaseStatus = async (statuses) => {
+      await saveCaseStatus(statuses);
+      writes.push({ stored: store.instances.size, statuses: [...statuses] });
+    };
+    const { engine } = setup([{ caseId: 'a', study: study('1.1.1', 24) }], { batchSize: 4 }, store);
+    engine.start();
+    await engine.settled();
+
+    expect(store.instances.size).toBe(24);
+    expect(store.statuses.get('a')).toMatchObject({ state: 'ready', instancesDone: 24 });
+    for (const w of writes) {
+      for (const s of w.statuses) expect(s.instancesDone).toBeLessThanOrEqual(w.stored);
+    }
+    // the worklist says ready in the very write that stores the last image
+    const last = writes.findIndex((w) => w.stored === 24);
+    expect(writes[last]!.statuses).toContainEqual(
+      expect.objectContaining({ caseId: 'a', state: 'ready', instancesDone: 24 }),
+    );
+  });
+
+  it('reports progress afresh when a batch write fails, so nothing it counted stays counted', async () => {
+    const store = new MemoryStore();
+    store.capacity = 0;
+    const { engine, progress } = setup([{ caseId: 'a', study: study('1.1.1', 6) }], {}, store);
+    engine.start();
+    await engine.settled();
+    expect(engine.status().state).toBe('storage-full');
+    expect(store.instances.size).toBe(0);
+    expect(progress.get('a')?.instancesDone).toBe(0);
+    expect(store.statuses.get('a')?.instancesDone ?? 0).toBe(0);
+    // room again: everything lands, and the progress with it
+    store.capacity = Infinity;
+    engine.resume();
+    await engine.settled();
+    expect(store.statuses.get('a')).toMatchObject({ state: 'ready', instancesDone: 6 });
   });
 });
 

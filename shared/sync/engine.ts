@@ -178,6 +178,11 @@ export class SyncEngine {
   /** progress that only counted on, waiting for the interval */
   private readonly heldProgress = new Map<string, CaseProgress>();
   private progressTimer: TimerHandle | undefined;
+  /** verified instances in the batch being written: the progress written with them counts them */
+  private readonly landing = new Set<InstanceJob>();
+  /** progress reported but not yet written; the next batch write (or a write of its own) takes it */
+  private readonly unsaved = new Map<string, CaseProgress>();
+  private statusWriteQueued = false;
   private writes = 0;
   private writeChain: Promise<void> = Promise.resolve();
   private settleWaiters: Array<() => void> = [];
@@ -271,7 +276,7 @@ export class SyncEngine {
   }
 
   progress(): CaseProgress[] {
-    return [...this.plans.values()].map((p) => caseProgress(p, this.studies));
+    return [...this.plans.values()].map((p) => caseProgress(p, this.studies, this.landing));
   }
 
   async pollNow(): Promise<void> {
@@ -917,13 +922,36 @@ export class SyncEngine {
           this.batch = jobs;
           break;
         }
+        // The cases' progress goes in the same transaction, counting these as stored: one write
+        // per batch instead of two, and the worklist never says more than the cache holds.
+        for (const job of jobs) {
+          this.landing.add(job);
+          this.markOwners(job);
+        }
+        this.report(this.collectProgress());
+        const statuses = [...this.unsaved.values()];
+        this.unsaved.clear();
         try {
-          await this.storeCall(() => this.store.putInstances(jobs.map((j) => j.verified!)));
+          await this.storeCall(() =>
+            this.store.putInstances(
+              jobs.map((j) => j.verified!),
+              statuses,
+            ),
+          );
         } catch (err) {
+          this.landing.clear();
+          // what was reported counting them did not land: report it afresh
+          for (const caseId of [...statuses.map((p) => p.caseId), ...this.unsaved.keys()]) {
+            this.lastProgress.delete(caseId);
+            this.lastReported.delete(caseId);
+            this.dirtyCases.add(caseId);
+          }
+          this.unsaved.clear();
           this.batch = [...jobs, ...this.batch];
           this.storeFailed(err instanceof StoreFailure ? err.cause : err);
           break;
         }
+        this.landing.clear();
         for (const job of jobs) {
           if (job.state !== 'verified') continue;
           job.state = 'done';
@@ -1008,7 +1036,8 @@ export class SyncEngine {
   }
 
   /**
-   * Progress is what the worklist follows (a store write and an event, each re-rendering it):
+   * Progress is what the worklist follows (a store write — with the batch of images it counts
+   * when one is being written — and an event, each re-rendering it):
    * a change of state or errors goes out at once, counts that only went up at once when the
    * case's last such report is `progressIntervalMs` old, else once that interval has passed,
    * and whatever is held when the engine settles.
@@ -1018,39 +1047,47 @@ export class SyncEngine {
     this.progressScheduled = true;
     queueMicrotask(() => {
       this.progressScheduled = false;
-      const now = this.clock.now();
-      const changed: CaseProgress[] = [];
-      for (const caseId of this.dirtyCases) {
-        const plan = this.plans.get(caseId);
-        if (!plan) continue;
-        const p = caseProgress(plan, this.studies);
-        if (this.lastProgress.get(caseId) === JSON.stringify(p)) {
-          this.heldProgress.delete(caseId);
-          continue;
-        }
-        const last = this.lastReported.get(caseId);
-        const due =
-          !last ||
-          last.state !== p.state ||
-          last.errors !== p.errors.length ||
-          now - last.at >= this.progressIntervalMs;
-        if (due) {
-          this.heldProgress.delete(caseId);
-          changed.push(p);
-        } else {
-          this.heldProgress.set(caseId, p);
-        }
-      }
-      this.dirtyCases.clear();
-      this.report(changed);
-      if (this.heldProgress.size && this.progressTimer === undefined) {
-        this.progressTimer = this.clock.setTimeout(() => {
-          this.progressTimer = undefined;
-          this.reportHeld();
-        }, this.progressIntervalMs);
-      }
+      this.report(this.collectProgress());
       this.checkSettled();
     });
+  }
+
+  /**
+   * The progress of the cases marked dirty that is due to be reported now; what only counted on
+   * within the interval is held (and a timer armed for it).
+   */
+  private collectProgress(): CaseProgress[] {
+    const now = this.clock.now();
+    const changed: CaseProgress[] = [];
+    for (const caseId of this.dirtyCases) {
+      const plan = this.plans.get(caseId);
+      if (!plan) continue;
+      const p = caseProgress(plan, this.studies, this.landing);
+      if (this.lastProgress.get(caseId) === JSON.stringify(p)) {
+        this.heldProgress.delete(caseId);
+        continue;
+      }
+      const last = this.lastReported.get(caseId);
+      const due =
+        !last ||
+        last.state !== p.state ||
+        last.errors !== p.errors.length ||
+        now - last.at >= this.progressIntervalMs;
+      if (due) {
+        this.heldProgress.delete(caseId);
+        changed.push(p);
+      } else {
+        this.heldProgress.set(caseId, p);
+      }
+    }
+    this.dirtyCases.clear();
+    if (this.heldProgress.size && this.progressTimer === undefined) {
+      this.progressTimer = this.clock.setTimeout(() => {
+        this.progressTimer = undefined;
+        this.reportHeld();
+      }, this.progressIntervalMs);
+    }
+    return changed;
   }
 
   private reportHeld(): void {
@@ -1070,8 +1107,26 @@ export class SyncEngine {
       this.lastProgress.set(p.caseId, JSON.stringify(p));
       this.lastReported.set(p.caseId, { at, state: p.state, errors: p.errors.length });
     }
-    this.write(() => this.store.saveCaseStatus(changed));
+    for (const p of changed) this.unsaved.set(p.caseId, p);
+    this.saveStatus();
     for (const p of changed) this.events.emit('progress', p);
+  }
+
+  /**
+   * Writes the progress not yet written, unless a batch write takes it first: it waits for the
+   * batch being written (whose transaction carries newer progress than any written before it),
+   * then takes whatever is still unwritten, so an older count never lands after a newer one.
+   */
+  private saveStatus(): void {
+    if (this.statusWriteQueued) return;
+    this.statusWriteQueued = true;
+    this.write(async () => {
+      while (this.flushing) await this.flushing;
+      this.statusWriteQueued = false;
+      const statuses = [...this.unsaved.values()];
+      this.unsaved.clear();
+      if (statuses.length) await this.store.saveCaseStatus(statuses);
+    });
   }
 
   private forgetProgress(caseId: string): void {

@@ -75,6 +75,8 @@ export interface CasePlan {
   studies: string[];
 }
 
+const NONE_LANDING: ReadonlySet<Job> = new Set();
+
 /** A study plan with its listing job (the two refer to each other). */
 export function newStudyPlan(fields: Omit<StudyPlan, 'listing'>): StudyPlan {
   const study = fields as StudyPlan;
@@ -95,10 +97,15 @@ export function newJobBase(): JobBase {
   };
 }
 
-/** What the worklist shows of a case: its state, counts, bytes and errors (its priors included). */
+/**
+ * What the worklist shows of a case: its state, counts, bytes and errors (its priors included).
+ * `landing`: verified instances being written right now, counted as done — the progress that goes
+ * into the store in the same transaction as they do, so it never says more than the store holds.
+ */
 export function caseProgress(
   plan: CasePlan,
   studies: ReadonlyMap<string, StudyPlan>,
+  landing: ReadonlySet<Job> = NONE_LANDING,
 ): CaseProgress {
   let done = 0;
   let total = 0;
@@ -123,6 +130,9 @@ export function caseProgress(
       if (job.state === 'done') {
         done++;
         bytes += job.size;
+      } else if (job.state === 'verified' && landing.has(job)) {
+        done++;
+        bytes += job.verified?.size ?? 0;
       } else if (job.state === 'failed') {
         if (job.error) errors.push(job.error);
       } else {

@@ -91,9 +91,14 @@ export interface SyncStore {
   /**
    * Verified instances of cases already put with `putCase`; an instance whose `sealed` is unset
    * is sealed here if the store seals at rest. Throws `TandemError('storage-full')`
-   * when they do not fit in the cache even after evicting what may be evicted.
+   * when they do not fit in the cache even after evicting what may be evicted. `statuses`, as
+   * `saveCaseStatus` takes them, are written in the same transaction (one write per batch, and
+   * the progress stored never runs ahead of the instances stored).
    */
-  putInstances(instances: readonly VerifiedInstance[]): Promise<void>;
+  putInstances(
+    instances: readonly VerifiedInstance[],
+    statuses?: readonly CaseProgress[],
+  ): Promise<void>;
   /** Removes a case and whatever no other case still needs (shared priors stay). */
   removeCase(caseId: string): Promise<void>;
   /** True while the case has a signed report the backend has not yet confirmed. */

@@ -125,7 +125,7 @@ describe('orderInstances (properties)', () => {
     );
   });
 
-  it('puts everything the opened case needs (its study, then its priors) before anything else', () => {
+  it('puts everything the opened case needs (key images of its study, then of its priors, then the rest in the same order) before anything else', () => {
     fc.assert(
       fc.property(worklistArbitrary(), (w) => {
         fc.pre(w.focus !== null);
@@ -133,12 +133,28 @@ describe('orderInstances (properties)', () => {
         const focused = order.map((sop) => owners(w, sop).includes(w.focus!));
         const firstOther = focused.indexOf(false);
         if (firstOther >= 0) expect(focused.slice(firstOther)).not.toContain(true);
-        // its own study before its priors
+        // the key images (first, middle, last of each series) of its study and priors first;
+        // among those, and among the rest, its own study before its priors
         const spec = w.cases.find((c) => c.caseId === w.focus)!;
         const own = new Set(instancesOf(spec.study).map((i) => i.sopInstanceUid));
-        const isOwn = order.filter((_, i) => focused[i]).map((sop) => own.has(sop));
-        const firstPrior = isOwn.indexOf(false);
-        if (firstPrior >= 0) expect(isOwn.slice(firstPrior)).not.toContain(true);
+        const key = new Set(
+          [spec.study, ...(spec.priors ?? [])].flatMap((s) =>
+            s.series.flatMap((series) =>
+              [1, Math.floor((series.count - 1) / 2) + 1, series.count].map(
+                (k) => `${series.uid}.${k}`,
+              ),
+            ),
+          ),
+        );
+        const mine = order.filter((_, i) => focused[i]);
+        const isKey = mine.map((sop) => key.has(sop));
+        const firstRest = isKey.indexOf(false);
+        if (firstRest >= 0) expect(isKey.slice(firstRest)).not.toContain(true);
+        for (const part of [mine.filter((s) => key.has(s)), mine.filter((s) => !key.has(s))]) {
+          const isOwn = part.map((sop) => own.has(sop));
+          const firstPrior = isOwn.indexOf(false);
+          if (firstPrior >= 0) expect(isOwn.slice(firstPrior)).not.toContain(true);
+        }
       }),
     );
   });

@@ -9,9 +9,10 @@ import type { RemoteInstance } from './ports.ts';
  * 2. then, for the other cases, metadata (case detail, study listings) before any instance, so
  *    every case's context, priors' reports and totals are known early — they are small;
  * 3. cases by priority (STAT, urgent, routine), then due time, then case id (stable);
- * 4. within a case: its study, then its priors in the backend's order;
- * 5. within a study: the first, middle and last image of every series, then the rest of each
- *    series in display order — so a study is readable before it is complete.
+ * 4. within a case: the first, middle and last image of every series of its study, then of its
+ *    priors (in the backend's order), then the rest of its study, then the rest of each prior,
+ *    each series in display order — so a study and its priors are readable (side by side)
+ *    before they are complete.
  *
  * Every job gets a sort key; smaller keys run first. An instance needed by several cases (a
  * shared prior) takes the smallest of its keys.
@@ -41,12 +42,15 @@ function dueTime(dueAt: string): number {
 export function jobKey(c: CaseOrderInfo, focusId: string | null, pos: JobPosition): SortKey {
   const focused = c.caseId === focusId;
   const jobClass = !focused && pos.kind === 'instance' ? 1 : 0;
+  // Within a case: its metadata, then the key images (tier 0) of its study and of its priors,
+  // then the rest of its study, then the rest of each prior — so a hanging protocol that shows
+  // the study beside its prior has the first image of both before either is complete.
   const within =
     pos.kind === 'detail'
-      ? [-1, 0, 0, 0, 0]
+      ? [-1, 0, 0, 0]
       : pos.kind === 'listing'
-        ? [pos.studyIndex, 0, 0, 0, 0]
-        : [pos.studyIndex, 1, pos.tier, pos.seriesIndex, pos.index];
+        ? [0, pos.studyIndex, 0, 0]
+        : [1 + pos.tier, pos.studyIndex, pos.seriesIndex, pos.index];
   return [
     focused ? 0 : 1,
     jobClass,

@@ -59,7 +59,10 @@ export class MemoryStore implements SyncStore {
     }
   }
 
-  async putInstances(instances: readonly VerifiedInstance[]): Promise<void> {
+  async putInstances(
+    instances: readonly VerifiedInstance[],
+    statuses: readonly CaseProgress[] = [],
+  ): Promise<void> {
     this.putInstancesCalls++;
     const incoming = instances.reduce((n, i) => n + i.size, 0);
     if (this.usedBytes() + incoming > this.capacity) {
@@ -71,6 +74,7 @@ export class MemoryStore implements SyncStore {
       }
       this.instances.set(inst.sopInstanceUid, inst);
     }
+    for (const s of statuses) this.statuses.set(s.caseId, s);
   }
 
   async removeCase(caseId: string): Promise<void> {
