@@ -19,9 +19,19 @@ import { TestPattern } from '../display-qa/TestPattern.tsx';
 import { useLocked } from '../lock/lock-store.ts';
 import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
 import { scheduleViewerWarmUp } from '../viewer/warm-up.ts';
+import type CaseView from '../viewer/CaseView.tsx';
 
-// Cornerstone is large: load it only when a case is opened, so sign-in and the worklist come up fast.
-const CaseView = lazy(() => import('../viewer/CaseView.tsx'));
+// Cornerstone is large: load it only when a case is opened (or the warm-up prepares the viewer
+// while the worklist shows), so sign-in and the worklist come up fast.
+type CaseViewComponent = typeof CaseView;
+let loadedCaseView: CaseViewComponent | undefined;
+function loadCaseView(): Promise<{ default: CaseViewComponent }> {
+  return import('../viewer/CaseView.tsx').then((module) => {
+    loadedCaseView = module.default;
+    return module;
+  });
+}
+const LazyCaseView = lazy(loadCaseView);
 const QaScreen = lazy(() => import('../qa/QaScreen.tsx'));
 const ImagesWindow = lazy(() => import('../images-window/ImagesWindow.tsx'));
 
@@ -70,6 +80,22 @@ export function App() {
   );
 }
 
+/**
+ * The case view, at once when its code is already loaded. Through `lazy` and Suspense it would
+ * first commit the fallback, and React holds content back for a while after a fallback shows
+ * (about 300 ms), even content that was ready the moment after.
+ */
+function CaseScreen({ caseId }: { caseId: string }) {
+  // chosen once per case opened: switching between the two would mount the case view again
+  const [Loaded] = useState(() => loadedCaseView);
+  if (Loaded) return <Loaded caseId={caseId} />;
+  return (
+    <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
+      <LazyCaseView caseId={caseId} />
+    </Suspense>
+  );
+}
+
 function Screens({ startError }: { startError: unknown }) {
   const session = useSession();
   const route = useRoute();
@@ -77,7 +103,7 @@ function Screens({ startError }: { startError: unknown }) {
   const locked = useLocked();
   // Signed in (the worklist first): prepare the viewer in idle time, so the first case opens fast.
   useEffect(() => {
-    if (session.status === 'signed-in') return scheduleViewerWarmUp();
+    if (session.status === 'signed-in') return scheduleViewerWarmUp(loadCaseView);
   }, [session.status]);
 
   // The QA test pattern holds no patient data: it shows whoever is signed in (its own window in Electron).
@@ -98,9 +124,7 @@ function Screens({ startError }: { startError: unknown }) {
         <Header user={session.user} />
         <StatusBanners />
         {route.name === 'case' ? (
-          <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
-            <CaseView key={route.caseId} caseId={route.caseId} />
-          </Suspense>
+          <CaseScreen key={route.caseId} caseId={route.caseId} />
         ) : route.name === 'images' ? (
           <Suspense fallback={<p className="splash">Opening the images…</p>}>
             <ImagesWindow

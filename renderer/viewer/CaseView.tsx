@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 import type { CaseDetail } from '../../shared/api/contract.ts';
 import { isLocalCaseId } from '../../shared/cache/local-case.ts';
 import type { SeriesSummary, StudySummary } from '../../shared/domain/case.ts';
@@ -52,6 +60,9 @@ import {
 } from './viewport-registry.ts';
 import { useCachedCase } from './use-cached-case.ts';
 import { installTestHooks } from './test-hooks.ts';
+import { beginOpening, markOpening } from './open-marks.ts';
+import { endFirstImages, useFirstImagesShown } from './first-images.ts';
+import { prefetchUserProtocols } from '../hanging/user-protocols.ts';
 import './viewer.css';
 
 /** What the server said when the case was opened. */
@@ -92,7 +103,18 @@ function groupsOf(detail: CaseDetail): StudyGroup[] {
 export default function CaseView({ caseId }: { caseId: string }) {
   const { api } = useServices();
   const connection = useConnection();
+  // The first images come first: the side panels and the report editor follow them
+  // (first-images.ts); the reader's protocols are read alongside the case, not after it.
+  useState(() => {
+    beginOpening();
+    prefetchUserProtocols();
+  });
+  useEffect(() => () => endFirstImages(), []);
+  const panelsShown = useFirstImagesShown();
   const cached = useCachedCase(caseId);
+  useEffect(() => {
+    if (cached !== undefined) markOpening('case-read');
+  }, [cached]);
   const [remote, setRemote] = useState<Remote>({ state: 'loading' });
   const [activeIndex, setActiveIndex] = useState(0);
   const [maximized, setMaximized] = useState<number | null>(null);
@@ -402,32 +424,22 @@ export default function CaseView({ caseId }: { caseId: string }) {
           </p>
         </div>
         <ClinicalContextPanel context={detail.context} />
-        <PriorReports current={detail.study} priors={detail.priors} />
-        {reviewing ? (
-          <ReviewOnlyNote />
-        ) : (
-          detail.kind !== 'first-read' && (
-            <OriginalReportPanel caseId={detail.caseId} kind={detail.kind} />
-          )
+        {panelsShown && (
+          <SidePanels
+            detail={detail}
+            reviewing={reviewing}
+            groups={groups}
+            activeSpec={activeSpec}
+            onSelectSeries={(studyUid, seriesUid) => {
+              const entry = flat.find(
+                (e) =>
+                  e.study.studyInstanceUid === studyUid && e.series.seriesInstanceUid === seriesUid,
+              );
+              if (entry) putSeries(active, specOf(entry));
+            }}
+            keyHelp={<KeyHelp modality={activeEntry?.series.modality} map={shortcutMap} />}
+          />
         )}
-        <SeriesList
-          groups={groups}
-          selected={
-            activeSpec
-              ? { studyUid: activeSpec.studyInstanceUid, seriesUid: activeSpec.seriesInstanceUid }
-              : undefined
-          }
-          onSelect={(studyUid, seriesUid) => {
-            const entry = flat.find(
-              (e) =>
-                e.study.studyInstanceUid === studyUid && e.series.seriesInstanceUid === seriesUid,
-            );
-            if (entry) putSeries(active, specOf(entry));
-          }}
-        />
-        <MeasurementsPanel caseId={detail.caseId} />
-        <MeasurementComparison detail={detail} />
-        <KeyHelp modality={activeEntry?.series.modality} map={shortcutMap} />
       </aside>
       <section className="viewer-area">
         <HangingBar caseId={detail.caseId} detail={detail} />
@@ -475,19 +487,69 @@ export default function CaseView({ caseId }: { caseId: string }) {
           {notice}
         </div>
       )}
-      <ReportDraftPanel
-        caseId={detail.caseId}
-        printHeading={{
-          patient: `${formatPersonName(detail.study.patientName)} · ${detail.study.patientId}`,
-          study: `${detail.study.description} · ${detail.study.studyDate}`,
-        }}
-      />
+      {panelsShown ? (
+        <ReportDraftPanel
+          caseId={detail.caseId}
+          printHeading={{
+            patient: `${formatPersonName(detail.study.patientName)} · ${detail.study.patientId}`,
+            study: `${detail.study.description} · ${detail.study.studyDate}`,
+          }}
+        />
+      ) : (
+        // its place kept, so the viewports do not change size when it comes
+        <aside className="report-panel" aria-hidden="true" />
+      )}
       {helpOpen && <ShortcutHelp map={shortcutMap} onClose={() => setHelpOpen(false)} />}
     </main>
   );
 }
 
 const NOTICE_MS = 4000;
+
+/**
+ * The sidebar below the clinical context: prior reports, the blinded original (or the review
+ * note), the series browser, measurements and their change since the prior, the keys.
+ */
+function SidePanels({
+  detail,
+  reviewing,
+  groups,
+  activeSpec,
+  onSelectSeries,
+  keyHelp,
+}: {
+  detail: CaseDetail;
+  reviewing: boolean;
+  groups: readonly StudyGroup[];
+  activeSpec: ViewportSpec | null;
+  onSelectSeries: (studyUid: string, seriesUid: string) => void;
+  keyHelp: ReactNode;
+}) {
+  return (
+    <>
+      <PriorReports current={detail.study} priors={detail.priors} />
+      {reviewing ? (
+        <ReviewOnlyNote />
+      ) : (
+        detail.kind !== 'first-read' && (
+          <OriginalReportPanel caseId={detail.caseId} kind={detail.kind} />
+        )
+      )}
+      <SeriesList
+        groups={groups}
+        selected={
+          activeSpec
+            ? { studyUid: activeSpec.studyInstanceUid, seriesUid: activeSpec.seriesInstanceUid }
+            : undefined
+        }
+        onSelect={onSelectSeries}
+      />
+      <MeasurementsPanel caseId={detail.caseId} />
+      <MeasurementComparison detail={detail} />
+      {keyHelp}
+    </>
+  );
+}
 
 /** In place of the report panels when a QA reviewer or an administrator views the images. */
 function ReviewOnlyNote() {

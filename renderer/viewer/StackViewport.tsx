@@ -28,6 +28,8 @@ import { initialViewState, viewStateReducer } from './view-state.ts';
 import { emptyOverlayRefs, updateCameraOverlay } from './camera-overlay.ts';
 import { frameLabel, projectionLabel } from './image-labels.ts';
 import { useViewerOptions } from './viewer-options.ts';
+import { markOpening } from './open-marks.ts';
+import { expectFirstImage, firstImageDone } from './first-images.ts';
 
 interface Props {
   viewportIndex: number;
@@ -91,9 +93,12 @@ export function StackViewport({
     if (!element) return;
     let disposed = false;
     let enabled = false;
+    markOpening(`${viewportId}:mount`);
+    const withdrawFirstImage = expectFirstImage(viewportId);
     initCornerstone()
       .then(() => {
         if (disposed) return;
+        markOpening(`${viewportId}:cornerstone`);
         prepareStackRendering();
         const engine = renderingEngine();
         engine.enableElement({
@@ -106,10 +111,12 @@ export function StackViewport({
         stackToolGroup().addViewport(viewportId, RENDERING_ENGINE_ID);
         viewportRef.current = engine.getViewport(viewportId) as Types.IStackViewport;
         setDrawnBy(stackRenderer());
+        markOpening(`${viewportId}:enabled`);
         setReady(true);
       })
       .catch((err: unknown) => {
         console.error('viewer: Cornerstone setup failed', err);
+        firstImageDone(viewportId);
         if (!disposed)
           setSetupError('The image viewer could not start on this computer (WebGL unavailable?).');
       });
@@ -120,6 +127,7 @@ export function StackViewport({
     resize.observe(element);
     return () => {
       disposed = true;
+      withdrawFirstImage();
       resize.disconnect();
       if (viewportRef.current) toolUtilities.cine.stopClip(element);
       viewportRef.current = null;
@@ -164,6 +172,8 @@ export function StackViewport({
         viewportShowsImage(viewport.getCanvas(), image, voiRange)
       ) {
         checkedImageId = image.imageId;
+        markOpening(`${viewportId}:rendered`);
+        firstImageDone(viewportId);
         dispatch({ type: 'image-rendered', index });
       }
     };
@@ -181,6 +191,7 @@ export function StackViewport({
       if (!detail?.imageId) return;
       const index = viewport.getImageIds().indexOf(detail.imageId);
       if (index < 0 || index !== viewport.getCurrentImageIdIndex()) return;
+      firstImageDone(viewportId);
       dispatch({ type: 'image-failed', index, reason: imageErrorReason(detail.error) });
     };
 
@@ -198,7 +209,7 @@ export function StackViewport({
       element.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
       eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
     };
-  }, [ready]);
+  }, [ready, viewportId]);
 
   // Show the series, then its hanging: preset, flip.
   useEffect(() => {
@@ -208,8 +219,10 @@ export function StackViewport({
     setStackReady(false);
     if (imageIds.length === 0) return;
     registerSeriesImages({ studyInstanceUid: studyUid, seriesInstanceUid: seriesUid, imageIds });
+    markOpening(`${viewportId}:set-stack`);
     viewport.setStack([...imageIds], 0).then(
       () => {
+        markOpening(`${viewportId}:stack-shown`);
         headerVoi.current = viewport.getProperties().voiRange ?? null;
         const preset = voiPreset ? presetByName(modality, voiPreset) : undefined;
         if (preset) {
@@ -225,6 +238,7 @@ export function StackViewport({
         setStackReady(true);
       },
       (err: unknown) => {
+        firstImageDone(viewportId);
         dispatch({ type: 'image-failed', index: 0, reason: imageErrorReason(err) });
       },
     );

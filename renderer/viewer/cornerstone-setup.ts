@@ -6,6 +6,7 @@ import {
   init as initCore,
   RenderingEngine,
   getRenderingEngine,
+  setCanvasCreator,
   setUseCPURendering,
 } from '@cornerstonejs/core';
 import type { Types as CoreTypes } from '@cornerstonejs/core';
@@ -121,6 +122,7 @@ export function initCornerstone(): Promise<void> {
 function setUp(setting: RenderingSetting): void {
   window.addEventListener('unhandledrejection', ignoreReportedImageLoadFailure);
   initCore();
+  setCanvasCreator(createViewerCanvas);
   wantedRenderer = chooseRenderer(setting);
   applyWantedRenderer();
   onRenderingSetting((next) => {
@@ -167,6 +169,25 @@ function setUp(setting: RenderingSetting): void {
   if (!mpr) throw new Error('could not create the MPR tool group');
   configureMprTools(mpr);
   installResourceCensus();
+}
+
+/**
+ * Canvases Cornerstone makes (each viewport's on-screen canvas, and the CPU path's canvas of the
+ * image at its own size). While stack viewports draw on the CPU, both are kept in memory rather
+ * than on the GPU (`willReadFrequently`): the CPU path reads its image canvas back
+ * (`getImageData`) and the viewer checks what each viewport shows, and reading a GPU canvas
+ * back makes the page wait for the GPU process to finish everything queued before it, which
+ * where WebGL is emulated (the reason the CPU path was chosen) is whole frames of compositing.
+ * A reformat's canvas is made while the flag says WebGL (`enableVolumeViewport`), and stays on
+ * the GPU.
+ */
+function createViewerCanvas(width: number, height: number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  // the first call fixes the context's attributes: Cornerstone's later `getContext('2d')` gets this one
+  if (getShouldUseCPURendering()) canvas.getContext('2d', { willReadFrequently: true });
+  return canvas;
 }
 
 /**
