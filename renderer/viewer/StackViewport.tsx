@@ -8,6 +8,7 @@ import {
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { presetByName, presetsFor } from './voi-presets.ts';
 import {
+  enableStackViewport,
   initCornerstone,
   prepareStackRendering,
   PRIMARY_TOOLS,
@@ -100,13 +101,13 @@ export function StackViewport({
         if (disposed) return;
         markOpening(`${viewportId}:cornerstone`);
         prepareStackRendering();
-        const engine = renderingEngine();
-        engine.enableElement({
+        enableStackViewport({
           viewportId,
           type: Enums.ViewportType.STACK,
           element,
           defaultOptions: { background: [0, 0, 0] },
         });
+        const engine = renderingEngine();
         enabled = true;
         stackToolGroup().addViewport(viewportId, RENDERING_ENGINE_ID);
         viewportRef.current = engine.getViewport(viewportId) as Types.IStackViewport;
