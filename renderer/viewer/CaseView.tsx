@@ -497,7 +497,7 @@ export default function CaseView({ caseId }: { caseId: string }) {
         />
       ) : (
         // its place kept, so the viewports do not change size when it comes
-        <aside className="report-panel" aria-hidden="true" />
+        <aside className="report-panel report-editor-panel" aria-hidden="true" />
       )}
       {helpOpen && <ShortcutHelp map={shortcutMap} onClose={() => setHelpOpen(false)} />}
     </main>
