@@ -25,13 +25,9 @@ import type CaseView from '../viewer/CaseView.tsx';
 // while the worklist shows), so sign-in and the worklist come up fast.
 type CaseViewComponent = typeof CaseView;
 let loadedCaseView: CaseViewComponent | undefined;
-function loadCaseView(): Promise<{ default: CaseViewComponent }> {
-  return import('../viewer/CaseView.tsx').then((module) => {
-    loadedCaseView = module.default;
-    return module;
-  });
+function loadCaseView(): Promise<CaseViewComponent> {
+  return import('../viewer/CaseView.tsx').then((module) => (loadedCaseView = module.default));
 }
-const LazyCaseView = lazy(loadCaseView);
 const QaScreen = lazy(() => import('../qa/QaScreen.tsx'));
 const ImagesWindow = lazy(() => import('../images-window/ImagesWindow.tsx'));
 
@@ -81,19 +77,27 @@ export function App() {
 }
 
 /**
- * The case view, at once when its code is already loaded. Through `lazy` and Suspense it would
- * first commit the fallback, and React holds content back for a while after a fallback shows
- * (about 300 ms), even content that was ready the moment after.
+ * The case view, at once when its code is already loaded (the warm-up), else once it is. Not
+ * through `lazy` and Suspense: React holds content back for a while after a Suspense fallback
+ * shows (about 300 ms), even content that is ready the moment after.
  */
 function CaseScreen({ caseId }: { caseId: string }) {
-  // chosen once per case opened: switching between the two would mount the case view again
-  const [Loaded] = useState(() => loadedCaseView);
+  const [Loaded, setLoaded] = useState(() => loadedCaseView);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (Loaded) return;
+    let cancelled = false;
+    loadCaseView().then(
+      (component) => !cancelled && setLoaded(() => component),
+      (err: unknown) => !cancelled && setError(err),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [Loaded]);
   if (Loaded) return <Loaded caseId={caseId} />;
-  return (
-    <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
-      <LazyCaseView caseId={caseId} />
-    </Suspense>
-  );
+  if (error !== null) return <ErrorNotice error={error} />;
+  return <p className="splash">Opening the viewer…</p>;
 }
 
 function Screens({ startError }: { startError: unknown }) {
