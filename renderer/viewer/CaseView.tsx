@@ -1,12 +1,4 @@
-import {
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  useSyncExternalStore,
-  type ReactNode,
-} from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { CaseDetail } from '../../shared/api/contract.ts';
 import { isLocalCaseId } from '../../shared/cache/local-case.ts';
 import type { SeriesSummary, StudySummary } from '../../shared/domain/case.ts';
@@ -424,21 +416,28 @@ export default function CaseView({ caseId }: { caseId: string }) {
           </p>
         </div>
         <ClinicalContextPanel context={detail.context} />
+        <ReportPanels detail={detail} reviewing={reviewing} />
+        <SeriesList
+          groups={groups}
+          selected={
+            activeSpec
+              ? { studyUid: activeSpec.studyInstanceUid, seriesUid: activeSpec.seriesInstanceUid }
+              : undefined
+          }
+          onSelect={(studyUid, seriesUid) => {
+            const entry = flat.find(
+              (e) =>
+                e.study.studyInstanceUid === studyUid && e.series.seriesInstanceUid === seriesUid,
+            );
+            if (entry) putSeries(active, specOf(entry));
+          }}
+        />
         {panelsShown && (
-          <SidePanels
-            detail={detail}
-            reviewing={reviewing}
-            groups={groups}
-            activeSpec={activeSpec}
-            onSelectSeries={(studyUid, seriesUid) => {
-              const entry = flat.find(
-                (e) =>
-                  e.study.studyInstanceUid === studyUid && e.series.seriesInstanceUid === seriesUid,
-              );
-              if (entry) putSeries(active, specOf(entry));
-            }}
-            keyHelp={<KeyHelp modality={activeEntry?.series.modality} map={shortcutMap} />}
-          />
+          <>
+            <MeasurementsPanel caseId={detail.caseId} />
+            <MeasurementComparison detail={detail} />
+            <KeyHelp modality={activeEntry?.series.modality} map={shortcutMap} />
+          </>
         )}
       </aside>
       <section className="viewer-area">
@@ -506,25 +505,8 @@ export default function CaseView({ caseId }: { caseId: string }) {
 
 const NOTICE_MS = 4000;
 
-/**
- * The sidebar below the clinical context: prior reports, the blinded original (or the review
- * note), the series browser, measurements and their change since the prior, the keys.
- */
-function SidePanels({
-  detail,
-  reviewing,
-  groups,
-  activeSpec,
-  onSelectSeries,
-  keyHelp,
-}: {
-  detail: CaseDetail;
-  reviewing: boolean;
-  groups: readonly StudyGroup[];
-  activeSpec: ViewportSpec | null;
-  onSelectSeries: (studyUid: string, seriesUid: string) => void;
-  keyHelp: ReactNode;
-}) {
+/** The reports beside the images: the priors' reports, the blinded original (or the review note). */
+function ReportPanels({ detail, reviewing }: { detail: CaseDetail; reviewing: boolean }) {
   return (
     <>
       <PriorReports current={detail.study} priors={detail.priors} />
@@ -535,18 +517,6 @@ function SidePanels({
           <OriginalReportPanel caseId={detail.caseId} kind={detail.kind} />
         )
       )}
-      <SeriesList
-        groups={groups}
-        selected={
-          activeSpec
-            ? { studyUid: activeSpec.studyInstanceUid, seriesUid: activeSpec.seriesInstanceUid }
-            : undefined
-        }
-        onSelect={onSelectSeries}
-      />
-      <MeasurementsPanel caseId={detail.caseId} />
-      <MeasurementComparison detail={detail} />
-      {keyHelp}
     </>
   );
 }
