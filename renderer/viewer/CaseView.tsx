@@ -53,7 +53,7 @@ import {
 import { useCachedCase } from './use-cached-case.ts';
 import { installTestHooks } from './test-hooks.ts';
 import { beginOpening, markOpening } from './open-marks.ts';
-import { endFirstImages, useFirstImagesShown } from './first-images.ts';
+import { beginFirstImages, endFirstImages, useFirstImagesShown } from './first-images.ts';
 import { prefetchUserProtocols } from '../hanging/user-protocols.ts';
 import './viewer.css';
 
@@ -99,6 +99,7 @@ export default function CaseView({ caseId }: { caseId: string }) {
   // (first-images.ts); the reader's protocols are read alongside the case, not after it.
   useState(() => {
     beginOpening();
+    beginFirstImages();
     prefetchUserProtocols();
   });
   useEffect(() => () => endFirstImages(), []);

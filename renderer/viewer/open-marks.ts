@@ -3,10 +3,9 @@
  * (`performance.getEntriesByType('mark')`, names starting `tandem:open:`): where the time goes, for
  * the bench and for a trace (DevTools shows them on its timeline). Marks are taken only for a
  * few seconds after a case opens, so scrolling through a series adds none; they carry no patient
- * data (steps, viewport and load numbers only).
+ * data (steps, viewport and load numbers only). No imports: the `tandem:` loader, which the e2e
+ * decode page bundles alone, marks its steps too.
  */
-import { beginFirstImages } from './first-images.ts';
-
 export const OPEN_MARK_PREFIX = 'tandem:open:';
 
 /** How long after a case opens its steps are marked. */
@@ -15,9 +14,8 @@ const WINDOW_MS = 5_000;
 let until = -Infinity;
 let loads = 0;
 
-/** A case is opening: mark its steps for the next few seconds, and wait for its first images. */
+/** A case is opening: mark its steps for the next few seconds. */
 export function beginOpening(): void {
-  beginFirstImages();
   until = performance.now() + WINDOW_MS;
   loads = 0;
   markOpening('begin');
