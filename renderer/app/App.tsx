@@ -19,9 +19,17 @@ import { TestPattern } from '../display-qa/TestPattern.tsx';
 import { useLocked } from '../lock/lock-store.ts';
 import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
 import { scheduleViewerWarmUp } from '../viewer/warm-up.ts';
+import type CaseView from '../viewer/CaseView.tsx';
 
-// Cornerstone is large: load it only when a case is opened, so sign-in and the worklist come up fast.
-const CaseView = lazy(() => import('../viewer/CaseView.tsx'));
+// Cornerstone is large: load it only when a case is opened (or the warm-up prepares the viewer
+// while the worklist shows), so sign-in and the worklist come up fast.
+type CaseViewComponent = typeof CaseView;
+let loadedCaseView: CaseViewComponent | undefined;
+function loadCaseView(): Promise<CaseViewComponent> {
+  return import('../viewer/CaseView.tsx').then((module) => (loadedCaseView = module.default));
+}
+/** Prepares the viewer in idle time (see warm-up.ts); returns what cancels it. */
+const warmUpViewer = (): (() => void) => scheduleViewerWarmUp(loadCaseView);
 const QaScreen = lazy(() => import('../qa/QaScreen.tsx'));
 const ImagesWindow = lazy(() => import('../images-window/ImagesWindow.tsx'));
 
@@ -70,6 +78,30 @@ export function App() {
   );
 }
 
+/**
+ * The case view, at once when its code is already loaded (the warm-up), else once it is. Not
+ * through `lazy` and Suspense: React holds content back for a while after a Suspense fallback
+ * shows (about 300 ms), even content that is ready the moment after.
+ */
+function CaseScreen({ caseId }: { caseId: string }) {
+  const [Loaded, setLoaded] = useState(() => loadedCaseView);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (Loaded) return;
+    let cancelled = false;
+    loadCaseView().then(
+      (component) => !cancelled && setLoaded(() => component),
+      (err: unknown) => !cancelled && setError(err),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [Loaded]);
+  if (Loaded) return <Loaded caseId={caseId} />;
+  if (error !== null) return <ErrorNotice error={error} />;
+  return <p className="splash">Opening the viewer…</p>;
+}
+
 function Screens({ startError }: { startError: unknown }) {
   const session = useSession();
   const route = useRoute();
@@ -79,7 +111,7 @@ function Screens({ startError }: { startError: unknown }) {
   // the worklist does so once it is shown: waiting for a long list is not idle time.
   const onWorklist = route.name === 'worklist';
   useEffect(() => {
-    if (session.status === 'signed-in' && !onWorklist) return scheduleViewerWarmUp();
+    if (session.status === 'signed-in' && !onWorklist) return warmUpViewer();
   }, [session.status, onWorklist]);
 
   // The QA test pattern holds no patient data: it shows whoever is signed in (its own window in Electron).
@@ -100,9 +132,7 @@ function Screens({ startError }: { startError: unknown }) {
         <Header user={session.user} />
         <StatusBanners />
         {route.name === 'case' ? (
-          <Suspense fallback={<p className="splash">Opening the viewer…</p>}>
-            <CaseView key={route.caseId} caseId={route.caseId} />
-          </Suspense>
+          <CaseScreen key={route.caseId} caseId={route.caseId} />
         ) : route.name === 'images' ? (
           <Suspense fallback={<p className="splash">Opening the images…</p>}>
             <ImagesWindow
@@ -125,7 +155,7 @@ function Screens({ startError }: { startError: unknown }) {
             <QaScreen user={session.user} />
           </Suspense>
         ) : (
-          <Worklist />
+          <Worklist prepareViewer={warmUpViewer} />
         )}
         {settingsOpen && <SettingsDialog />}
       </div>

@@ -10,6 +10,7 @@ import {
 import type { HungLayout } from '../../shared/hanging/protocol.ts';
 import { announceStage } from '../images-window/stage-channel.ts';
 import { getLayout, layoutCaseId, setLayout, type ViewerLayout } from '../viewer/layout-model.ts';
+import { markOpening } from '../viewer/open-marks.ts';
 import { SHIPPED_PROTOCOLS } from './shipped-protocols.ts';
 import { useUserProtocols } from './user-protocols.ts';
 
@@ -77,6 +78,9 @@ export function useHungProtocolId(caseId: string): string | undefined {
  */
 export function useHanging(caseId: string, detail: CaseDetail): Hanging | null {
   const user = useUserProtocols();
+  useEffect(() => {
+    if (user) markOpening('protocols-read');
+  }, [user]);
   const studies = useMemo<CaseStudies>(
     () => ({ current: detail.study, others: detail.priors }),
     [detail.study, detail.priors],
@@ -127,6 +131,7 @@ export function useHanging(caseId: string, detail: CaseDetail): Hanging | null {
     const key = `${stage.protocolId}|${stage.stageIndex}|${effective.serial}`;
     if (hung.get(caseId) === key && getLayout() && layoutCaseId() === caseId) return;
     hung.set(caseId, key);
+    markOpening('hung');
     setLayout(toViewerLayout(stage.layout), caseId);
     // images windows on other displays hang the stage's second-display viewports
     announceStage(caseId, stage);

@@ -2,6 +2,35 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { parseProtocolText } from '../../shared/hanging/parse-protocol.ts';
 import { HangingProtocol } from '../../shared/hanging/protocol.ts';
 import { cacheDb } from '../app/local-cache.ts';
+import { markOpening } from '../viewer/open-marks.ts';
+
+async function readUserProtocols(): Promise<HangingProtocol[]> {
+  markOpening('protocols-read:start');
+  const rows = await cacheDb().protocols.orderBy('updatedAt').reverse().toArray();
+  return rows.flatMap((row) => {
+    const parsed = HangingProtocol.safeParse(row.protocol);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+/** The protocols read ahead for the case being opened (`prefetchUserProtocols`). */
+let prefetched: { value: HangingProtocol[] | undefined } | null = null;
+
+/**
+ * A case is opening: read the reader's protocols now, beside the case itself, rather than once
+ * the case is read and the hanging bar mounts. The live query below still follows the table; the
+ * read ahead only stands in for its first answer.
+ */
+export function prefetchUserProtocols(): void {
+  const entry: { value: HangingProtocol[] | undefined } = { value: undefined };
+  prefetched = entry;
+  readUserProtocols().then(
+    (value) => void (entry.value = value),
+    () => {
+      if (prefetched === entry) prefetched = null;
+    },
+  );
+}
 
 /**
  * The reader's own protocols, kept in the cache's `protocols` table (shared/cache/db.ts v3),
@@ -9,17 +38,13 @@ import { cacheDb } from '../app/local-cache.ts';
  * `undefined` while reading.
  */
 export function useUserProtocols(): HangingProtocol[] | undefined {
-  return useLiveQuery(async () => {
-    const rows = await cacheDb().protocols.orderBy('updatedAt').reverse().toArray();
-    return rows.flatMap((row) => {
-      const parsed = HangingProtocol.safeParse(row.protocol);
-      return parsed.success ? [parsed.data] : [];
-    });
-  }, []);
+  return useLiveQuery(readUserProtocols, [], prefetched?.value);
 }
 
 export async function saveUserProtocol(protocol: HangingProtocol): Promise<void> {
   const saved: HangingProtocol = { ...protocol, source: 'user' };
+  // what was read ahead is out of date now
+  prefetched = null;
   await cacheDb().protocols.put({
     protocolId: saved.id,
     name: saved.name,

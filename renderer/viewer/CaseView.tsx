@@ -52,6 +52,9 @@ import {
 } from './viewport-registry.ts';
 import { useCachedCase } from './use-cached-case.ts';
 import { installTestHooks } from './test-hooks.ts';
+import { beginOpening, markOpening } from './open-marks.ts';
+import { beginFirstImages, endFirstImages, useFirstImagesShown } from './first-images.ts';
+import { prefetchUserProtocols } from '../hanging/user-protocols.ts';
 import './viewer.css';
 
 /** What the server said when the case was opened. */
@@ -92,7 +95,19 @@ function groupsOf(detail: CaseDetail): StudyGroup[] {
 export default function CaseView({ caseId }: { caseId: string }) {
   const { api } = useServices();
   const connection = useConnection();
+  // The first images come first: the side panels and the report editor follow them
+  // (first-images.ts); the reader's protocols are read alongside the case, not after it.
+  useState(() => {
+    beginOpening();
+    beginFirstImages();
+    prefetchUserProtocols();
+  });
+  useEffect(() => () => endFirstImages(), []);
+  const panelsShown = useFirstImagesShown();
   const cached = useCachedCase(caseId);
+  useEffect(() => {
+    if (cached !== undefined) markOpening('case-read');
+  }, [cached]);
   const [remote, setRemote] = useState<Remote>({ state: 'loading' });
   const [activeIndex, setActiveIndex] = useState(0);
   const [maximized, setMaximized] = useState<number | null>(null);
@@ -402,14 +417,7 @@ export default function CaseView({ caseId }: { caseId: string }) {
           </p>
         </div>
         <ClinicalContextPanel context={detail.context} />
-        <PriorReports current={detail.study} priors={detail.priors} />
-        {reviewing ? (
-          <ReviewOnlyNote />
-        ) : (
-          detail.kind !== 'first-read' && (
-            <OriginalReportPanel caseId={detail.caseId} kind={detail.kind} />
-          )
-        )}
+        <ReportPanels detail={detail} reviewing={reviewing} />
         <SeriesList
           groups={groups}
           selected={
@@ -425,9 +433,13 @@ export default function CaseView({ caseId }: { caseId: string }) {
             if (entry) putSeries(active, specOf(entry));
           }}
         />
-        <MeasurementsPanel caseId={detail.caseId} />
-        <MeasurementComparison detail={detail} />
-        <KeyHelp modality={activeEntry?.series.modality} map={shortcutMap} />
+        {panelsShown && (
+          <>
+            <MeasurementsPanel caseId={detail.caseId} />
+            <MeasurementComparison detail={detail} />
+            <KeyHelp modality={activeEntry?.series.modality} map={shortcutMap} />
+          </>
+        )}
       </aside>
       <section className="viewer-area">
         <HangingBar caseId={detail.caseId} detail={detail} />
@@ -475,19 +487,40 @@ export default function CaseView({ caseId }: { caseId: string }) {
           {notice}
         </div>
       )}
-      <ReportDraftPanel
-        caseId={detail.caseId}
-        printHeading={{
-          patient: `${formatPersonName(detail.study.patientName)} · ${detail.study.patientId}`,
-          study: `${detail.study.description} · ${detail.study.studyDate}`,
-        }}
-      />
+      {panelsShown ? (
+        <ReportDraftPanel
+          caseId={detail.caseId}
+          printHeading={{
+            patient: `${formatPersonName(detail.study.patientName)} · ${detail.study.patientId}`,
+            study: `${detail.study.description} · ${detail.study.studyDate}`,
+          }}
+        />
+      ) : (
+        // its place kept, so the viewports do not change size when it comes
+        <aside className="report-panel report-editor-panel" aria-hidden="true" />
+      )}
       {helpOpen && <ShortcutHelp map={shortcutMap} onClose={() => setHelpOpen(false)} />}
     </main>
   );
 }
 
 const NOTICE_MS = 4000;
+
+/** The reports beside the images: the priors' reports, the blinded original (or the review note). */
+function ReportPanels({ detail, reviewing }: { detail: CaseDetail; reviewing: boolean }) {
+  return (
+    <>
+      <PriorReports current={detail.study} priors={detail.priors} />
+      {reviewing ? (
+        <ReviewOnlyNote />
+      ) : (
+        detail.kind !== 'first-read' && (
+          <OriginalReportPanel caseId={detail.caseId} kind={detail.kind} />
+        )
+      )}
+    </>
+  );
+}
 
 /** In place of the report panels when a QA reviewer or an administrator views the images. */
 function ReviewOnlyNote() {

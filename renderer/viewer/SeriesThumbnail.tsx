@@ -2,15 +2,20 @@ import { utilities } from '@cornerstonejs/core';
 import { useEffect, useRef } from 'react';
 import type { SeriesSummary } from '../../shared/domain/case.ts';
 import { initCornerstone } from './cornerstone-setup.ts';
+import { useFirstImagesShown } from './first-images.ts';
 import { useSeriesImageIds } from './use-series-image-ids.ts';
 
 /** Thumbnails wait this long, so the first images of the viewports decode first. */
 const THUMBNAIL_DELAY_MS = 1500;
 
-/** The middle image of a series, drawn small from the local cache. */
+/**
+ * The middle image of a series, drawn small from the local cache. Its series is not even listed
+ * before the case's first images are shown.
+ */
 export function SeriesThumbnail({ studyUid, series }: { studyUid: string; series: SeriesSummary }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const images = useSeriesImageIds(studyUid, series);
+  const shown = useFirstImagesShown();
+  const images = useSeriesImageIds(studyUid, shown ? series : undefined);
   const imageId =
     images.state === 'ready' ? images.imageIds[Math.floor(images.imageIds.length / 2)] : undefined;
 

@@ -1,9 +1,11 @@
+import { useEffect } from 'react';
 import type { SeriesSummary } from '../../shared/domain/case.ts';
 import { ErrorNotice } from '../app/ErrorNotice.tsx';
 import type { ViewportSpec } from './layout-model.ts';
 import { MprViewport } from './MprViewport.tsx';
 import { StackViewport } from './StackViewport.tsx';
 import { useSeriesImageIds } from './use-series-image-ids.ts';
+import { markOpening } from './open-marks.ts';
 
 const NO_IMAGES: readonly string[] = [];
 
@@ -30,6 +32,9 @@ export function SeriesViewport({
 }: Props) {
   const images = useSeriesImageIds(spec.studyInstanceUid, series);
   const imageIds = images.state === 'ready' ? images.imageIds : NO_IMAGES;
+  useEffect(() => {
+    if (images.state === 'ready') markOpening(`viewport-${viewportIndex}:ids`);
+  }, [images.state, viewportIndex]);
   const orientation = spec.orientation ?? 'stack';
   return (
     <>

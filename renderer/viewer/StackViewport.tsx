@@ -8,6 +8,7 @@ import {
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { presetByName, presetsFor } from './voi-presets.ts';
 import {
+  enableStackViewport,
   initCornerstone,
   prepareStackRendering,
   PRIMARY_TOOLS,
@@ -28,6 +29,8 @@ import { initialViewState, viewStateReducer } from './view-state.ts';
 import { emptyOverlayRefs, updateCameraOverlay } from './camera-overlay.ts';
 import { frameLabel, projectionLabel } from './image-labels.ts';
 import { useViewerOptions } from './viewer-options.ts';
+import { markOpening } from './open-marks.ts';
+import { expectFirstImage, firstImageDone } from './first-images.ts';
 
 interface Props {
   viewportIndex: number;
@@ -91,25 +94,30 @@ export function StackViewport({
     if (!element) return;
     let disposed = false;
     let enabled = false;
+    markOpening(`${viewportId}:mount`);
+    const withdrawFirstImage = expectFirstImage(viewportId);
     initCornerstone()
       .then(() => {
         if (disposed) return;
+        markOpening(`${viewportId}:cornerstone`);
         prepareStackRendering();
-        const engine = renderingEngine();
-        engine.enableElement({
+        enableStackViewport({
           viewportId,
           type: Enums.ViewportType.STACK,
           element,
           defaultOptions: { background: [0, 0, 0] },
         });
+        const engine = renderingEngine();
         enabled = true;
         stackToolGroup().addViewport(viewportId, RENDERING_ENGINE_ID);
         viewportRef.current = engine.getViewport(viewportId) as Types.IStackViewport;
         setDrawnBy(stackRenderer());
+        markOpening(`${viewportId}:enabled`);
         setReady(true);
       })
       .catch((err: unknown) => {
         console.error('viewer: Cornerstone setup failed', err);
+        firstImageDone(viewportId);
         if (!disposed)
           setSetupError('The image viewer could not start on this computer (WebGL unavailable?).');
       });
@@ -120,6 +128,7 @@ export function StackViewport({
     resize.observe(element);
     return () => {
       disposed = true;
+      withdrawFirstImage();
       resize.disconnect();
       if (viewportRef.current) toolUtilities.cine.stopClip(element);
       viewportRef.current = null;
@@ -164,6 +173,8 @@ export function StackViewport({
         viewportShowsImage(viewport.getCanvas(), image, voiRange)
       ) {
         checkedImageId = image.imageId;
+        markOpening(`${viewportId}:rendered`);
+        firstImageDone(viewportId);
         dispatch({ type: 'image-rendered', index });
       }
     };
@@ -181,6 +192,7 @@ export function StackViewport({
       if (!detail?.imageId) return;
       const index = viewport.getImageIds().indexOf(detail.imageId);
       if (index < 0 || index !== viewport.getCurrentImageIdIndex()) return;
+      firstImageDone(viewportId);
       dispatch({ type: 'image-failed', index, reason: imageErrorReason(detail.error) });
     };
 
@@ -198,7 +210,7 @@ export function StackViewport({
       element.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
       eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
     };
-  }, [ready]);
+  }, [ready, viewportId]);
 
   // Show the series, then its hanging: preset, flip.
   useEffect(() => {
@@ -208,8 +220,10 @@ export function StackViewport({
     setStackReady(false);
     if (imageIds.length === 0) return;
     registerSeriesImages({ studyInstanceUid: studyUid, seriesInstanceUid: seriesUid, imageIds });
+    markOpening(`${viewportId}:set-stack`);
     viewport.setStack([...imageIds], 0).then(
       () => {
+        markOpening(`${viewportId}:stack-shown`);
         headerVoi.current = viewport.getProperties().voiRange ?? null;
         const preset = voiPreset ? presetByName(modality, voiPreset) : undefined;
         if (preset) {
@@ -225,6 +239,7 @@ export function StackViewport({
         setStackReady(true);
       },
       (err: unknown) => {
+        firstImageDone(viewportId);
         dispatch({ type: 'image-failed', index: 0, reason: imageErrorReason(err) });
       },
     );

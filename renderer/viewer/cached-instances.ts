@@ -4,6 +4,7 @@ import { PLAIN_CIPHER, type AtRestCipher } from '../../shared/cache/at-rest-ciph
 import type { TandemDb } from '../../shared/cache/db.ts';
 import type { SyncStateRow } from '../../shared/cache/rows.ts';
 import type { InstanceBytes } from './tandem-image-loader.ts';
+import { markOpening } from './open-marks.ts';
 
 export const NOT_CACHED_OFFLINE =
   'this image is not on this workstation yet, and the server cannot be reached';
@@ -26,6 +27,7 @@ export class CachedInstances implements InstanceBytes {
   private readonly cipher: () => Promise<AtRestCipher>;
   private readonly waiting = new Map<string, Waiter[]>();
   private asking: string[] = [];
+  private reads = 0;
   private subscription: Subscription | undefined;
 
   /**
@@ -49,7 +51,10 @@ export class CachedInstances implements InstanceBytes {
    * ahead of need (headers for slice linking) wait for the sync's own order instead.
    */
   async bytes(sopInstanceUid: string, urgent = true): Promise<ArrayBuffer> {
+    const n = ++this.reads;
+    markOpening(`read${n}:start`);
     let row = await this.db.instances.get(sopInstanceUid);
+    markOpening(`read${n}:row`);
     if (!row) {
       if (this.isOffline()) throw new TandemError('not-cached', NOT_CACHED_OFFLINE);
       if (urgent) this.ask(sopInstanceUid);
@@ -58,7 +63,11 @@ export class CachedInstances implements InstanceBytes {
       if (!row)
         throw new TandemError('not-cached', 'this image left the cache before it could be shown');
     }
-    return (await this.cipher()).open(row.blob, row.sealed === true);
+    const cipher = await this.cipher();
+    markOpening(`read${n}:cipher`);
+    const bytes = await cipher.open(row.blob, row.sealed === true);
+    markOpening(`read${n}:opened`);
+    return bytes;
   }
 
   private ask(sopInstanceUid: string): void {

@@ -6,6 +6,7 @@ import {
   init as initCore,
   RenderingEngine,
   getRenderingEngine,
+  setCanvasCreator,
   setUseCPURendering,
 } from '@cornerstonejs/core';
 import type { Types as CoreTypes } from '@cornerstonejs/core';
@@ -121,6 +122,7 @@ export function initCornerstone(): Promise<void> {
 function setUp(setting: RenderingSetting): void {
   window.addEventListener('unhandledrejection', ignoreReportedImageLoadFailure);
   initCore();
+  setCanvasCreator(createViewerCanvas);
   wantedRenderer = chooseRenderer(setting);
   applyWantedRenderer();
   onRenderingSetting((next) => {
@@ -167,6 +169,38 @@ function setUp(setting: RenderingSetting): void {
   if (!mpr) throw new Error('could not create the MPR tool group');
   configureMprTools(mpr);
   installResourceCensus();
+}
+
+/**
+ * Canvases Cornerstone makes. While stack viewports draw on the CPU, the CPU path's canvas of the
+ * image at its own size is kept in memory rather than on the GPU (`willReadFrequently`): the path
+ * reads it back (`getImageData`) when a viewport shows its first image, and reading a GPU canvas
+ * back makes the page wait for the GPU process to finish everything queued before it — where
+ * WebGL is emulated (the reason the CPU path was chosen), whole frames of compositing, 60–80 ms
+ * per viewport here. The viewports' on-screen canvases stay as the browser makes them (they are
+ * scaled onto the screen, and look the same whichever renderer drew them).
+ */
+let makingViewportCanvas = false;
+
+function createViewerCanvas(width: number, height: number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  // the first call fixes the context's attributes: Cornerstone's later `getContext('2d')` gets this one
+  if (!makingViewportCanvas && getShouldUseCPURendering()) {
+    canvas.getContext('2d', { willReadFrequently: true });
+  }
+  return canvas;
+}
+
+/** Enables a stack viewport (its on-screen canvas made as the browser does by default). */
+export function enableStackViewport(input: CoreTypes.PublicViewportInput): void {
+  makingViewportCanvas = true;
+  try {
+    renderingEngine().enableElement(input);
+  } finally {
+    makingViewportCanvas = false;
+  }
 }
 
 /**
@@ -397,9 +431,11 @@ export function enableVolumeViewport(input: CoreTypes.PublicViewportInput): void
   const engine = renderingEngine();
   const cpu = getShouldUseCPURendering();
   if (cpu) setUseCPURendering(false, false);
+  makingViewportCanvas = true;
   try {
     engine.enableElement(input);
   } finally {
+    makingViewportCanvas = false;
     if (cpu) setUseCPURendering(true, false);
   }
 }

@@ -4,6 +4,7 @@ import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import { Measurement } from '../../shared/domain/measurement.ts';
 import { cacheDb } from '../app/local-cache.ts';
 import { initCornerstone, RENDERING_ENGINE_ID } from './cornerstone-setup.ts';
+import { afterFirstImages } from './first-images.ts';
 import {
   kindOfTool,
   toAnnotation,
@@ -128,7 +129,10 @@ function closeSession(): void {
 }
 
 async function restore(forCase: string): Promise<void> {
-  // the `tandem:` loader must be registered before a stored image can be read
+  // after the case's first images (each measurement reads its image); and the `tandem:` loader
+  // must be registered before a stored image can be read
+  await afterFirstImages();
+  if (caseId !== forCase) return;
   await initCornerstone();
   const rows = await cacheDb().annotations.where('caseId').equals(forCase).toArray();
   for (const row of rows) {

@@ -4,6 +4,7 @@ import { preloadHeaders, RENDERING_ENGINE_ID } from './cornerstone-setup.ts';
 import { registerByTablePosition } from '../hanging/table-registration.ts';
 import type { SyncGroup } from './layout-model.ts';
 import type { ViewportHandle } from './viewport-registry.ts';
+import { afterFirstImages } from './first-images.ts';
 
 let generation = 0;
 
@@ -37,7 +38,8 @@ function createDrivenSliceSynchronizer(id: string): Synchronizer {
  * Links viewports with Cornerstone's own synchronizers: slice position (nearest image position,
  * so studies of different slice spacing follow each other), zoom/pan (camera) and VOI. A viewport
  * joins a slice group once the headers of all its images are read (the synchronizer looks up
- * every image's position). Returns what undoes it.
+ * every image's position), which starts when the case's first images are shown. Returns what
+ * undoes it.
  */
 export function linkViewports(
   groups: readonly SyncGroup[],
@@ -72,17 +74,20 @@ export function linkViewports(
         const viewport = getRenderingEngine(RENDERING_ENGINE_ID)?.getViewport(member.viewportId) as
           Types.IStackViewport | undefined;
         const imageIds = viewport?.getImageIds() ?? [];
-        preloadHeaders(imageIds).then(
-          () => {
-            if (cancelled) return;
-            sync.add(ref);
-            // shown on the viewport (and to tests): it now follows the others' slice position
-            const shown = member.element.parentElement;
-            if (shown) shown.dataset.sliceLinked = 'true';
-            marked.push(member.element);
-          },
-          (err: unknown) => console.warn('viewer: slice link unavailable for a viewport', err),
-        );
+        // every header of both series: read once the first images are on screen, not before them
+        afterFirstImages()
+          .then(() => (cancelled ? undefined : preloadHeaders(imageIds)))
+          .then(
+            () => {
+              if (cancelled) return;
+              sync.add(ref);
+              // shown on the viewport (and to tests): it now follows the others' slice position
+              const shown = member.element.parentElement;
+              if (shown) shown.dataset.sliceLinked = 'true';
+              marked.push(member.element);
+            },
+            (err: unknown) => console.warn('viewer: slice link unavailable for a viewport', err),
+          );
       }
     }
   }

@@ -1,6 +1,7 @@
 import { registerImageLoader } from '@cornerstonejs/core';
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
 import type { DataSet } from 'dicom-parser';
+import { markOpening, nextOpeningLoad } from './open-marks.ts';
 
 /**
  * The `tandem:` image loader (ARCHITECTURE.md, Viewer reads from the cache): an image id is
@@ -26,18 +27,33 @@ export function registerTandemImageLoader(source: InstanceBytes): void {
   registerImageLoader(TANDEM_SCHEME, (imageId, options) => {
     // `url` is the SOP Instance UID; `pixelDataFrame` the zero-based frame, when one is named
     const { url: sopInstanceUid, pixelDataFrame } = wadouri.parseImageId(imageId);
+    const n = nextOpeningLoad();
+    const mark = (step: string) => n && markOpening(`load${n}:${step}`);
+    mark('start');
     const dataSet = wadouri.dataSetCacheManager.load(
       sopInstanceUid,
-      (uid) => source.bytes(uid),
+      (uid) =>
+        source.bytes(uid).then((b) => {
+          mark('bytes');
+          return b;
+        }),
       imageId,
     );
     const loaded = wadouri.loadImageFromPromise(
-      dataSet.then((ds) => decodableOrThrow(ds, pixelDataFrame ?? 0)),
+      dataSet.then((ds) => {
+        mark('parsed');
+        return decodableOrThrow(ds, pixelDataFrame ?? 0);
+      }),
       imageId,
       pixelDataFrame ?? 0,
       sopInstanceUid,
       options ?? {},
     );
+    if (n)
+      void loaded.promise.then(
+        () => mark('decoded'),
+        () => mark('failed'),
+      );
     return checkedLoad(loaded);
   });
 }

@@ -4,6 +4,7 @@ import type { TandemDb } from '../../shared/cache/db.ts';
 import type { StudyRow } from '../../shared/cache/rows.ts';
 import type { PriorStudy, StudySummary } from '../../shared/domain/case.ts';
 import { cacheDb } from '../app/local-cache.ts';
+import { markOpening } from './open-marks.ts';
 
 /**
  * A case as this workstation holds it — its context, its study and its priors with their series
@@ -15,6 +16,7 @@ export function useCachedCase(caseId: string): CaseDetail | null | undefined {
 }
 
 export async function readCachedCase(db: TandemDb, caseId: string): Promise<CaseDetail | null> {
+  markOpening('case-read:start');
   const [assignment, context, links] = await Promise.all([
     db.assignments.get(caseId),
     db.contexts.get(caseId),
@@ -23,6 +25,7 @@ export async function readCachedCase(db: TandemDb, caseId: string): Promise<Case
   if (!assignment || !context) return null;
   const priorUids = links.sort((a, b) => a.order - b.order).map((l) => l.studyInstanceUid);
   const uids = [assignment.studyInstanceUid, ...priorUids];
+  markOpening('case-read:links');
   const [studies, series] = await Promise.all([
     db.studies.bulkGet(uids),
     db.series.where('studyInstanceUid').anyOf(uids).toArray(),

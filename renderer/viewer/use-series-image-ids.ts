@@ -7,6 +7,7 @@ import { connectionStore } from '../app/connection-store.ts';
 import { cacheDb } from '../app/local-cache.ts';
 import { useServices } from '../app/services.ts';
 import { isUnreachable } from '../app/session-controller.ts';
+import { sessionStore } from '../app/session-store.ts';
 import { tandemImageId } from './tandem-image-loader.ts';
 
 export type SeriesImages =
@@ -39,32 +40,8 @@ export function useSeriesImageIds(
   useEffect(() => {
     if (!seriesUid) return;
     let cancelled = false;
-    (async (): Promise<Listed[]> => {
-      const cached: InstanceRow[] = await cacheDb()
-        .instances.where('seriesInstanceUid')
-        .equals(seriesUid)
-        .toArray();
-      if (cached.length >= expected || connectionStore.get() === 'offline') {
-        if (cached.length) return cached;
-        throw new TandemError(
-          'not-cached',
-          'The images of this series are not on this workstation yet, and the server cannot be reached.',
-        );
-      }
-      try {
-        return await qido.searchInstances(studyUid, seriesUid);
-      } catch (err) {
-        if (!isUnreachable(err)) throw err;
-        connectionStore.set('offline');
-        if (cached.length) return cached;
-        throw err;
-      }
-    })().then(
-      (instances) => {
-        if (cancelled) return;
-        const imageIds = imageIdsFor(sortInstancesForDisplay(instances));
-        setResult({ seriesUid, images: { state: 'ready', imageIds } });
-      },
+    listSeriesImages(seriesUid, expected, () => qido.searchInstances(studyUid, seriesUid)).then(
+      (imageIds) => !cancelled && setResult({ seriesUid, images: { state: 'ready', imageIds } }),
       (error: unknown) => !cancelled && setResult({ seriesUid, images: { state: 'error', error } }),
     );
     return () => {
@@ -73,6 +50,60 @@ export function useSeriesImageIds(
   }, [qido, studyUid, seriesUid, expected]);
 
   return result && result.seriesUid === seriesUid ? result.images : { state: 'loading' };
+}
+
+/**
+ * The image ids of a series whole in the cache, by series and expected count: a series' instances
+ * do not change, so the viewport and the thumbnail of a series, and the case opened again, share
+ * one read of its rows (each row carries its file, which IndexedDB hands over as a Blob: reading
+ * a few hundred costs the cache tens of milliseconds). Reads in flight are shared too.
+ */
+const listed = new Map<string, Promise<string[]>>();
+// what a reader opened is not remembered past their session
+sessionStore.subscribe(() => {
+  if (sessionStore.get().status === 'signed-out') listed.clear();
+});
+
+function listSeriesImages(
+  seriesUid: string,
+  expected: number,
+  fromServer: () => Promise<Listed[]>,
+): Promise<string[]> {
+  const key = `${seriesUid}|${expected}`;
+  const known = listed.get(key);
+  if (known) return known;
+  let whole = false;
+  const reading = (async (): Promise<Listed[]> => {
+    const cached: InstanceRow[] = await cacheDb()
+      .instances.where('seriesInstanceUid')
+      .equals(seriesUid)
+      .toArray();
+    if (cached.length >= expected || connectionStore.get() === 'offline') {
+      if (cached.length) {
+        whole = cached.length >= expected;
+        return cached;
+      }
+      throw new TandemError(
+        'not-cached',
+        'The images of this series are not on this workstation yet, and the server cannot be reached.',
+      );
+    }
+    try {
+      return await fromServer();
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      connectionStore.set('offline');
+      if (cached.length) return cached;
+      throw err;
+    }
+  })().then((instances) => imageIdsFor(sortInstancesForDisplay(instances)));
+  listed.set(key, reading);
+  // kept only when the cache held the whole series; otherwise read again next time
+  const forget = () => {
+    if (listed.get(key) === reading) listed.delete(key);
+  };
+  reading.then(() => whole || forget(), forget);
+  return reading;
 }
 
 function imageIdsFor(instances: readonly Listed[]): string[] {

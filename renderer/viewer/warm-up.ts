@@ -9,8 +9,11 @@
  */
 let started = false;
 
-/** Schedules the warm-up; returns what cancels it if it has not begun yet. */
-export function scheduleViewerWarmUp(): () => void {
+/**
+ * Schedules the warm-up; returns what cancels it if it has not begun yet. `loadViewer` loads the
+ * case view's code chunk the way the app shell does, so the shell knows it is there.
+ */
+export function scheduleViewerWarmUp(loadViewer: () => Promise<unknown>): () => void {
   if (started) return () => {};
   let cancelled = false;
   let idleHandle: number | undefined;
@@ -22,7 +25,7 @@ export function scheduleViewerWarmUp(): () => void {
       idleHandle = onIdle(() => {
         if (cancelled || started) return;
         started = true;
-        warmUp().catch((err: unknown) => {
+        warmUp(loadViewer).catch((err: unknown) => {
           // The first opening will try again and show what failed; nothing to tell the reader now.
           console.warn('viewer: warm-up failed', err);
         });
@@ -41,11 +44,11 @@ export function scheduleViewerWarmUp(): () => void {
 /** Performance marks (`performance.getEntriesByName`): when the warm-up began and ended. */
 export const WARM_UP_MARKS = { start: 'tandem:viewer-warm-up', end: 'tandem:viewer-warm' } as const;
 
-async function warmUp(): Promise<void> {
+async function warmUp(loadViewer: () => Promise<unknown>): Promise<void> {
   performance.mark(WARM_UP_MARKS.start);
-  // The same chunk App's lazy CaseView loads; then the setup it would run on opening, each
-  // step in an idle moment of its own.
-  await import('./CaseView.tsx');
+  // The chunk App's CaseView comes from; then the setup it would run on opening, each step in an
+  // idle moment of its own.
+  await loadViewer();
   const setup = await import('./cornerstone-setup.ts');
   await nextIdle();
   await setup.initCornerstone();

@@ -14,7 +14,6 @@ import { useConnection } from '../app/connection-store.ts';
 import { navigate } from '../app/route.ts';
 import { useSyncStatus } from '../app/sync-status-store.ts';
 import { ImportPanel } from '../import/ImportPanel.tsx';
-import { scheduleViewerWarmUp } from '../viewer/warm-up.ts';
 import { moveSelection } from './selection-keys.ts';
 import { useCachedWorklist } from './use-cached-worklist.ts';
 import { useNow } from './use-now.ts';
@@ -61,7 +60,7 @@ const COLUMNS: ReadonlyArray<{ label: string; sort?: SortColumn; className?: str
  * the server can be reached, and it stays readable when it cannot. A virtual list: only the rows
  * on screen (and a few beyond) are in the page, so 10,000 assignments cost what 50 do.
  */
-export function Worklist() {
+export function Worklist({ prepareViewer }: { prepareViewer?: () => () => void } = {}) {
   const entries = useCachedWorklist();
   const { worklistCount, engine } = useSyncStatus();
   const connection = useConnection();
@@ -121,8 +120,8 @@ export function Worklist() {
 
   // The list is shown: now the viewer may be prepared in idle time (not while the list loads).
   useEffect(() => {
-    if (ready) return scheduleViewerWarmUp();
-  }, [ready]);
+    if (ready && prepareViewer) return prepareViewer();
+  }, [ready, prepareViewer]);
 
   // When the list first arrives: back to the case last opened, keyboard on the list.
   const placed = useRef(false);
