@@ -3,6 +3,7 @@ import { PHANTOM_FACTS } from '../scripts/demo-data/phantom-facts.ts';
 import { test, expect, signIn } from './fixtures.ts';
 import { ctChestCase, demoManifest } from './demo-manifest.ts';
 import { drag, pagePoint } from './support/viewer-geometry.ts';
+import { storedMeasurementLabels } from './support/cache-inspect.ts';
 
 const { calibrationInsert, pixelSpacingMm } = PHANTOM_FACTS.ctChest;
 const [CX, CY] = calibrationInsert.centreMm;
@@ -96,6 +97,12 @@ test.describe('measuring on a CT', () => {
     const ids = await Promise.all(marks.map((m) => m.getAttribute('data-annotation-id')));
     await page.keyboard.press('Home');
     await expect(viewport).toHaveAttribute('data-image-index', '0');
+    // The label's write is under way: a page torn down before IndexedDB commits it loses it
+    // (as any web page would); the reload checks what was kept, so it waits for the commit.
+    const lengthId = ids[1] ?? '';
+    await expect
+      .poll(async () => (await storedMeasurementLabels(page))[lengthId])
+      .toBe('insert diameter');
 
     await page.reload();
     await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });

@@ -81,6 +81,27 @@ export function storedSyncStates(page: Page): Promise<StoredSyncState[]> {
   );
 }
 
+/** The labels of the measurements the viewer keeps in the cache, by annotation id. */
+export function storedMeasurementLabels(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, string>>((resolve, reject) => {
+        const open = indexedDB.open('tandem');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('annotations').objectStore('annotations').getAll();
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            db.close();
+            const rows = req.result as Array<{ annotationId: string; data: { label?: string } }>;
+            resolve(Object.fromEntries(rows.map((r) => [r.annotationId, r.data.label ?? ''])));
+          };
+        };
+      }),
+  );
+}
+
 /**
  * Puts a signed report for the case in the outbox, not yet sent — as the report editor will when
  * a radiologist signs offline (that editor comes later; the cache's rules are what is tested).
