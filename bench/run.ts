@@ -16,10 +16,8 @@ import {
   REPO_ROOT,
   startBackend,
 } from '../backend/test-support/processes.ts';
-import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.ts';
 import {
-  VIEWPORT,
+  launchProfile,
   launchChromium,
   newContext,
   signIn,
@@ -316,12 +314,7 @@ async function runReports(
   log(`reports backend at ${backend.url}`);
   const profile = makeTempDir('bench-reports-profile');
   try {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_ARGS],
-      viewport: VIEWPORT,
-      baseURL: backend.url,
-    });
+    const context = await launchProfile(profile, backend.url);
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       await signIn(page, BENCH_READERS.large);
@@ -379,12 +372,7 @@ async function runBenchDataGroups(
       // memory, which would count 1.1 GB of synced images as the browser's memory.
       const profile = makeTempDir('bench-session-profile');
       try {
-        const context = await chromium.launchPersistentContext(profile, {
-          executablePath: CHROMIUM_PATH,
-          args: [...CHROMIUM_ARGS],
-          viewport: VIEWPORT,
-          baseURL: backend.url,
-        });
+        const context = await launchProfile(profile, backend.url);
         try {
           const page = context.pages()[0] ?? (await context.newPage());
           await signIn(page, BENCH_READERS.large);

@@ -31,6 +31,19 @@ export function newContext(browser: Browser, baseURL: string): Promise<BrowserCo
   return browser.newContext({ viewport: VIEWPORT, baseURL });
 }
 
+/**
+ * A browser on a profile kept on disk, as the app has: Chromium keeps an off-the-record context's
+ * IndexedDB in memory, which would count a synced cache as the browser's memory.
+ */
+export function launchProfile(profileDir: string, baseURL: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
+    viewport: VIEWPORT,
+    baseURL,
+  });
+}
+
 /** Signs in through the login form, as a user would, and waits for the worklist. */
 export async function signIn(page: Page, username: string): Promise<void> {
   await page.goto('/');

@@ -1,8 +1,7 @@
 // The figures at bench scale (`bench/data/bench-data.ts`, its own backend): a 1,000-image MR synced
 // into IndexedDB beside a plain parallel fetch, a worklist of 50 cases with priors ready offline,
 // and the browser's peak memory while a 1,500-image CT and a 1,000-image MR are read.
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.ts';
+import type { Browser, Page } from '@playwright/test';
 import {
   armFirstImageWatch,
   awaitFirstImage,
@@ -11,7 +10,7 @@ import {
 } from '../browser/in-page.ts';
 import { browserPssByKind, sampleBrowserMemory } from '../browser/process-memory.ts';
 import {
-  VIEWPORT,
+  launchProfile,
   heapAfterGc,
   openBaselinePage,
   signInIfAsked,
@@ -291,12 +290,7 @@ export async function peakOnSyncedCache(
   plan: ScalePlan,
   log: (line: string) => void,
 ): Promise<PeakRun> {
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS],
-    viewport: VIEWPORT,
-    baseURL: backendUrl,
-  });
+  const context = await launchProfile(profileDir, backendUrl);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const how = await signInIfAsked(page, BENCH_READERS.large);

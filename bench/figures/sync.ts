@@ -3,9 +3,8 @@
 // image and becomes browsable, and what the cache costs on disk per byte of DICOM.
 import { readFileSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { REPO_ROOT, makeTempDir, removeDir } from '../../backend/test-support/processes.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.ts';
 import { armFirstImageWatch, awaitFirstImage } from '../browser/in-page.ts';
 import {
   hotFunctions,
@@ -16,7 +15,7 @@ import {
 import { tracedThreads, type ThreadBusy } from '../browser/trace.ts';
 import {
   DEMO_PASSWORD,
-  VIEWPORT,
+  launchProfile,
   newContext,
   openBaselinePage,
   signIn,
@@ -345,12 +344,7 @@ export async function syncWholeWorklist(
 ): Promise<WholeWorklist> {
   const profile = makeTempDir('bench-profile');
   try {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_ARGS],
-      viewport: VIEWPORT,
-      baseURL: backendUrl,
-    });
+    const context = await launchProfile(profile, backendUrl);
     let reading: Omit<WholeWorklist, 'diskBytes'>;
     let firstImageRequestAt: number | undefined;
     const onRequest = (req: { url(): string }) => {
