@@ -46,7 +46,8 @@ export function descendants(
   return out;
 }
 
-function processTable(): Array<{ pid: number; ppid: number; comm: string }> {
+/** Every process of this machine, from /proc: pid, parent and name. */
+export function processTable(): Array<{ pid: number; ppid: number; comm: string }> {
   const table: Array<{ pid: number; ppid: number; comm: string }> = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;

@@ -1,7 +1,7 @@
 // The memory of one Chromium renderer process, read from /proc (Linux): which renderer processes
 // the browser has, and a process's proportional and resident set sizes.
-import { readdirSync, readFileSync } from 'node:fs';
-import { descendants, parseStat, processKind } from './process-memory.ts';
+import { readFileSync } from 'node:fs';
+import { descendants, processKind, processTable } from './process-memory.ts';
 
 export interface ProcessMemory {
   /** proportional set size: shared pages divided among the processes sharing them */
@@ -21,16 +21,7 @@ export function parseRollup(smapsRollup: string): ProcessMemory {
 
 /** The pids of the renderer processes below this Node process (the browser it launched). */
 export function rendererPids(): number[] {
-  const table: Array<{ pid: number; ppid: number; comm: string }> = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const parsed = parseStat(readFileSync(`/proc/${name}/stat`, 'utf8'));
-      if (parsed) table.push(parsed);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
+  const table = processTable();
   return descendants(process.pid, table).flatMap((p) => {
     try {
       return processKind(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8')) === 'renderer'
