@@ -249,10 +249,7 @@ export async function measureSession(
   /** the session's persistent profile: only the browser running it is sampled */
   profileDir?: string,
 ): Promise<{ run: PeakRun; mr: OpenedBeforeSync }> {
-  const atSignIn = browserPssByKind(profileDir);
-  const sampler = sampleBrowserMemory(250, profileDir);
-  let sampled: ReturnType<ReturnType<typeof sampleBrowserMemory>['stop']> | null = null;
-  try {
+  const { result, ...memory } = await withMemorySampled(profileDir, async () => {
     const mrSeries = await resolveLargestSeries(backendUrl, BENCH_READERS.large, MR_CASE_ID);
     const mr = await openSeriesAtOnce(page, MR_CASE_ID, mrSeries);
     log(
@@ -261,19 +258,31 @@ export async function measureSession(
     );
     await page.evaluate(pressOnWindow, 'Escape');
     await page.locator('[data-testid="worklist-row"]').first().waitFor();
-    const { reads, heap } = await readLargeSeries(page, plan, log);
+    return { mr, ...(await readLargeSeries(page, plan, log)) };
+  });
+  return {
+    mr: result.mr,
+    run: { kind: 'session', ...memory, reads: result.reads, heap: result.heap },
+  };
+}
+
+/**
+ * The browser's memory when `work` begins and every 250 ms while it runs (only the browser of
+ * `profileDir` when given): the peak and what was sampled, beside what `work` returns.
+ */
+async function withMemorySampled<T>(profileDir: string | undefined, work: () => Promise<T>) {
+  const atSignIn = browserPssByKind(profileDir);
+  const sampler = sampleBrowserMemory(250, profileDir);
+  let sampled: ReturnType<ReturnType<typeof sampleBrowserMemory>['stop']> | null = null;
+  try {
+    const result = await work();
     sampled = sampler.stop();
     return {
-      mr,
-      run: {
-        kind: 'session',
-        atSignIn,
-        peak: sampled.peak,
-        atPeak: sampled.atPeak,
-        samplesMB: sampled.samples.map((b) => Math.round(b / MB)),
-        reads,
-        heap,
-      },
+      atSignIn,
+      peak: sampled.peak,
+      atPeak: sampled.atPeak,
+      samplesMB: sampled.samples.map((b) => Math.round(b / MB)),
+      result,
     };
   } finally {
     if (!sampled) sampler.stop();
@@ -299,25 +308,10 @@ export async function peakOnSyncedCache(
     log(
       `scale: relaunched on the synced profile (${how}), every row ready ${(settled.ms / 1000).toFixed(1)} s after the worklist showed`,
     );
-    const atSignIn = browserPssByKind(profileDir);
-    const sampler = sampleBrowserMemory(250, profileDir);
-    let sampled: ReturnType<ReturnType<typeof sampleBrowserMemory>['stop']> | null = null;
-    try {
-      const { reads, heap } = await readLargeSeries(page, plan, log);
-      sampled = sampler.stop();
-      return {
-        kind: 'synced cache',
-        signIn: how,
-        atSignIn,
-        peak: sampled.peak,
-        atPeak: sampled.atPeak,
-        samplesMB: sampled.samples.map((b) => Math.round(b / MB)),
-        reads,
-        heap,
-      };
-    } finally {
-      if (!sampled) sampler.stop();
-    }
+    const { result, ...memory } = await withMemorySampled(profileDir, () =>
+      readLargeSeries(page, plan, log),
+    );
+    return { kind: 'synced cache', signIn: how, ...memory, ...result };
   } finally {
     await context.close();
   }
