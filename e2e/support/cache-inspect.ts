@@ -61,45 +61,39 @@ export function storedInstances(page: Page): Promise<StoredInstance[]> {
   );
 }
 
-/** The sync state the worker recorded per case. */
-export function storedSyncStates(page: Page): Promise<StoredSyncState[]> {
+/** Every row of one of the cache's object stores, as IndexedDB holds it. */
+function storeRows(page: Page, storeName: string): Promise<unknown[]> {
   return page.evaluate(
-    () =>
-      new Promise<StoredSyncState[]>((resolve, reject) => {
+    (name) =>
+      new Promise<unknown[]>((resolve, reject) => {
         const open = indexedDB.open('tandem');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const req = db.transaction('syncState').objectStore('syncState').getAll();
+          const req = db.transaction(name).objectStore(name).getAll();
           req.onerror = () => reject(req.error);
           req.onsuccess = () => {
             db.close();
-            resolve(req.result as StoredSyncState[]);
+            resolve(req.result);
           };
         };
       }),
+    storeName,
   );
 }
 
+/** The sync state the worker recorded per case. */
+export async function storedSyncStates(page: Page): Promise<StoredSyncState[]> {
+  return (await storeRows(page, 'syncState')) as StoredSyncState[];
+}
+
 /** The labels of the measurements the viewer keeps in the cache, by annotation id. */
-export function storedMeasurementLabels(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(
-    () =>
-      new Promise<Record<string, string>>((resolve, reject) => {
-        const open = indexedDB.open('tandem');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const req = db.transaction('annotations').objectStore('annotations').getAll();
-          req.onerror = () => reject(req.error);
-          req.onsuccess = () => {
-            db.close();
-            const rows = req.result as Array<{ annotationId: string; data: { label?: string } }>;
-            resolve(Object.fromEntries(rows.map((r) => [r.annotationId, r.data.label ?? ''])));
-          };
-        };
-      }),
-  );
+export async function storedMeasurementLabels(page: Page): Promise<Record<string, string>> {
+  const rows = (await storeRows(page, 'annotations')) as Array<{
+    annotationId: string;
+    data: { label?: string };
+  }>;
+  return Object.fromEntries(rows.map((r) => [r.annotationId, r.data.label ?? '']));
 }
 
 /**
