@@ -121,4 +121,72 @@ test.describe('measuring on a CT', () => {
       before[1] ?? '',
     );
   });
+
+  test('a measurement drawn, or labelled, just before the case or the window is closed is kept', async ({
+    page: firstPage,
+    context,
+  }) => {
+    const ct = ctChestCase(demoManifest());
+    await signIn(firstPage, 'radiologist1');
+    let page = firstPage;
+    const openCase = async () => {
+      const row = page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`);
+      await row.dblclick();
+      const viewport = page.getByTestId('viewport').first();
+      await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+      await expect(page.getByTestId('hp-stage')).toBeVisible();
+      await page.keyboard.press('Alt+1');
+      await expect(page.getByTestId('viewport')).toHaveCount(1);
+      await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+      return { row, viewport, rows: page.getByTestId('measurement-row') };
+    };
+    // The window closes at once (no unload prompt), and the reader starts again in a new one.
+    const closeWindowAndOpenAgain = async () => {
+      await page.close();
+      page = await context.newPage();
+      await page.goto('/');
+      await expect(page.getByTestId('worklist')).toBeVisible();
+      return openCase();
+    };
+
+    // A length, and straight away (inside the moment its statistics take to settle) back to the
+    // worklist: kept as drawn.
+    const first = await openCase();
+    await page.keyboard.press('l');
+    await drag(
+      page,
+      await pagePoint(page, first.viewport, CX - calibrationInsert.radiusMm, CY),
+      await pagePoint(page, first.viewport, CX + calibrationInsert.radiusMm, CY),
+    );
+    await page.keyboard.press('Escape');
+    await expect(first.row).toBeVisible();
+    const { viewport, rows } = await openCase();
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toHaveAttribute('data-kind', 'length');
+
+    // A probe, and straight away the window is closed: kept too.
+    await page.keyboard.press('p');
+    // well clear of the length (a click near it would pick the length up instead)
+    const probeAt = await pagePoint(page, viewport, CX, CY + 40);
+    await page.mouse.click(probeAt.x, probeAt.y);
+    // drawn on the image (the tool has completed it) but not yet in the panel, which lists the
+    // cache: the window closes while the measurement waits for its statistics to settle
+    const marksDrawn = () =>
+      viewport
+        .locator('svg [data-annotation-uid]')
+        .evaluateAll((els) => new Set(els.map((e) => e.getAttribute('data-annotation-uid'))).size);
+    await expect.poll(marksDrawn, { intervals: [10] }).toBe(2);
+    const again = await closeWindowAndOpenAgain();
+    await expect(again.rows).toHaveCount(2);
+    const probe = page.locator('[data-testid="measurement-row"][data-kind="probe"]');
+    await expect(probe).toHaveCount(1);
+
+    // A label typed, and straight away the window is closed: the label is kept.
+    await probe.getByLabel('Label').fill('apex');
+    await probe.getByLabel('Label').press('Enter');
+    await closeWindowAndOpenAgain();
+    await expect(
+      page.locator('[data-testid="measurement-row"][data-kind="probe"]').getByLabel('Label'),
+    ).toHaveValue('apex');
+  });
 });

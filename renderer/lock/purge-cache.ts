@@ -1,5 +1,6 @@
 import { Dexie } from 'dexie';
 import { DB_NAME } from '../../shared/cache/db.ts';
+import { clearMeasurementJournal } from '../viewer/measurement-journal.ts';
 
 /** Set until the patient cache has been deleted; no patient data, just the request. */
 const PURGE_PENDING_KEY = 'tandem:purge-pending';
@@ -36,6 +37,7 @@ export async function finishPendingPurge(): Promise<boolean> {
     );
     return false;
   }
+  clearMeasurementJournal();
   localStorage.removeItem(PURGE_PENDING_KEY);
   return true;
 }

@@ -2,9 +2,15 @@ import { eventTarget, imageLoader, metaData, getRenderingEngine } from '@corners
 import { annotation as annotationApi, Enums as ToolEnums } from '@cornerstonejs/tools';
 import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import { Measurement } from '../../shared/domain/measurement.ts';
+import type { AnnotationRow } from '../../shared/cache/rows.ts';
 import { cacheDb } from '../app/local-cache.ts';
 import { initCornerstone, RENDERING_ENGINE_ID } from './cornerstone-setup.ts';
 import { afterFirstImages } from './first-images.ts';
+import {
+  clearMeasurementJournal,
+  journalMeasurements,
+  readJournal,
+} from './measurement-journal.ts';
 import {
   kindOfTool,
   toAnnotation,
@@ -34,28 +40,44 @@ export function registerSeriesImages(context: SeriesContext): void {
   for (const id of context.imageIds) seriesByImageId.set(id, context);
 }
 
-function persist(annotation: AnnotationLike): void {
-  if (!caseId) return;
+/** The cache row of an annotation of the open case (null when it is not a measurement of it). */
+function rowOf(annotation: AnnotationLike): AnnotationRow | null {
+  if (!caseId) return null;
   const imageId = annotation.metadata.referencedImageId;
   const context = imageId ? seriesByImageId.get(imageId) : undefined;
-  if (!context || !annotation.annotationUID) return;
+  if (!context || !annotation.annotationUID) return null;
   const measurement = toMeasurement(annotation, {
     caseId,
     ...context,
     now: Date.now(),
     previous: known.get(annotation.annotationUID),
   });
-  if (!measurement) return;
+  if (!measurement) return null;
   known.set(measurement.annotationId, measurement);
-  void cacheDb()
-    .annotations.put({
-      annotationId: measurement.annotationId,
-      caseId: measurement.caseId,
-      sopInstanceUid: measurement.sopInstanceUid,
-      updatedAt: measurement.updatedAt,
-      data: measurement,
-    })
-    .catch((err: unknown) => console.error('viewer: could not keep a measurement', err));
+  return {
+    annotationId: measurement.annotationId,
+    caseId: measurement.caseId,
+    sopInstanceUid: measurement.sopInstanceUid,
+    updatedAt: measurement.updatedAt,
+    data: measurement,
+  };
+}
+
+/** Rows whose IndexedDB write has begun and not yet committed. */
+const writing = new Map<string, AnnotationRow>();
+
+function persist(annotation: AnnotationLike): AnnotationRow | null {
+  const row = rowOf(annotation);
+  if (row) {
+    writing.set(row.annotationId, row);
+    void cacheDb()
+      .annotations.put(row)
+      .catch((err: unknown) => console.error('viewer: could not keep a measurement', err))
+      .finally(() => {
+        if (writing.get(row.annotationId) === row) writing.delete(row.annotationId);
+      });
+  }
+  return row;
 }
 
 /**
@@ -75,6 +97,39 @@ function persistSoon(annotationUid: string): void {
       if (found) persist(found);
     }, SETTLE_MS),
   );
+}
+
+/**
+ * Keeps now whatever is still waiting for its statistics to settle: the case is closing or the
+ * page is going away, and a measurement drawn a moment ago must not be lost with the timer. A
+ * page going away may not finish an IndexedDB write, so its rows also go to the journal.
+ */
+function flushPending(pageGoingAway: boolean): void {
+  const rows: AnnotationRow[] = [];
+  for (const uid of [...pending.keys()]) {
+    clearTimeout(pending.get(uid));
+    pending.delete(uid);
+    const found = annotationApi.state.getAnnotation(uid) as AnnotationLike | undefined;
+    const row = found ? persist(found) : null;
+    if (row) rows.push(row);
+  }
+  // with the writes still under way, which the page's teardown may abort
+  if (pageGoingAway) journalMeasurements([...writing.values(), ...rows]);
+}
+
+if (typeof window !== 'undefined') window.addEventListener('pagehide', () => flushPending(true));
+
+/** Puts measurements a page could not finish writing into the cache (newest wins), once. */
+async function replayJournal(): Promise<void> {
+  const rows = readJournal();
+  if (rows.length === 0) return;
+  const db = cacheDb();
+  await db.transaction('rw', db.annotations, async () => {
+    const stored = await db.annotations.bulkGet(rows.map((r) => r.annotationId));
+    const newer = rows.filter((r, i) => (stored[i]?.updatedAt ?? -Infinity) < r.updatedAt);
+    await db.annotations.bulkPut(newer);
+  });
+  clearMeasurementJournal();
 }
 
 function remove(annotationUid: string): void {
@@ -118,8 +173,7 @@ export function openMeasurementSession(forCase: string): () => void {
 }
 
 function closeSession(): void {
-  for (const timer of pending.values()) clearTimeout(timer);
-  pending.clear();
+  flushPending(false);
   stopListening?.();
   stopListening = null;
   caseId = null;
@@ -134,6 +188,9 @@ async function restore(forCase: string): Promise<void> {
   await afterFirstImages();
   if (caseId !== forCase) return;
   await initCornerstone();
+  await replayJournal().catch((err: unknown) =>
+    console.error('viewer: could not restore unsaved measurements', err),
+  );
   const rows = await cacheDb().annotations.where('caseId').equals(forCase).toArray();
   for (const row of rows) {
     const parsed = Measurement.safeParse(row.data);
