@@ -22,7 +22,7 @@ import type { StackRenderer } from './render-mode.ts';
 import { imageErrorReason } from './image-error.ts';
 import { parseTandemImageId } from './measurement-convert.ts';
 import { registerSeriesImages, saveAnnotation } from './measurement-store.ts';
-import { viewportShowsImage } from './render-check.ts';
+import { drawnCanvas, viewportShowsImage } from './render-check.ts';
 import { registerViewport } from './viewport-registry.ts';
 import { ViewportOverlay } from './ViewportOverlay.tsx';
 import { initialViewState, viewStateReducer } from './view-state.ts';
@@ -170,7 +170,11 @@ export function StackViewport({
       if (voiRange) dispatch({ type: 'voi', range: voiRange });
       if (
         checkedImageId !== image.imageId &&
-        viewportShowsImage(viewport.getCanvas(), image, voiRange)
+        viewportShowsImage(
+          drawnCanvas(viewport, image.imageId, stackRenderer() === 'cpu'),
+          image,
+          voiRange,
+        )
       ) {
         checkedImageId = image.imageId;
         markOpening(`${viewportId}:rendered`);
