@@ -23,7 +23,7 @@ import { imageErrorReason } from './image-error.ts';
 import { parseTandemImageId } from './measurement-convert.ts';
 import { registerSeriesImages, saveAnnotation } from './measurement-store.ts';
 import { readAhead } from './read-ahead.ts';
-import { viewportShowsImage } from './render-check.ts';
+import { drawnCanvas, viewportShowsImage } from './render-check.ts';
 import { registerViewport } from './viewport-registry.ts';
 import { ViewportOverlay } from './ViewportOverlay.tsx';
 import { initialViewState, viewStateReducer } from './view-state.ts';
@@ -171,7 +171,11 @@ export function StackViewport({
       if (voiRange) dispatch({ type: 'voi', range: voiRange });
       if (
         checkedImageId !== image.imageId &&
-        viewportShowsImage(viewport.getCanvas(), image, voiRange)
+        viewportShowsImage(
+          drawnCanvas(viewport, image.imageId, stackRenderer() === 'cpu'),
+          image,
+          voiRange,
+        )
       ) {
         checkedImageId = image.imageId;
         markOpening(`${viewportId}:rendered`);

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { aesGcmCipher, generateCacheKey } from '../../shared/cache/at-rest-cipher.ts';
 import { TandemDb } from '../../shared/cache/db.ts';
 import type { InstanceRow } from '../../shared/cache/rows.ts';
@@ -56,8 +56,8 @@ describe('CachedInstances (the bytes behind tandem: image ids)', () => {
       (uids) => asked.push(uids),
     );
     const pending = bytesOf(source.bytes('1.2.1.2'));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(asked).toEqual([['1.2.1.2']]);
+    // the ask follows the database's opening and a read: no fixed wait (a loaded machine is slower)
+    await vi.waitFor(() => expect(asked).toEqual([['1.2.1.2']]));
     await db.instances.put(row('1.2.1.2', [9, 8]));
     expect(await pending).toEqual([9, 8]);
   });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { InstanceRow } from '../../shared/cache/rows.ts';
+import { seriesInDisplayOrder } from '../../shared/cache/db.ts';
 import { sortInstancesForDisplay } from '../../shared/dicomweb/instance-order.ts';
 import type { SeriesSummary } from '../../shared/domain/case.ts';
 import { TandemError } from '../../shared/api/errors.ts';
@@ -73,11 +73,9 @@ function listSeriesImages(
   const known = listed.get(key);
   if (known) return known;
   let whole = false;
-  const reading = (async (): Promise<Listed[]> => {
-    const cached: InstanceRow[] = await cacheDb()
-      .instances.where('seriesInstanceUid')
-      .equals(seriesUid)
-      .toArray();
+  // in display order
+  const reading = (async (): Promise<readonly Listed[]> => {
+    const cached = await seriesInDisplayOrder(cacheDb(), seriesUid);
     if (cached.length >= expected || connectionStore.get() === 'offline') {
       if (cached.length) {
         whole = cached.length >= expected;
@@ -89,14 +87,14 @@ function listSeriesImages(
       );
     }
     try {
-      return await fromServer();
+      return sortInstancesForDisplay(await fromServer());
     } catch (err) {
       if (!isUnreachable(err)) throw err;
       connectionStore.set('offline');
       if (cached.length) return cached;
       throw err;
     }
-  })().then((instances) => imageIdsFor(sortInstancesForDisplay(instances)));
+  })().then(imageIdsFor);
   listed.set(key, reading);
   // kept only when the cache held the whole series; otherwise read again next time
   const forget = () => {

@@ -2,8 +2,16 @@ import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { buildPart10 } from '../sync/test-support/part10.ts';
-import { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, TandemDb } from './db.ts';
-import type { AssignmentRow, InstanceRowV1, OutboxRow } from './rows.ts';
+import { sortInstancesForDisplay } from '../dicomweb/instance-order.ts';
+import {
+  SCHEMA_V1,
+  SCHEMA_V2,
+  SCHEMA_V3,
+  SCHEMA_V4,
+  TandemDb,
+  seriesInDisplayOrder,
+} from './db.ts';
+import type { AssignmentRow, InstanceRow, InstanceRowV1, OutboxRow } from './rows.ts';
 
 let dbCount = 0;
 const uniqueName = () => `tandem-db-test-${++dbCount}`;
@@ -45,11 +53,12 @@ function instance(sop: string, study: string, caseIds: string[], storedAt: numbe
 }
 
 describe('TandemDb', () => {
-  it('opens a new database at version 3 with every table of the architecture, caseUsage, protocols, original reports and imports', async () => {
+  it('opens a new database at version 4 with every table of the architecture, caseUsage, protocols, original reports and imports', async () => {
     const db = new TandemDb(uniqueName());
     await db.open();
-    expect(db.verno).toBe(3);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(Object.keys(SCHEMA_V3).sort());
+    expect(db.verno).toBe(4);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(Object.keys(SCHEMA_V4).sort());
+    expect(Object.keys(SCHEMA_V4)).toEqual(Object.keys(SCHEMA_V3));
     expect(Object.keys(SCHEMA_V3).filter((t) => !(t in SCHEMA_V2))).toEqual([
       'protocols',
       'originalReports',
@@ -106,7 +115,7 @@ describe('TandemDb', () => {
 
     const db = new TandemDb(name);
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
 
     const rows = await db.instances.orderBy('sopInstanceUid').toArray();
     expect(rows.map((r) => [r.sopInstanceUid, r.lastAccessedAt, r.storedAt])).toEqual([
@@ -137,6 +146,45 @@ describe('TandemDb', () => {
     expect(await db.assignments.count()).toBe(3);
     expect(await db.drafts.get('d1')).toMatchObject({ caseId: 'b' });
     expect((await db.audit.toArray()).map((a) => a.type)).toEqual(['sign-in', 'open']);
+    db.close();
+  });
+
+  it('lists a series in display order from its indexes alone, as its rows sort for display', async () => {
+    const db = new TandemDb(uniqueName());
+    const series = '1.2.3.1';
+    const row = (sop: string, n?: number, frames?: number, seriesUid = series): InstanceRow => ({
+      ...instance(sop, '1.2.3', ['a'], 1),
+      seriesInstanceUid: seriesUid,
+      lastAccessedAt: 1,
+      ...(n === undefined ? {} : { instanceNumber: n }),
+      ...(frames === undefined ? {} : { numberOfFrames: frames }),
+    });
+    const rows = [
+      row('1.2.3.1.9', 2),
+      row('1.2.3.1.10', 1),
+      row('1.2.3.1.3', 2), // the same number as .9: by UID
+      row('1.2.3.1.7'), // no number: after the numbered ones, by UID
+      row('1.2.3.1.5', 3, 4), // four frames
+      row('1.2.3.1.4'),
+      row('1.2.3.1.6', -1, 1),
+      row('1.2.3.1.8', 0, 2, '1.2.3.2'), // another series
+    ];
+    await db.instances.bulkPut(rows);
+    const listed = await seriesInDisplayOrder(db, series);
+    const expected = sortInstancesForDisplay(rows.filter((r) => r.seriesInstanceUid === series));
+    expect(listed.map((l) => l.sopInstanceUid)).toEqual(expected.map((r) => r.sopInstanceUid));
+    expect(listed.map((l) => l.sopInstanceUid)).toEqual([
+      '1.2.3.1.6',
+      '1.2.3.1.10',
+      '1.2.3.1.3',
+      '1.2.3.1.9',
+      '1.2.3.1.5',
+      '1.2.3.1.4',
+      '1.2.3.1.7',
+    ]);
+    expect(listed.find((l) => l.sopInstanceUid === '1.2.3.1.5')?.numberOfFrames).toBe(4);
+    expect(listed.filter((l) => l.numberOfFrames !== undefined)).toHaveLength(1);
+    expect(await seriesInDisplayOrder(db, '9.9')).toEqual([]);
     db.close();
   });
 });
