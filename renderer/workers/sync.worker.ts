@@ -29,6 +29,9 @@ import { WorkerOutbox } from './report-outbox.ts';
 
 const LOCK_NAME = 'tandem-sync-engine';
 
+/** How often a case's counts are written while it syncs (the engine's default is 250 ms). */
+const PROGRESS_INTERVAL_MS = 1000;
+
 function post(event: SyncEvent): void {
   self.postMessage(event);
 }
@@ -132,7 +135,14 @@ class SyncWorker {
         // a limit set while this start waited wins over the saved one
         const budgetBytes = this.budget !== undefined ? this.budget : saved;
         this.store = new DexieSyncStore(this.db, { budgetBytes: budgetBytes ?? undefined, cipher });
-        const engine = new SyncEngine({ backend: observed(baseUrl), store: this.store });
+        const engine = new SyncEngine({
+          backend: observed(baseUrl),
+          store: this.store,
+          // Each count written wakes the worklist's live query, renders its rows and draws a
+          // frame, on the cores the sync shares: once a second is enough for a progress bar.
+          // A case's state and errors still go out at once.
+          progressIntervalMs: PROGRESS_INTERVAL_MS,
+        });
         engine.events.on('status', (status) => post({ type: 'status', status }));
         engine.events.on('progress', (progress) => post({ type: 'progress', progress }));
         this.engine = engine;

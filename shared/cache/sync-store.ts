@@ -250,16 +250,21 @@ export class DexieSyncStore implements SyncStore {
     const at = this.now();
     let added = 0;
     try {
-      // the cases' progress goes in the same transaction (one write per batch)
+      // The cases' progress goes in the same transaction (one write per batch). Requests that do
+      // not depend on each other go out together: each awaited one costs a round trip to the
+      // browser's IndexedDB, and the batch writes are what the sync waits on.
       const tables = [db.instances, db.studies, db.caseUsage, db.syncState];
       await db.transaction('rw', tables, async () => {
-        const studies = await db.studies.bulkGet([
-          ...new Set(instances.map((i) => i.studyInstanceUid)),
+        const [studies, previous] = await Promise.all([
+          db.studies.bulkGet([...new Set(instances.map((i) => i.studyInstanceUid))]),
+          db.instances.bulkGet(instances.map((i) => i.sopInstanceUid)),
+          statuses.length
+            ? db.syncState.bulkPut(statuses.map((s) => ({ ...s, updatedAt: at })))
+            : undefined,
         ]);
         const owners = new Map(
           studies.filter((s) => s !== undefined).map((s) => [s.studyInstanceUid, s.caseIds]),
         );
-        const previous = await db.instances.bulkGet(instances.map((i) => i.sopInstanceUid));
         const rows: InstanceRow[] = [];
         const usage = new Map<string, { bytes: number; instances: number }>();
         instances.forEach((inst, i) => {
@@ -285,17 +290,16 @@ export class DexieSyncStore implements SyncStore {
             usage.set(caseId, u);
           }
         });
-        await db.instances.bulkPut(rows);
-        const usageRows = await db.caseUsage.bulkGet([...usage.keys()]);
+        const [, usageRows] = await Promise.all([
+          db.instances.bulkPut(rows),
+          db.caseUsage.bulkGet([...usage.keys()]),
+        ]);
         await db.caseUsage.bulkPut(
           [...usage.entries()].map(([caseId, u], i) => {
             const row = usageRows[i] ?? { caseId, bytes: 0, instances: 0, lastAccessedAt: at };
             return { ...row, bytes: row.bytes + u.bytes, instances: row.instances + u.instances };
           }),
         );
-        if (statuses.length) {
-          await db.syncState.bulkPut(statuses.map((s) => ({ ...s, updatedAt: at })));
-        }
       });
     } catch (err) {
       if (isQuotaError(err)) {
