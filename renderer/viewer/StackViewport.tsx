@@ -22,7 +22,6 @@ import type { StackRenderer } from './render-mode.ts';
 import { imageErrorReason } from './image-error.ts';
 import { parseTandemImageId } from './measurement-convert.ts';
 import { registerSeriesImages, saveAnnotation } from './measurement-store.ts';
-import { readAhead } from './read-ahead.ts';
 import { drawnCanvas, viewportShowsImage } from './render-check.ts';
 import { registerViewport } from './viewport-registry.ts';
 import { ViewportOverlay } from './ViewportOverlay.tsx';
@@ -251,13 +250,6 @@ export function StackViewport({
     // the hanging applies when the series is shown, not when the props change afterwards
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, imageIds]);
-
-  // Once the series is shown, its images are read ahead of the reader.
-  useEffect(() => {
-    const element = elementRef.current;
-    if (!stackReady || !element) return;
-    return readAhead(element);
-  }, [stackReady, imageIds]);
 
   // The scale bar is drawn from the camera: draw it when it (re)appears.
   useEffect(() => {
