@@ -223,7 +223,11 @@ export function StackViewport({
     dispatch({ type: 'stack-set', count: imageIds.length });
     setStackReady(false);
     if (imageIds.length === 0) return;
-    registerSeriesImages({ studyInstanceUid: studyUid, seriesInstanceUid: seriesUid, imageIds });
+    const withdrawSeries = registerSeriesImages({
+      studyInstanceUid: studyUid,
+      seriesInstanceUid: seriesUid,
+      imageIds,
+    });
     markOpening(`${viewportId}:set-stack`);
     viewport.setStack([...imageIds], 0).then(
       () => {
@@ -247,6 +251,7 @@ export function StackViewport({
         dispatch({ type: 'image-failed', index: 0, reason: imageErrorReason(err) });
       },
     );
+    return withdrawSeries;
     // the hanging applies when the series is shown, not when the props change afterwards
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, imageIds]);

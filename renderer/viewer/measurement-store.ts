@@ -30,14 +30,35 @@ interface SeriesContext {
   imageIds: readonly string[];
 }
 
+/** The series of each image shown in a viewport now (so a new annotation can be placed). */
 const seriesByImageId = new Map<string, SeriesContext>();
+/** The series shown now, one entry per viewport showing one, with their images as a set. */
+const shown = new Map<SeriesContext, ReadonlySet<string>>();
 let caseId: string | null = null;
 let stopListening: (() => void) | null = null;
 const known = new Map<string, Measurement>();
 
-/** A viewport tells which series its image ids belong to (so a new annotation can be placed). */
-export function registerSeriesImages(context: SeriesContext): void {
-  for (const id of context.imageIds) seriesByImageId.set(id, context);
+/**
+ * A viewport tells which series its image ids belong to (so a new annotation can be placed);
+ * returns what withdraws it, once the viewport shows something else or closes. An image another
+ * viewport still shows stays known.
+ */
+export function registerSeriesImages(context: SeriesContext): () => void {
+  const ids = new Set(context.imageIds);
+  shown.set(context, ids);
+  for (const id of ids) seriesByImageId.set(id, context);
+  return () => {
+    if (!shown.has(context)) return;
+    // a measurement of these images still settling is kept while they are known
+    flushPending(false);
+    shown.delete(context);
+    for (const id of ids) {
+      if (seriesByImageId.get(id) !== context) continue;
+      const other = [...shown].find(([, otherIds]) => otherIds.has(id))?.[0];
+      if (other) seriesByImageId.set(id, other);
+      else seriesByImageId.delete(id);
+    }
+  };
 }
 
 /** The cache row of an annotation of the open case (null when it is not a measurement of it). */
