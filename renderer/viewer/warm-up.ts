@@ -41,7 +41,10 @@ export function scheduleViewerWarmUp(loadViewer: () => Promise<unknown>): () => 
   };
 }
 
-/** Performance marks (`performance.getEntriesByName`): when the warm-up began and ended. */
+/**
+ * Performance marks (`performance.getEntriesByName`): when the warm-up began and ended; its steps
+ * are marked `tandem:viewer-warm-up:code`, `:init` and `:engine` (no patient data).
+ */
 export const WARM_UP_MARKS = { start: 'tandem:viewer-warm-up', end: 'tandem:viewer-warm' } as const;
 
 async function warmUp(loadViewer: () => Promise<unknown>): Promise<void> {
@@ -50,10 +53,16 @@ async function warmUp(loadViewer: () => Promise<unknown>): Promise<void> {
   // idle moment of its own.
   await loadViewer();
   const setup = await import('./cornerstone-setup.ts');
+  performance.mark(`${WARM_UP_MARKS.start}:code`);
   await nextIdle();
   await setup.initCornerstone();
+  performance.mark(`${WARM_UP_MARKS.start}:init`);
+  // the decode workers warm their codec on their own threads while the main thread goes on
+  const decoders = setup.warmDecoders();
   await nextIdle();
   setup.renderingEngine();
+  performance.mark(`${WARM_UP_MARKS.start}:engine`);
+  await decoders;
   performance.mark(WARM_UP_MARKS.end);
 }
 
