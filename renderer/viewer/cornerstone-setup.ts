@@ -3,6 +3,7 @@ import {
   Enums,
   getRenderingCapabilities,
   getShouldUseCPURendering,
+  getWebWorkerManager,
   init as initCore,
   RenderingEngine,
   getRenderingEngine,
@@ -59,6 +60,10 @@ export const MPR_TOOL_GROUP_ID = 'tandem-mpr';
 const IMAGE_CACHE_BYTES = 1024 * 1024 * 1024;
 /** Decode workers: Cornerstone's default is half the cores; reading also needs the main thread. */
 const MAX_DECODE_WORKERS = 2;
+
+function decodeWorkerCount(): number {
+  return Math.max(1, Math.min(MAX_DECODE_WORKERS, navigator.hardwareConcurrency || 1));
+}
 
 let ready: Promise<void> | undefined;
 let instanceSource: CachedInstances | undefined;
@@ -131,7 +136,7 @@ function setUp(setting: RenderingSetting): void {
   });
   initTools();
   initDicomImageLoader({
-    maxWebWorkers: Math.max(1, Math.min(MAX_DECODE_WORKERS, navigator.hardwareConcurrency || 1)),
+    maxWebWorkers: decodeWorkerCount(),
     // The deprecated per-file metadata path reads every transfer syntax the loader decodes,
     // including deflated and 1-bit files that the default path fails on (FIELD-NOTES).
     useLegacyMetadataProvider: true,
@@ -169,6 +174,48 @@ function setUp(setting: RenderingSetting): void {
   if (!mpr) throw new Error('could not create the MPR tool group');
   configureMprTools(mpr);
   installResourceCensus();
+}
+
+/**
+ * JPEG-LS, 2×2 pixels of 16 bits (1, 2, 3, 4): made with CharLS's encoder for warming the codec.
+ * No patient data.
+ */
+const TINY_JPEG_LS = '/9j/9wALEAACAAIBAREA//gADQH//wASAEMBFABA/9oACAEBAAAAAEAYAwEgEP/Z';
+const JPEG_LS_LOSSLESS = '1.2.840.10008.1.2.4.80';
+
+/**
+ * Readies the decode workers for the first images: each worker decodes a tiny JPEG-LS image, so
+ * the codec's WebAssembly is compiled and instantiated now rather than at the first compressed
+ * image of an opening (there it added ~40 ms to the image). JPEG-LS is the lossless codec of the
+ * archives we read (our priors); the uncompressed path needs no codec. Resolves when every worker
+ * is done; a failure is only logged (the first real image would show it).
+ */
+export async function warmDecoders(): Promise<void> {
+  await initCornerstone();
+  const bytes = Uint8Array.from(atob(TINY_JPEG_LS), (c) => c.charCodeAt(0));
+  const workers = decodeWorkerCount();
+  const manager = getWebWorkerManager();
+  const tasks = Array.from({ length: workers }, () =>
+    manager.executeTask('dicomImageLoader', 'decodeTask', {
+      imageFrame: {
+        rows: 2,
+        columns: 2,
+        bitsAllocated: 16,
+        bitsStored: 16,
+        pixelRepresentation: 0,
+        samplesPerPixel: 1,
+        photometricInterpretation: 'MONOCHROME2',
+      },
+      transferSyntax: JPEG_LS_LOSSLESS,
+      pixelData: bytes.slice(),
+      options: { preScale: { enabled: false } },
+      decodeConfig: {},
+    }),
+  );
+  const results = await Promise.allSettled(tasks);
+  for (const r of results) {
+    if (r.status === 'rejected') console.warn('viewer: warming a decoder failed', r.reason);
+  }
 }
 
 /**
