@@ -170,11 +170,7 @@ export function StackViewport({
       if (voiRange) dispatch({ type: 'voi', range: voiRange });
       if (
         checkedImageId !== image.imageId &&
-        viewportShowsImage(
-          drawnCanvas(viewport, image.imageId, stackRenderer() === 'cpu'),
-          image,
-          voiRange,
-        )
+        viewportShowsImage(drawnCanvas(viewport, image, stackRenderer() === 'cpu'), image, voiRange)
       ) {
         checkedImageId = image.imageId;
         markOpening(`${viewportId}:rendered`);

@@ -34,13 +34,15 @@ interface CpuRenderedViewport {
  */
 export function drawnCanvas(
   viewport: { getCanvas(): HTMLCanvasElement },
-  imageId: string,
+  image: { imageId: string; color?: boolean },
   cpu: boolean,
 ): HTMLCanvasElement {
-  if (cpu) {
+  // Colour images are left out: under the default window the CPU path draws a colour image's own
+  // canvas, and its render canvas stays blank.
+  if (cpu && !image.color) {
     const tools = (viewport as CpuRenderedViewport)._cpuFallbackEnabledElement?.renderingTools;
     const rendered = tools?.renderCanvas;
-    if (rendered instanceof HTMLCanvasElement && tools?.lastRenderedImageId === imageId) {
+    if (rendered instanceof HTMLCanvasElement && tools?.lastRenderedImageId === image.imageId) {
       return rendered;
     }
   }
