@@ -1,4 +1,4 @@
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { PHANTOM_FACTS } from '../scripts/demo-data/phantom-facts.ts';
 import { test, expect, signIn } from './fixtures.ts';
 import { ctChestCase, demoManifest } from './demo-manifest.ts';
@@ -19,26 +19,34 @@ function numberAfter(text: string, name: string): number {
   return match?.[1] ? Number(match[1]) : NaN;
 }
 
+/**
+ * Opens the case from the worklist and, once it is hung, shows one large viewport (the geometry
+ * must hold still while drawing).
+ */
+async function openInOneViewport(page: Page, caseId: string) {
+  const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
+  await row.dblclick();
+  const viewport = page.getByTestId('viewport').first();
+  await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+  await expect(page.getByTestId('hp-stage')).toBeVisible();
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByTestId('viewport')).toHaveCount(1);
+  await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+  return { row, viewport, rows: page.getByTestId('measurement-row') };
+}
+
 test.describe('measuring on a CT', () => {
   test('the calibration insert measures its known size and HU, and the measurements survive a reload', async ({
     page,
   }) => {
     const ct = ctChestCase(demoManifest());
     await signIn(page, 'radiologist1');
-    await page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`).dblclick();
-    const viewport = page.getByTestId('viewport').first();
-    await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
-    // Once the case is hung, one large viewport (the geometry must hold still while drawing).
-    await expect(page.getByTestId('hp-stage')).toBeVisible();
-    await page.keyboard.press('Alt+1');
-    await expect(page.getByTestId('viewport')).toHaveCount(1);
-    await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+    const { viewport, rows } = await openInOneViewport(page, ct.caseId);
     // Measure on an image other than the first, so "jump to the image" has somewhere to go.
     for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowDown');
     await expect(viewport).toHaveAttribute('data-image-index', '12');
     await expect(viewport).toHaveAttribute('data-rendered', 'true');
 
-    const rows = page.getByTestId('measurement-row');
     // Ellipse ROI inside the insert (radius 10 of its 15 mm: clear of the softened edge); the
     // tool draws from the centre out.
     await page.keyboard.press('e');
@@ -129,17 +137,7 @@ test.describe('measuring on a CT', () => {
     const ct = ctChestCase(demoManifest());
     await signIn(firstPage, 'radiologist1');
     let page = firstPage;
-    const openCase = async () => {
-      const row = page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`);
-      await row.dblclick();
-      const viewport = page.getByTestId('viewport').first();
-      await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
-      await expect(page.getByTestId('hp-stage')).toBeVisible();
-      await page.keyboard.press('Alt+1');
-      await expect(page.getByTestId('viewport')).toHaveCount(1);
-      await expect(viewport).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
-      return { row, viewport, rows: page.getByTestId('measurement-row') };
-    };
+    const openCase = () => openInOneViewport(page, ct.caseId);
     // The window closes at once (no unload prompt), and the reader starts again in a new one.
     const closeWindowAndOpenAgain = async () => {
       await page.close();
