@@ -70,22 +70,19 @@ function preloadViewerCode(): Plugin {
         const chunks = Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [c] : []));
         const viewer = chunks.find((c) => c.facadeModuleId?.endsWith(VIEWER_ENTRY));
         if (!viewer) return [];
+        const importsOf = new Map(chunks.map((c) => [c.fileName, c.imports]));
+        // a chunk and what it imports, into `into`, skipping what `skip` holds
+        const collect = (file: string, into: Set<string>, skip?: ReadonlySet<string>) => {
+          if (into.has(file) || skip?.has(file)) return;
+          into.add(file);
+          for (const f of importsOf.get(file) ?? []) collect(f, into, skip);
+        };
         // what the page loads anyway (its entry and that entry's imports) is preloaded already
         const loaded = new Set<string>();
-        const addStatic = (file: string) => {
-          if (loaded.has(file)) return;
-          loaded.add(file);
-          for (const f of chunks.find((c) => c.fileName === file)?.imports ?? []) addStatic(f);
-        };
-        for (const c of chunks) if (c.isEntry) addStatic(c.fileName);
-        const wanted: string[] = [];
-        const visit = (file: string) => {
-          if (loaded.has(file) || wanted.includes(file)) return;
-          wanted.push(file);
-          for (const f of chunks.find((c) => c.fileName === file)?.imports ?? []) visit(f);
-        };
-        visit(viewer.fileName);
-        return wanted.map((file): HtmlTagDescriptor => ({
+        for (const c of chunks) if (c.isEntry) collect(c.fileName, loaded);
+        const wanted = new Set<string>();
+        collect(viewer.fileName, wanted, loaded);
+        return [...wanted].map((file): HtmlTagDescriptor => ({
           tag: 'link',
           attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
           injectTo: 'body',
