@@ -16,7 +16,7 @@
 // service worker.
 import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page, type Request } from '@playwright/test';
+import { chromium, type BrowserContext, type Request } from '@playwright/test';
 import {
   REPO_ROOT,
   makeTempDir,
@@ -25,11 +25,11 @@ import {
 } from '../backend/test-support/processes.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.ts';
 import {
-  BASELINE_PATH,
   DEMO_PASSWORD,
   VIEWPORT,
   launchChromium,
   launchProfile,
+  loadBaselinePage,
   openBaselinePage,
   signIn,
   waitForSyncSettled,
@@ -288,7 +288,7 @@ async function floorsOnDisk(backendUrl: string, urls: string[], series: string[]
     });
     if (!res.ok()) throw new Error(`sign-in failed: ${res.status()}`);
     const page = context.pages()[0] ?? (await context.newPage());
-    await routeBaseline(page);
+    await loadBaselinePage(page);
     await addFloors(page);
     await fetchOnly(page, series);
     const fetchSeries = await fetchOnly(page, series);
@@ -314,22 +314,6 @@ async function floorsOnDisk(backendUrl: string, urls: string[], series: string[]
     await context.close();
     removeDir(profile);
   }
-}
-
-async function routeBaseline(page: Page): Promise<void> {
-  const dir = path.join(REPO_ROOT, 'bench', 'pages');
-  await page.route('**/__bench/*', (route) => {
-    const name = new URL(route.request().url()).pathname.split('/').pop() ?? '';
-    if (name !== 'baseline.html' && name !== 'baseline.js') return route.fulfill({ status: 404 });
-    return route.fulfill({
-      status: 200,
-      contentType: name.endsWith('.html') ? 'text/html' : 'text/javascript',
-      body: readFileSync(path.join(dir, name), 'utf8'),
-    });
-  });
-  await page.goto(BASELINE_PATH);
-  await page.waitForFunction(() => 'tandemBench' in window);
-  await page.unrouteAll({ behavior: 'wait' });
 }
 
 async function main() {
