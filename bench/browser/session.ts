@@ -88,6 +88,16 @@ export async function openBaselinePage(
     storageState: await reading.storageState(),
     serviceWorkers: 'block',
   });
+  const page = await context.newPage();
+  await loadBaselinePage(page);
+  return { page, context };
+}
+
+/**
+ * Loads the baseline page's two files into `page` on the backend's origin (answered by the
+ * harness), then stops intercepting, so no timed request passes through Playwright.
+ */
+export async function loadBaselinePage(page: Page): Promise<void> {
   const files: Record<string, { body: string; type: string }> = {
     'baseline.html': {
       body: readFileSync(path.join(PAGES_DIR, 'baseline.html'), 'utf8'),
@@ -98,7 +108,6 @@ export async function openBaselinePage(
       type: 'text/javascript',
     },
   };
-  const page = await context.newPage();
   await page.route('**/__bench/*', (route) => {
     const name = new URL(route.request().url()).pathname.split('/').pop() ?? '';
     const file = files[name];
@@ -109,7 +118,38 @@ export async function openBaselinePage(
   await page.goto(BASELINE_PATH);
   await page.waitForFunction(() => 'tandemBench' in window);
   await page.unrouteAll({ behavior: 'wait' });
-  return { page, context };
+}
+
+/**
+ * The baseline page in a browser of its own on a profile on disk, as the app's whole-worklist
+ * runs have (`launchProfile`): IndexedDB written to disk, not kept in memory as in an
+ * off-the-record context. Signed in by API (a session cookie, no app page, no sync worker), no
+ * service worker. Close the context when done; the profile directory is the caller's.
+ */
+export async function openBaselinePageOnDisk(
+  profileDir: string,
+  baseURL: string,
+  reader: string,
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
+    viewport: VIEWPORT,
+    baseURL,
+    serviceWorkers: 'block',
+  });
+  try {
+    const res = await context.request.post('/api/session', {
+      data: { username: reader, password: DEMO_PASSWORD },
+    });
+    if (!res.ok()) throw new Error(`sign-in for the baseline failed: ${res.status()}`);
+    const page = context.pages()[0] ?? (await context.newPage());
+    await loadBaselinePage(page);
+    return { page, context };
+  } catch (err) {
+    await context.close();
+    throw err;
+  }
 }
 
 export interface SyncSettled {
