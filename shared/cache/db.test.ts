@@ -8,8 +8,11 @@ import {
   SCHEMA_V2,
   SCHEMA_V3,
   SCHEMA_V4,
+  SCHEMA_V5,
   TandemDb,
   seriesInDisplayOrder,
+  storedBytes,
+  storedSizesOfStudy,
 } from './db.ts';
 import type { AssignmentRow, InstanceRow, InstanceRowV1, OutboxRow } from './rows.ts';
 
@@ -53,11 +56,12 @@ function instance(sop: string, study: string, caseIds: string[], storedAt: numbe
 }
 
 describe('TandemDb', () => {
-  it('opens a new database at version 4 with every table of the architecture, caseUsage, protocols, original reports and imports', async () => {
+  it('opens a new database at version 5 with every table of the architecture, caseUsage, protocols, original reports and imports', async () => {
     const db = new TandemDb(uniqueName());
     await db.open();
-    expect(db.verno).toBe(4);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(Object.keys(SCHEMA_V4).sort());
+    expect(db.verno).toBe(5);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(Object.keys(SCHEMA_V5).sort());
+    expect(Object.keys(SCHEMA_V5)).toEqual(Object.keys(SCHEMA_V4));
     expect(Object.keys(SCHEMA_V4)).toEqual(Object.keys(SCHEMA_V3));
     expect(Object.keys(SCHEMA_V3).filter((t) => !(t in SCHEMA_V2))).toEqual([
       'protocols',
@@ -115,7 +119,7 @@ describe('TandemDb', () => {
 
     const db = new TandemDb(name);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
 
     const rows = await db.instances.orderBy('sopInstanceUid').toArray();
     expect(rows.map((r) => [r.sopInstanceUid, r.lastAccessedAt, r.storedAt])).toEqual([
@@ -185,6 +189,40 @@ describe('TandemDb', () => {
     expect(listed.find((l) => l.sopInstanceUid === '1.2.3.1.5')?.numberOfFrames).toBe(4);
     expect(listed.filter((l) => l.numberOfFrames !== undefined)).toHaveLength(1);
     expect(await seriesInDisplayOrder(db, '9.9')).toEqual([]);
+    db.close();
+  });
+
+  it('tells a study’s stored instances with their sizes, and the bytes of the whole cache, from the index alone', async () => {
+    const db = new TandemDb(uniqueName());
+    const rows: InstanceRow[] = [
+      { ...instance('1.2.3.1.1', '1.2.3', ['a'], 1), lastAccessedAt: 1 },
+      { ...instance('1.2.3.1.2', '1.2.3', ['a'], 1), lastAccessedAt: 1, size: 7 },
+      { ...instance('1.2.4.1.1', '1.2.4', ['b'], 1), lastAccessedAt: 1 },
+      { ...instance('1.2.30.1.1', '1.2.30', ['c'], 1), lastAccessedAt: 1 }, // a UID the first extends
+    ];
+    await db.instances.bulkPut(rows);
+    expect(await storedSizesOfStudy(db, '1.2.3')).toEqual(
+      new Map([
+        ['1.2.3.1.1', rows[0]!.size],
+        ['1.2.3.1.2', 7],
+      ]),
+    );
+    expect(await storedSizesOfStudy(db, '9.9')).toEqual(new Map());
+    expect(await storedBytes(db)).toBe(rows.reduce((n, r) => n + r.size, 0));
+    db.close();
+  });
+
+  it('opens a version 4 database at version 5, its rows indexed by study and size', async () => {
+    const name = uniqueName();
+    const v4 = new Dexie(name);
+    v4.version(4).stores(SCHEMA_V4);
+    const row = { ...instance('1.2.3.1.1', '1.2.3', ['a'], 1), lastAccessedAt: 1 };
+    await v4.table('instances').put(row);
+    v4.close();
+    const db = new TandemDb(name);
+    await db.open();
+    expect(db.verno).toBe(5);
+    expect(await storedSizesOfStudy(db, '1.2.3')).toEqual(new Map([['1.2.3.1.1', row.size]]));
     db.close();
   });
 });

@@ -9,6 +9,7 @@
  *   db.instances.get(sopInstanceUid)          // a verified Part-10 file (`blob`) and its metadata
  *   db.instances.where('caseIds').equals(caseId) / .where('seriesInstanceUid').equals(uid)
  *   seriesInDisplayOrder(db, seriesUid)      // its instances' UIDs in display order, no files read
+ *   storedSizesOfStudy(db, studyUid)         // a study's stored instances and sizes, no files read
  *   db.syncState.get(caseId)                  // queued | syncing | ready | error, done/total, errors
  *   new DexieSyncStore(db, { budgetBytes })   // the sync engine's store port (`sync-store.ts`)
  *
@@ -91,6 +92,46 @@ export const SCHEMA_V4 = {
     'sopInstanceUid, studyInstanceUid, seriesInstanceUid, *caseIds, lastAccessedAt, [seriesInstanceUid+instanceNumber], [seriesInstanceUid+numberOfFrames]',
 } as const;
 
+/**
+ * Version 5 adds an index only: a study's instances with their sizes
+ * (`[studyInstanceUid+sopInstanceUid+size]`), so the sync worker learns what a study already has
+ * stored, and the cache's bytes are summed, from the index alone. Reading the rows themselves hands
+ * over every row's file: at each start the sync worker read every stored study that way, and the
+ * reader's first case, opened meanwhile, waited on those reads (hundreds of ms).
+ */
+export const SCHEMA_V5 = {
+  ...SCHEMA_V4,
+  instances: `${SCHEMA_V4.instances}, [studyInstanceUid+sopInstanceUid+size]`,
+} as const;
+
+const STUDY_SIZES = '[studyInstanceUid+sopInstanceUid+size]';
+
+/** The instances of a study the cache holds, with their sizes in bytes; no files read. */
+export async function storedSizesOfStudy(
+  db: TandemDb,
+  studyInstanceUid: string,
+): Promise<Map<string, number>> {
+  const keys = await db.instances
+    .where(STUDY_SIZES)
+    // every key of the study: IndexedDB orders a shorter array first, and an array after any string
+    .between([studyInstanceUid], [studyInstanceUid, []])
+    .keys();
+  const out = new Map<string, number>();
+  for (const key of keys) {
+    const [, sop, size] = key as unknown as [string, string, number];
+    out.set(sop, size);
+  }
+  return out;
+}
+
+/** Bytes of every instance the cache holds; no files read. */
+export async function storedBytes(db: TandemDb): Promise<number> {
+  const keys = await db.instances.orderBy(STUDY_SIZES).keys();
+  let bytes = 0;
+  for (const key of keys) bytes += (key as unknown as [string, string, number])[2];
+  return bytes;
+}
+
 export class TandemDb extends Dexie {
   // `declare`: Dexie creates the tables; a class field would overwrite them after `super()`.
   declare assignments: EntityTable<AssignmentRow, 'caseId'>;
@@ -116,6 +157,7 @@ export class TandemDb extends Dexie {
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4);
+    this.version(5).stores(SCHEMA_V5);
   }
 }
 

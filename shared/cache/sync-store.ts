@@ -11,7 +11,7 @@ import {
   type EvictionPlan,
 } from './cache-budget.ts';
 import { PLAIN_CIPHER, type AtRestCipher } from './at-rest-cipher.ts';
-import type { TandemDb } from './db.ts';
+import { storedBytes, storedSizesOfStudy, type TandemDb } from './db.ts';
 import { isLocalCaseId } from './local-case.ts';
 import {
   UNSENT_OUTBOX_STATES,
@@ -116,9 +116,21 @@ export class DexieSyncStore implements SyncStore {
         : new CacheBudget(budgetBytes);
   }
 
-  async presentInstances(uids: readonly string[]): Promise<Map<string, number>> {
-    const rows = await this.db.instances.bulkGet([...uids]);
+  async presentInstances(
+    uids: readonly string[],
+    studyInstanceUid?: string,
+  ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
+    if (studyInstanceUid !== undefined) {
+      // from the index alone: the rows would each hand over their file
+      const stored = await storedSizesOfStudy(this.db, studyInstanceUid);
+      for (const uid of uids) {
+        const size = stored.get(uid);
+        if (size !== undefined) out.set(uid, size);
+      }
+      return out;
+    }
+    const rows = await this.db.instances.bulkGet([...uids]);
     for (const row of rows) if (row) out.set(row.sopInstanceUid, row.size);
     return out;
   }
@@ -181,12 +193,10 @@ export class DexieSyncStore implements SyncStore {
             .filter((s) => !uids.includes(s.studyInstanceUid) && s.caseIds.some(isLocalCaseId))
             .map((s) => s.studyInstanceUid),
         );
-        await this.releaseStudies(
-          caseId,
-          before
-            .map((s) => s.studyInstanceUid)
-            .filter((uid) => !uids.includes(uid) && !attached.has(uid)),
-        );
+        const released = before
+          .map((s) => s.studyInstanceUid)
+          .filter((uid) => !uids.includes(uid) && !attached.has(uid));
+        await this.releaseStudies(caseId, released);
         const existing = await db.studies.bulkGet(uids);
         const rows: StudyRow[] = studies.map((s, i) => {
           const summary = STUDY_FIELDS.parse(s); // drops `series` and a prior's `report`
@@ -199,8 +209,10 @@ export class DexieSyncStore implements SyncStore {
         });
         await db.studies.bulkPut(rows);
         // instances already stored for another case (a shared prior) now also belong to this one
+        let linked = false;
         for (let i = 0; i < studies.length; i++) {
           if (existing[i] && !existing[i]!.caseIds.includes(caseId)) {
+            linked = true;
             await db.instances
               .where('studyInstanceUid')
               .equals(uids[i]!)
@@ -226,8 +238,12 @@ export class DexieSyncStore implements SyncStore {
             order,
           })),
         );
-        await this.ensureUsage([caseId], at);
-        await this.recountUsage([caseId]);
+        // The case's bytes change here only when studies left it or stored ones joined it (or it
+        // is new); otherwise `putInstances` keeps them. Counting reads every row of the case, its
+        // files with them, while this transaction holds the instances: the sync worker puts every
+        // case again at each start, just when the reader opens the first one.
+        const created = await this.ensureUsage([caseId], at);
+        if (created || linked || released.length) await this.recountUsage([caseId]);
       },
     );
   }
@@ -438,10 +454,7 @@ export class DexieSyncStore implements SyncStore {
   }
 
   private async countUsedBytes(): Promise<number> {
-    let used = 0;
-    await this.db.instances.each((row) => {
-      used += row.size;
-    });
+    const used = await storedBytes(this.db);
     this.usedBytes = used;
     return used;
   }
@@ -499,12 +512,14 @@ export class DexieSyncStore implements SyncStore {
     }
   }
 
-  private async ensureUsage(caseIds: readonly string[], at: number): Promise<void> {
+  /** Gives the cases without a usage row one; whether any was missing. */
+  private async ensureUsage(caseIds: readonly string[], at: number): Promise<boolean> {
     const rows = await this.db.caseUsage.bulkGet([...caseIds]);
     const missing: CaseUsageRow[] = caseIds
       .filter((_, i) => !rows[i])
       .map((caseId) => ({ caseId, bytes: 0, instances: 0, lastAccessedAt: at }));
     if (missing.length) await this.db.caseUsage.bulkPut(missing);
+    return missing.length > 0;
   }
 
   private async recountUsage(caseIds: readonly string[]): Promise<void> {

@@ -696,7 +696,9 @@ export class SyncEngine {
         unique.set(inst.sopInstanceUid, { ...inst, studyInstanceUid: study.uid });
       }
     }
-    const present = await this.storeCall(() => this.store.presentInstances([...unique.keys()]));
+    const present = await this.storeCall(() =>
+      this.store.presentInstances([...unique.keys()], study.uid),
+    );
     signal.throwIfAborted();
     this.succeeded();
     job.state = 'done';

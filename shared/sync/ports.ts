@@ -77,8 +77,14 @@ export interface SyncStore {
    * `sealed` set. Without it the engine stores the bytes as received.
    */
   prepareBlob?(body: Blob | Uint8Array<ArrayBuffer>): Promise<PreparedBlob>;
-  /** Which of these instances are already stored (verified), with their sizes in bytes. */
-  presentInstances(sopInstanceUids: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Which of these instances are already stored (verified), with their sizes in bytes; all of
+   * `studyInstanceUid` when it is named (the store may then read that study's index only).
+   */
+  presentInstances(
+    sopInstanceUids: readonly string[],
+    studyInstanceUid?: string,
+  ): Promise<Map<string, number>>;
   /** Cases the store holds anything for (assignments, studies, instances, status). */
   storedCaseIds(): Promise<string[]>;
   /**
