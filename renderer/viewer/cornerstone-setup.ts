@@ -43,6 +43,7 @@ import { registerTandemImageLoader } from './tandem-image-loader.ts';
 import { StackProbeTool } from './probe-tool.ts';
 import { installResourceCensus } from './resource-census.ts';
 import { headerFileLeases } from './header-files.ts';
+import { warmFirstRender } from './warm-render.ts';
 import {
   chooseStackRenderer,
   noteRendererChoice,
@@ -491,6 +492,11 @@ export function enableVolumeViewport(input: CoreTypes.PublicViewportInput): void
  * The page's one rendering engine. Created while stack viewports draw on the CPU it makes no
  * WebGL context until a reformat needs one (Cornerstone's context pool).
  */
+/** Draws a made-up slice once off screen, so the first case's image runs warm code (warm-render.ts). */
+export function warmStackRender(): Promise<void> {
+  return warmFirstRender(renderingEngine(), enableStackViewport, () => stackRenderer() === 'cpu');
+}
+
 export function renderingEngine(): RenderingEngine {
   const existing = getRenderingEngine(RENDERING_ENGINE_ID);
   return (existing as RenderingEngine | undefined) ?? new RenderingEngine(RENDERING_ENGINE_ID);

@@ -43,7 +43,7 @@ export function scheduleViewerWarmUp(loadViewer: () => Promise<unknown>): () => 
 
 /**
  * Performance marks (`performance.getEntriesByName`): when the warm-up began and ended; its steps
- * are marked `tandem:viewer-warm-up:code`, `:init` and `:engine` (no patient data).
+ * are marked `tandem:viewer-warm-up:code`, `:init`, `:engine` and `:render` (no patient data).
  */
 export const WARM_UP_MARKS = { start: 'tandem:viewer-warm-up', end: 'tandem:viewer-warm' } as const;
 
@@ -61,6 +61,9 @@ async function warmUp(loadViewer: () => Promise<unknown>): Promise<void> {
   const decoders = setup.warmDecoders();
   setup.renderingEngine();
   performance.mark(`${WARM_UP_MARKS.start}:engine`);
+  // the first image's code, run once on a made-up slice (no patient data)
+  await setup.warmStackRender();
+  performance.mark(`${WARM_UP_MARKS.start}:render`);
   await decoders;
   performance.mark(WARM_UP_MARKS.end);
 }
