@@ -1,6 +1,6 @@
 import { Enums } from '@cornerstonejs/core';
 import { describe, expect, it } from 'vitest';
-import { isReadAheadOf } from './read-ahead.ts';
+import { isReadAheadOf, readsImageByImage } from './read-ahead.ts';
 
 describe('read-ahead requests', () => {
   const ids = new Set(['tandem:1.2.3', 'tandem:1.2.4']);
@@ -22,5 +22,18 @@ describe('read-ahead requests', () => {
   it('leave requests that name no image alone', () => {
     expect(isReadAheadOf(ids, Enums.RequestType.Prefetch, undefined)).toBe(false);
     expect(isReadAheadOf(ids, Enums.RequestType.Prefetch, { volumeId: 'v' })).toBe(false);
+  });
+});
+
+describe('reading image by image', () => {
+  it('is moving to the next or previous image, or staying', () => {
+    expect(readsImageByImage(4, 5)).toBe(true);
+    expect(readsImageByImage(5, 4)).toBe(true);
+    expect(readsImageByImage(5, 5)).toBe(true);
+  });
+
+  it('is not flying past images, nor jumping to the first or last', () => {
+    expect(readsImageByImage(4, 7)).toBe(false);
+    expect(readsImageByImage(40, 0)).toBe(false);
   });
 });

@@ -32,23 +32,42 @@ export function configureReadAhead(): void {
 }
 
 /**
+ * A reader who moves by more than this many images from one image shown to the next is flying
+ * past (a fast wheel, a held key, a jump): the images skipped are not wanted now, and decoding
+ * them would only hold back the one asked for (and fill the image cache with images not read).
+ */
+export const READ_AHEAD_MAX_STEP = 1;
+
+/** How long a reader who flew past must rest on an image before reading ahead resumes. */
+export const READ_AHEAD_REST_MS = 150;
+
+/** Whether the move from one image shown to the next is a reader reading image by image. */
+export function readsImageByImage(previous: number, next: number): boolean {
+  return Math.abs(next - previous) <= READ_AHEAD_MAX_STEP;
+}
+
+/**
  * Reads a stack viewport's images ahead of the reader, in the loader's workers, while the reader
  * looks at the image shown. It begins only once every viewport of an opening shows its first
- * image, so it never competes with them. Returns what stops it (the viewport is closed or shows
- * another series): nothing more of `imageIds` is read ahead after that, beyond the few requests
- * already under way.
+ * image, so it never competes with them; it pauses while the reader flies past images and resumes
+ * once the reader reads image by image again or rests. Returns what stops it (the viewport is
+ * closed or shows another series): nothing more of `imageIds` is read ahead after that, beyond
+ * the few requests already under way.
  */
 export function readAhead(element: HTMLDivElement, imageIds: readonly string[]): () => void {
   let stopped = false;
-  let enabled = false;
-  void afterFirstImages().then(() => {
-    if (stopped || !element.isConnected) return;
+  let started = false;
+  let reading = false;
+  let shown = -1;
+  let rest: ReturnType<typeof setTimeout> | undefined;
+  const resume = () => {
+    if (stopped || reading || !element.isConnected) return;
     toolUtilities.stackPrefetch.enable(element);
-    enabled = true;
-  });
-  return () => {
-    stopped = true;
-    if (!enabled) return;
+    reading = true;
+  };
+  const pause = () => {
+    if (!reading) return;
+    reading = false;
     try {
       toolUtilities.stackPrefetch.disable(element);
     } catch {
@@ -57,6 +76,31 @@ export function readAhead(element: HTMLDivElement, imageIds: readonly string[]):
       // then the queued requests are not dropped: they are dropped below.
     }
     dropQueuedReadAhead(imageIds);
+  };
+  // added before the prefetch's own listener, so a pause takes effect for this image already
+  const onNewImage = (evt: Event) => {
+    const { imageIdIndex } = (evt as CustomEvent<{ imageIdIndex: number }>).detail;
+    const stepping = shown < 0 || readsImageByImage(shown, imageIdIndex);
+    shown = imageIdIndex;
+    clearTimeout(rest);
+    if (!started) return;
+    if (stepping) {
+      resume();
+      return;
+    }
+    pause();
+    rest = setTimeout(resume, READ_AHEAD_REST_MS);
+  };
+  element.addEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
+  void afterFirstImages().then(() => {
+    started = true;
+    resume();
+  });
+  return () => {
+    stopped = true;
+    clearTimeout(rest);
+    element.removeEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
+    pause();
   };
 }
 
