@@ -26,13 +26,13 @@ describe('read-ahead requests', () => {
 });
 
 describe('reading image by image', () => {
-  it('is moving to the next or previous image, or staying', () => {
+  it('is asking for the next or previous image, or the one shown', () => {
     expect(readsImageByImage(4, 5)).toBe(true);
     expect(readsImageByImage(5, 4)).toBe(true);
     expect(readsImageByImage(5, 5)).toBe(true);
   });
 
-  it('is not flying past images, nor jumping to the first or last', () => {
+  it('is not asking for images ahead of the viewport, nor jumping to the first or last', () => {
     expect(readsImageByImage(4, 7)).toBe(false);
     expect(readsImageByImage(40, 0)).toBe(false);
   });

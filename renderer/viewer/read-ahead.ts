@@ -32,36 +32,38 @@ export function configureReadAhead(): void {
 }
 
 /**
- * A reader who moves by more than this many images from one image shown to the next is flying
- * past (a fast wheel, a held key, a jump): the images skipped are not wanted now, and decoding
- * them would only hold back the one asked for (and fill the image cache with images not read).
+ * A reader whose image asked for is more than this many images from the one shown is flying past
+ * images (a held key, a fast wheel, a jump): the images between are not wanted now, and decoding
+ * them would only hold back the one asked for (the viewport skips them, as without reading
+ * ahead). A reader reading image by image asks for the next image once the last one is shown.
  */
 export const READ_AHEAD_MAX_STEP = 1;
 
-/** How long a reader who flew past must rest on an image before reading ahead resumes. */
+/** How long a reader who flew past must rest before reading ahead resumes. */
 export const READ_AHEAD_REST_MS = 150;
 
-/** Whether the move from one image shown to the next is a reader reading image by image. */
-export function readsImageByImage(previous: number, next: number): boolean {
-  return Math.abs(next - previous) <= READ_AHEAD_MAX_STEP;
+/** Whether a reader who asked for `asked` while `shown` is on screen reads image by image. */
+export function readsImageByImage(shown: number, asked: number): boolean {
+  return Math.abs(asked - shown) <= READ_AHEAD_MAX_STEP;
 }
 
 /**
  * Reads a stack viewport's images ahead of the reader, in the loader's workers, while the reader
  * looks at the image shown. It begins only once every viewport of an opening shows its first
  * image, so it never competes with them; it pauses while the reader flies past images and resumes
- * once the reader reads image by image again or rests. Returns what stops it (the viewport is
- * closed or shows another series): nothing more of `imageIds` is read ahead after that, beyond
- * the few requests already under way.
+ * once the viewport has caught up with the reader or the reader rests. Returns what stops it (the
+ * viewport is closed or shows another series): nothing more of `imageIds` is read ahead after
+ * that, beyond the few requests already under way.
  */
 export function readAhead(element: HTMLDivElement, imageIds: readonly string[]): () => void {
   let stopped = false;
   let started = false;
   let reading = false;
   let shown = -1;
+  let asked = -1;
   let rest: ReturnType<typeof setTimeout> | undefined;
   const resume = () => {
-    if (stopped || reading || !element.isConnected) return;
+    if (stopped || !started || reading || !element.isConnected) return;
     toolUtilities.stackPrefetch.enable(element);
     reading = true;
   };
@@ -77,29 +79,41 @@ export function readAhead(element: HTMLDivElement, imageIds: readonly string[]):
     }
     dropQueuedReadAhead(imageIds);
   };
-  // added before the prefetch's own listener, so a pause takes effect for this image already
-  const onNewImage = (evt: Event) => {
-    const { imageIdIndex } = (evt as CustomEvent<{ imageIdIndex: number }>).detail;
-    const stepping = shown < 0 || readsImageByImage(shown, imageIdIndex);
-    shown = imageIdIndex;
+  const follow = () => {
     clearTimeout(rest);
-    if (!started) return;
-    if (stepping) {
+    if (shown < 0 || asked < 0 || readsImageByImage(shown, asked)) {
       resume();
       return;
     }
     pause();
     rest = setTimeout(resume, READ_AHEAD_REST_MS);
   };
-  element.addEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
+  // added before the prefetch's own listener, so a pause takes effect for this image already
+  const onShown = (evt: Event) => {
+    shown = (evt as CustomEvent<{ imageIdIndex: number }>).detail.imageIdIndex;
+    follow();
+  };
+  const onScroll = (evt: Event) => {
+    asked = (evt as CustomEvent<{ newImageIdIndex: number }>).detail.newImageIdIndex;
+    follow();
+  };
+  const onAsked = (evt: Event) => {
+    asked = (evt as CustomEvent<{ imageIdIndex: number }>).detail.imageIdIndex;
+    follow();
+  };
+  element.addEventListener(Enums.Events.STACK_NEW_IMAGE, onShown);
+  element.addEventListener(Enums.Events.STACK_VIEWPORT_SCROLL, onScroll);
+  element.addEventListener(Enums.Events.PRE_STACK_NEW_IMAGE, onAsked);
   void afterFirstImages().then(() => {
     started = true;
-    resume();
+    follow();
   });
   return () => {
     stopped = true;
     clearTimeout(rest);
-    element.removeEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
+    element.removeEventListener(Enums.Events.STACK_NEW_IMAGE, onShown);
+    element.removeEventListener(Enums.Events.STACK_VIEWPORT_SCROLL, onScroll);
+    element.removeEventListener(Enums.Events.PRE_STACK_NEW_IMAGE, onAsked);
     pause();
   };
 }
