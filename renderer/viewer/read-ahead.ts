@@ -39,7 +39,7 @@ export function configureReadAhead(): void {
  */
 export const READ_AHEAD_MAX_STEP = 1;
 
-/** How long a reader who flew past must rest before reading ahead resumes. */
+/** How long a reader must read image by image (or rest) after flying past before reading ahead resumes. */
 export const READ_AHEAD_REST_MS = 150;
 
 /** Whether a reader who asked for `asked` while `shown` is on screen reads image by image. */
@@ -79,14 +79,21 @@ export function readAhead(element: HTMLDivElement, imageIds: readonly string[]):
     }
     dropQueuedReadAhead(imageIds);
   };
+  const rested = () => {
+    rest = undefined;
+    resume();
+  };
+  // Paused at once, resumed only once the reader has read image by image (or rested) for a
+  // while: a reader holding a key catches up with the viewport between two presses, and
+  // resuming then would start decoding images about to be skipped.
   const follow = () => {
-    clearTimeout(rest);
-    if (shown < 0 || asked < 0 || readsImageByImage(shown, asked)) {
-      resume();
-      return;
+    if (shown >= 0 && asked >= 0 && !readsImageByImage(shown, asked)) {
+      pause();
+      clearTimeout(rest);
+      rest = setTimeout(rested, READ_AHEAD_REST_MS);
+    } else if (!reading && rest === undefined) {
+      rest = setTimeout(rested, READ_AHEAD_REST_MS);
     }
-    pause();
-    rest = setTimeout(resume, READ_AHEAD_REST_MS);
   };
   // added before the prefetch's own listener, so a pause takes effect for this image already
   const onShown = (evt: Event) => {
@@ -106,7 +113,7 @@ export function readAhead(element: HTMLDivElement, imageIds: readonly string[]):
   element.addEventListener(Enums.Events.PRE_STACK_NEW_IMAGE, onAsked);
   void afterFirstImages().then(() => {
     started = true;
-    follow();
+    if (rest === undefined) resume();
   });
   return () => {
     stopped = true;
