@@ -10,6 +10,7 @@ interface Held {
   toolGroupViewports: number;
   parsedFiles: number;
   headerOnlyFiles: number;
+  keptHeaders: number;
 }
 
 function held(page: Page): Promise<Held> {
@@ -24,6 +25,7 @@ function held(page: Page): Promise<Held> {
       toolGroupViewports: census.toolGroupViewports,
       parsedFiles: census.parsedFiles,
       headerOnlyFiles: census.headerOnlyFiles,
+      keptHeaders: census.keptHeaders,
     };
   });
 }
@@ -43,6 +45,9 @@ test('a CT case left for the worklist keeps none of its viewports, links or head
     // linked by slice position: every image of both series was read for its header
     await expect(current).toHaveAttribute('data-slice-linked', 'true', { timeout: 30_000 });
     await expect(prior).toHaveAttribute('data-slice-linked', 'true', { timeout: 30_000 });
+    // The images ahead of the two shown are read ahead (and decoded) while the reader pauses;
+    // their parsed files are given back once decoded, their headers kept.
+    await expect.poll(async () => (await held(page)).keptHeaders).toBeGreaterThan(10);
     const open = await held(page);
     expect(open.viewports).toBeGreaterThanOrEqual(2);
     expect(open.synchronizers).toBeGreaterThan(0);
@@ -62,5 +67,8 @@ test('a CT case left for the worklist keeps none of its viewports, links or head
       });
     const left = await held(page);
     expect(left.parsedFiles).toBeLessThan(open.parsedFiles / 4);
+    // Nothing of the case left is read ahead any more: no image is decoded after a moment.
+    await page.waitForTimeout(1_000);
+    expect((await held(page)).keptHeaders).toBe(left.keptHeaders);
   }
 });

@@ -1,5 +1,4 @@
 import { Enums, eventTarget, metaData, utilities, type Types } from '@cornerstonejs/core';
-import { wadouri } from '@cornerstonejs/dicom-image-loader';
 import {
   annotation as annotationApi,
   utilities as toolUtilities,
@@ -9,6 +8,7 @@ import { useEffect, useReducer, useRef, useState } from 'react';
 import { presetByName, presetsFor } from './voi-presets.ts';
 import {
   enableStackViewport,
+  headerLabels,
   initCornerstone,
   prepareStackRendering,
   PRIMARY_TOOLS,
@@ -22,6 +22,7 @@ import type { StackRenderer } from './render-mode.ts';
 import { imageErrorReason } from './image-error.ts';
 import { parseTandemImageId } from './measurement-convert.ts';
 import { registerSeriesImages, saveAnnotation } from './measurement-store.ts';
+import { readAhead } from './read-ahead.ts';
 import { drawnCanvas, viewportShowsImage } from './render-check.ts';
 import { registerViewport } from './viewport-registry.ts';
 import { ViewportOverlay } from './ViewportOverlay.tsx';
@@ -251,6 +252,13 @@ export function StackViewport({
     // the hanging applies when the series is shown, not when the props change afterwards
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, imageIds]);
+
+  // Once the series is shown, its images are read ahead of the reader.
+  useEffect(() => {
+    const element = elementRef.current;
+    if (!stackReady || !element || imageIds.length === 0) return;
+    return readAhead(element, imageIds);
+  }, [stackReady, imageIds]);
 
   // The scale bar is drawn from the camera: draw it when it (re)appears.
   useEffect(() => {
@@ -491,7 +499,7 @@ export function StackViewport({
         | undefined)
     : undefined;
   const location = plane?.sliceLocation ?? plane?.imagePositionPatient?.[2];
-  const header = imageId && view.rendered ? headerLabels(imageId) : null;
+  const header = imageId && view.rendered ? headerLabelsOf(imageId) : null;
   const sliceText =
     location !== undefined
       ? `Loc ${location.toFixed(1)} mm${plane?.sliceThickness ? ` · Th ${plane.sliceThickness} mm` : ''}`
@@ -577,22 +585,14 @@ function crossVec(a: readonly number[], b: readonly number[]): [number, number, 
  * Labels read from the image's header, once it is loaded: laterality and view of a projection
  * image, the frame of a multi-frame instance.
  */
-function headerLabels(imageId: string): { projection: string; frame: string } | null {
-  const { url } = wadouri.parseImageId(imageId);
-  const dataSet = wadouri.dataSetCacheManager.isLoaded(url)
-    ? (wadouri.dataSetCacheManager.get(url) as HeaderDataSet | undefined)
-    : undefined;
-  if (!dataSet) return null;
+function headerLabelsOf(imageId: string): { projection: string; frame: string } | null {
+  const header = headerLabels(imageId);
+  if (!header) return null;
   const projection = projectionLabel({
-    laterality: dataSet.string('x00200062') ?? dataSet.string('x00200060'),
-    viewPosition: dataSet.string('x00185101'),
+    laterality: header.laterality,
+    viewPosition: header.viewPosition,
   });
-  return { projection, frame: frameLabel(imageId, dataSet.intString('x00280008')) };
-}
-
-interface HeaderDataSet {
-  string(tag: string): string | undefined;
-  intString(tag: string): number | undefined;
+  return { projection, frame: frameLabel(imageId, header.numberOfFrames) };
 }
 
 /** The image's pixel spacing across (mm), for the zoom figure. */

@@ -5,12 +5,14 @@ import {
   getShouldUseCPURendering,
   getWebWorkerManager,
   init as initCore,
+  metaData,
   RenderingEngine,
   getRenderingEngine,
   setCanvasCreator,
   setUseCPURendering,
 } from '@cornerstonejs/core';
 import type { Types as CoreTypes } from '@cornerstonejs/core';
+import type { DataSet } from 'dicom-parser';
 import {
   addTool,
   AngleTool,
@@ -44,6 +46,9 @@ import { StackProbeTool } from './probe-tool.ts';
 import { installResourceCensus } from './resource-census.ts';
 import { headerFileLeases } from './header-files.ts';
 import { warmFirstRender } from './warm-render.ts';
+import { configureReadAhead } from './read-ahead.ts';
+import type { HeaderLabels } from './decoded-headers.ts';
+import { keptHeaders } from './kept-headers.ts';
 import {
   chooseStackRenderer,
   noteRendererChoice,
@@ -64,6 +69,32 @@ const MAX_DECODE_WORKERS = 2;
 
 function decodeWorkerCount(): number {
   return Math.max(1, Math.min(MAX_DECODE_WORKERS, navigator.hardwareConcurrency || 1));
+}
+
+/**
+ * The headers of decoded images whose parsed files were given back (decoded-headers.ts), asked
+ * before the DICOM loader's own provider, which reads the parsed files.
+ */
+const headers = keptHeaders;
+const DECODED_HEADERS_PRIORITY = 100;
+
+/**
+ * The laterality, view and frame count of an image, from its parsed file if it is loaded, else
+ * from what was kept of it when it was decoded; null when neither is known yet.
+ */
+export function headerLabels(imageId: string): HeaderLabels | null {
+  const { url } = wadouri.parseImageId(imageId);
+  const dataSet = wadouri.dataSetCacheManager.isLoaded(url)
+    ? (wadouri.dataSetCacheManager.get(url) as DataSet | undefined)
+    : undefined;
+  if (dataSet) {
+    return {
+      laterality: dataSet.string('x00200062') ?? dataSet.string('x00200060'),
+      viewPosition: dataSet.string('x00185101'),
+      numberOfFrames: dataSet.intString('x00280008'),
+    };
+  }
+  return headers.labels(imageId) ?? null;
 }
 
 let ready: Promise<void> | undefined;
@@ -91,7 +122,9 @@ export async function preloadHeaders(
   const byUrl = new Map<string, string>();
   for (const imageId of imageIds) {
     const { url } = wadouri.parseImageId(imageId);
-    if (!byUrl.has(url) && !wadouri.dataSetCacheManager.isLoaded(url)) byUrl.set(url, imageId);
+    // a decoded image's header is answered without its file (decoded-headers.ts)
+    if (!byUrl.has(url) && !wadouri.dataSetCacheManager.isLoaded(url) && !headers.has(imageId))
+      byUrl.set(url, imageId);
   }
   const pending = [...byUrl].map(([url, imageId]) => ({ url, imageId }));
   const lease = headerLeases.current();
@@ -152,13 +185,16 @@ function setUp(setting: RenderingSetting): void {
     (uids) => syncClient.want(uids),
     cacheCipher,
   );
-  registerTandemImageLoader(instanceSource);
+  metaData.addProvider((type, imageId) => headers.get(type, imageId), DECODED_HEADERS_PRIORITY);
+  registerTandemImageLoader(instanceSource, headers);
   cache.setMaxCacheSize(IMAGE_CACHE_BYTES);
+  configureReadAhead();
   // Decoded images are patient data: drop them from memory when the user signs out.
   sessionStore.subscribe(() => {
     if (sessionStore.get().status !== 'signed-out') return;
     cache.purgeCache();
     wadouri.dataSetCacheManager.purge();
+    headers.clear();
   });
 
   addTool(WindowLevelTool);

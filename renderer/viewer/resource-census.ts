@@ -1,6 +1,7 @@
 import { cache, eventTarget, getEnabledElements, getRenderingEngines } from '@cornerstonejs/core';
 import { annotation, SynchronizerManager, ToolGroupManager } from '@cornerstonejs/tools';
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
+import { keptHeaders } from './kept-headers.ts';
 
 /**
  * What the viewer holds in Cornerstone at a moment: counts and byte sizes only, never patient
@@ -26,6 +27,8 @@ export interface ResourceCensus {
   cachedImageFileBytes: number;
   /** parsed files without a decoded image in the cache (header reads), count */
   headerOnlyFiles: number;
+  /** decoded images whose parsed files were given back, their headers kept (kept-headers.ts) */
+  keptHeaders: number;
 }
 
 /** The files the DICOM loader has parsed, as its events tell (it has no list to read). */
@@ -76,6 +79,7 @@ export function resourceCensus(): ResourceCensus {
     parsedFiles: files.numberOfDataSetsCached,
     cachedImageFileBytes,
     headerOnlyFiles,
+    keptHeaders: keptHeaders.size,
   };
 }
 

@@ -2,6 +2,7 @@ import { registerImageLoader } from '@cornerstonejs/core';
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
 import type { DataSet } from 'dicom-parser';
 import { markOpening, nextOpeningLoad } from './open-marks.ts';
+import type { DecodedHeaders } from './decoded-headers.ts';
 
 /**
  * The `tandem:` image loader (ARCHITECTURE.md, Viewer reads from the cache): an image id is
@@ -23,7 +24,7 @@ export function tandemImageId(sopInstanceUid: string, frame?: number): string {
     : `${TANDEM_SCHEME}:${sopInstanceUid}&frame=${frame}`;
 }
 
-export function registerTandemImageLoader(source: InstanceBytes): void {
+export function registerTandemImageLoader(source: InstanceBytes, headers?: DecodedHeaders): void {
   registerImageLoader(TANDEM_SCHEME, (imageId, options) => {
     // `url` is the SOP Instance UID; `pixelDataFrame` the zero-based frame, when one is named
     const { url: sopInstanceUid, pixelDataFrame } = wadouri.parseImageId(imageId);
@@ -54,8 +55,57 @@ export function registerTandemImageLoader(source: InstanceBytes): void {
         () => mark('decoded'),
         () => mark('failed'),
       );
-    return checkedLoad(loaded);
+    return checkedLoad(
+      headers ? givingFileBack(loaded, imageId, sopInstanceUid, pixelDataFrame, headers) : loaded,
+    );
   });
+}
+
+/**
+ * The loader's answer, whose parsed file is given back as soon as its image is decoded (the image
+ * keeps no reference to it either): its header is kept in `headers`, which answers the metadata
+ * Cornerstone and the tools ask for while the image is in the cache. The file's pixels are then
+ * held once (decoded, in Cornerstone's budget), not twice. A frame of a multi-frame file keeps the
+ * file, as the loader does: the other frames are read from it.
+ */
+export function givingFileBack<I extends object>(
+  loaded: { promise: Promise<I>; cancelFn?: (() => void) | undefined; decache?: () => void },
+  imageId: string,
+  url: string,
+  frame: number | undefined,
+  headers: Pick<DecodedHeaders, 'keep' | 'forget'>,
+  files: {
+    get(url: string): DataSet | undefined;
+    unload(url: string): void;
+  } = wadouri.dataSetCacheManager,
+): { promise: Promise<I>; cancelFn: (() => void) | undefined; decache: () => void } {
+  // `decache` may come before the image is decoded (the load given up): the file goes then
+  let decached = false;
+  let givenBack = false;
+  const promise = loaded.promise.then((image) => {
+    const dataSet = files.get(url);
+    const frames = dataSet?.intString('x00280008') ?? 1;
+    if (decached || !dataSet || frame !== undefined || frames > 1) return image;
+    headers.keep(imageId, {
+      laterality: dataSet.string('x00200062') ?? dataSet.string('x00200060'),
+      viewPosition: dataSet.string('x00185101'),
+      numberOfFrames: dataSet.intString('x00280008'),
+    });
+    // the loader's image holds its parsed file too (`image.data`), which nothing here reads
+    delete (image as { data?: unknown }).data;
+    givenBack = true;
+    files.unload(url);
+    return image;
+  });
+  return {
+    promise,
+    cancelFn: loaded.cancelFn,
+    decache: () => {
+      decached = true;
+      headers.forget(imageId);
+      if (!givenBack) loaded.decache?.();
+    },
+  };
 }
 
 /** What the checks read of a decoded image. */
