@@ -55,6 +55,49 @@ export async function signIn(page: Page, username: string): Promise<void> {
 }
 
 /**
+ * Turns off sealing of new images in this profile (the workstation setting "encrypt the cache",
+ * on by default), before sign-in: the sync then stores images as received.
+ */
+export async function storeCachePlain(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByTestId('login-form').waitFor();
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        // The login screen has opened the settings database (Dexie's version 1 is IndexedDB
+        // version 10) by now: open it at whatever version it has. Only when it is not there yet is
+        // the settings store created, as Dexie would.
+        const put = (db: IDBDatabase) => {
+          const tx = db.transaction('entries', 'readwrite');
+          tx.objectStore('entries').put({ key: 'encrypt-cache', value: false });
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+        const existing = indexedDB.open('tandem-workstation');
+        existing.onerror = () => reject(existing.error);
+        existing.onsuccess = () => {
+          const db = existing.result;
+          if (db.objectStoreNames.contains('entries')) {
+            put(db);
+            return;
+          }
+          db.close();
+          indexedDB.deleteDatabase('tandem-workstation').onsuccess = () => {
+            const created = indexedDB.open('tandem-workstation', 10);
+            created.onupgradeneeded = () =>
+              created.result.createObjectStore('entries', { keyPath: 'key' });
+            created.onerror = () => reject(created.error);
+            created.onsuccess = () => put(created.result);
+          };
+        };
+      }),
+  );
+}
+
+/**
  * In a profile that was signed in before (a browser launched again on it): the app may still hold
  * the session and show the worklist at once; signs in through the form only if it asks. Says which.
  */

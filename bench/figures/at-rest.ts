@@ -3,7 +3,7 @@
 // from IndexedDB and opened by the cipher, in a profile whose cache is sealed beside one whose
 // cache is stored plain, alternately, in the same browser.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { newContext, signIn } from '../browser/session.ts';
+import { newContext, signIn, storeCachePlain } from '../browser/session.ts';
 import { measuredFigure, type Figure } from '../figure.ts';
 import { CT_CASE_ID, CT_READER } from './ct-case.ts';
 import { openCase, reloadToWorklist } from './viewer.ts';
@@ -11,46 +11,6 @@ import { openCase, reloadToWorklist } from './viewer.ts';
 export interface AtRestPlan {
   /** openings after a reload, per profile */
   reloads: number;
-}
-
-/** Turns off sealing of new images in this profile (the workstation setting), before sign-in. */
-async function storePlain(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.getByTestId('login-form').waitFor();
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        // The login screen has opened the settings database (Dexie's version 1 is IndexedDB
-        // version 10) by now: open it at whatever version it has. Only when it is not there yet is
-        // the settings store created, as Dexie would.
-        const put = (db: IDBDatabase) => {
-          const tx = db.transaction('entries', 'readwrite');
-          tx.objectStore('entries').put({ key: 'encrypt-cache', value: false });
-          tx.oncomplete = () => {
-            db.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-        const existing = indexedDB.open('tandem-workstation');
-        existing.onerror = () => reject(existing.error);
-        existing.onsuccess = () => {
-          const db = existing.result;
-          if (db.objectStoreNames.contains('entries')) {
-            put(db);
-            return;
-          }
-          db.close();
-          indexedDB.deleteDatabase('tandem-workstation').onsuccess = () => {
-            const created = indexedDB.open('tandem-workstation', 10);
-            created.onupgradeneeded = () =>
-              created.result.createObjectStore('entries', { keyPath: 'key' });
-            created.onerror = () => reject(created.error);
-            created.onsuccess = () => put(created.result);
-          };
-        };
-      }),
-  );
 }
 
 async function readyProfile(
@@ -62,7 +22,7 @@ async function readyProfile(
   const name = sealed ? 'sealed' : 'plain';
   const context = await newContext(browser, backendUrl);
   const page = await context.newPage();
-  if (!sealed) await storePlain(page);
+  if (!sealed) await storeCachePlain(page);
   await signIn(page, CT_READER);
   log(`at rest: ${name} profile signed in, waiting for the CT case to be ready offline`);
   const row = page.locator(`[data-testid="worklist-row"][data-case-id="${CT_CASE_ID}"]`);

@@ -20,6 +20,7 @@ import {
   openBaselinePage,
   openBaselinePageOnDisk,
   signIn,
+  storeCachePlain,
   waitForSyncSettled,
 } from '../browser/session.ts';
 import { measuredFigure, type Figure, type Goal } from '../figure.ts';
@@ -310,6 +311,11 @@ export interface WholeWorklist {
   instances: number;
   diskBytes: number;
   estimateBytes: number;
+  /**
+   * the workstation setting "encrypt the cache" was turned off before sign-in (images stored as
+   * received), else left on, the default (sealed); every row is checked to be stored so
+   */
+  storedPlain: boolean;
   /** start-up and query times of the settled cache, when asked for (`cache-probe.ts`) */
   probe?: CacheProbe;
   /** the watched series: its first image request until its last image is in IndexedDB */
@@ -365,12 +371,15 @@ function seriesStoredAt({
 /**
  * The reader's whole worklist synced into a profile on disk: time from sign-in until every case
  * is ready offline, then the profile's IndexedDB directory measured against the DICOM bytes.
+ * With `storedPlain`, the profile's cache is stored plain (the encryption setting turned off
+ * before sign-in); either way, every stored row must be as the profile says (sealed or not).
  */
 export async function syncWholeWorklist(
   backendUrl: string,
   reader: string = CT_READER,
-  options: { probe?: boolean; series?: InstanceSet } = {},
+  options: { probe?: boolean; series?: InstanceSet; storedPlain?: boolean } = {},
 ): Promise<WholeWorklist> {
+  const storedPlain = options.storedPlain ?? false;
   const profile = makeTempDir('bench-profile');
   try {
     const context = await launchProfile(profile, backendUrl);
@@ -385,6 +394,7 @@ export async function syncWholeWorklist(
       : null;
     try {
       const page = context.pages()[0] ?? (await context.newPage());
+      if (storedPlain) await storeCachePlain(page);
       const started = Date.now();
       await signIn(page, reader);
       // one series of the worklist, synced in the background like the rest: when its last image
@@ -410,45 +420,59 @@ export async function syncWholeWorklist(
       const cases = Object.values(settled.states).reduce((a, b) => a + b, 0);
       const inCache = await page.evaluate(
         (seriesWindow) =>
-          new Promise<{ bytes: number; instances: number; estimate: number; windowBytes: number }>(
-            (resolve, reject) => {
-              const req = indexedDB.open('tandem');
-              req.onerror = () => reject(req.error);
-              req.onsuccess = () => {
-                const db = req.result;
-                let bytes = 0;
-                let instances = 0;
-                let windowBytes = 0;
-                const cursor = db.transaction('instances').objectStore('instances').openCursor();
-                cursor.onerror = () => reject(cursor.error);
-                cursor.onsuccess = () => {
-                  const c = cursor.result;
-                  if (c) {
-                    const row = c.value as { size: number; storedAt: number };
-                    bytes += row.size;
-                    instances++;
-                    // the worker stamps a batch's rows just before it writes them (same clock)
-                    if (
-                      seriesWindow &&
-                      row.storedAt >= seriesWindow.from &&
-                      row.storedAt <= seriesWindow.to
-                    )
-                      windowBytes += row.size;
-                    c.continue();
-                    return;
-                  }
-                  db.close();
-                  void navigator.storage
-                    .estimate()
-                    .then((e) =>
-                      resolve({ bytes, instances, estimate: e.usage ?? 0, windowBytes }),
-                    );
-                };
+          new Promise<{
+            bytes: number;
+            instances: number;
+            sealed: number;
+            estimate: number;
+            windowBytes: number;
+          }>((resolve, reject) => {
+            const req = indexedDB.open('tandem');
+            req.onerror = () => reject(req.error);
+            req.onsuccess = () => {
+              const db = req.result;
+              let bytes = 0;
+              let instances = 0;
+              let sealed = 0;
+              let windowBytes = 0;
+              const cursor = db.transaction('instances').objectStore('instances').openCursor();
+              cursor.onerror = () => reject(cursor.error);
+              cursor.onsuccess = () => {
+                const c = cursor.result;
+                if (c) {
+                  const row = c.value as { size: number; storedAt: number; sealed?: boolean };
+                  bytes += row.size;
+                  instances++;
+                  if (row.sealed === true) sealed++;
+                  // the worker stamps a batch's rows just before it writes them (same clock)
+                  if (
+                    seriesWindow &&
+                    row.storedAt >= seriesWindow.from &&
+                    row.storedAt <= seriesWindow.to
+                  )
+                    windowBytes += row.size;
+                  c.continue();
+                  return;
+                }
+                db.close();
+                void navigator.storage
+                  .estimate()
+                  .then((e) =>
+                    resolve({ bytes, instances, sealed, estimate: e.usage ?? 0, windowBytes }),
+                  );
               };
-            },
-          ),
+            };
+          }),
         seriesWindow,
       );
+      // the images really are stored as this profile says, so a figure cannot measure the other
+      const expectedSealed = storedPlain ? 0 : inCache.instances;
+      if (inCache.instances === 0 || inCache.sealed !== expectedSealed) {
+        throw new Error(
+          `the ${storedPlain ? 'plain' : 'sealed'} profile stored otherwise: ` +
+            `${inCache.sealed} of ${inCache.instances} images sealed`,
+        );
+      }
       // a failed probe costs its own figures only, not this sync's
       const probe = options.probe
         ? await probeCache(page, { reloads: 3, cases: 12 }).catch((err: unknown) => {
@@ -467,6 +491,7 @@ export async function syncWholeWorklist(
         ms,
         syncMs,
         cases,
+        storedPlain,
         dicomBytes: inCache.bytes,
         instances: inCache.instances,
         estimateBytes: inCache.estimate,
@@ -741,6 +766,8 @@ export async function measureSync(
       const all = await resolveWorklistInstances(backendUrl, CT_READER);
       log(`sync: whole worklist of ${CT_READER}: ${all.label}`);
       const wholes: WholeWorklist[] = [];
+      // the same runs in a profile whose cache is stored plain (the encryption setting off)
+      const plainWholes: WholeWorklist[] = [];
       const fetched: Array<{ ms: number; bytes: number }> = [];
       const seriesFetched: Array<{ ms: number; bytes: number }> = [];
       const sealedOnDisk: Array<{ ms: number; bytes: number; transactions: number }> = [];
@@ -748,7 +775,14 @@ export async function measureSync(
       for (let run = 0; run < runs; run++) {
         // Each run a fresh profile on disk; the baselines alternate before and after it, so a
         // drift of the machine does not favour one side. The cache probe (figure 13) in the first.
+        // Beside it the same sync in a fresh profile stored plain, on the baselines' other side:
+        // sealed, baselines, plain; then plain, baselines, sealed.
         const tandemFirst = run % 2 === 0;
+        const plain = async () => {
+          plainWholes.push(
+            await syncWholeWorklist(backendUrl, CT_READER, { series, storedPlain: true }),
+          );
+        };
         // the baselines and the sealed floor on disk (the same images as the app's run, written
         // the way the floor writes them, in a profile on disk as the app's) on the same side
         const others = async () => {
@@ -756,10 +790,13 @@ export async function measureSync(
           seriesFetched.push(await fetchOnly(bare.page, series.imageUrls));
           sealedOnDisk.push(await sealedFloorOnDisk(backendUrl, all.imageUrls));
         };
+        if (!tandemFirst) await plain();
         if (!tandemFirst) await others();
         wholes.push(await syncWholeWorklist(backendUrl, CT_READER, { probe: run === 0, series }));
         if (tandemFirst) await others();
+        if (tandemFirst) await plain();
         const whole = wholes.at(-1)!;
+        const plainWhole = plainWholes.at(-1)!;
         log(
           `sync: whole worklist run ${run + 1}: ready offline in ${(whole.syncMs / 1000).toFixed(1)} s from the first image ` +
             `request (${(whole.ms / 1000).toFixed(1)} s from sign-in) ` +
@@ -768,12 +805,18 @@ export async function measureSync(
             `${(sealedOnDisk.at(-1)!.ms / 1000).toFixed(1)} s; IndexedDB on disk ${(whole.diskBytes / 1e6).toFixed(0)} MB; ` +
             (whole.seriesSyncMs !== undefined
               ? `the CT series in the background ${(whole.seriesSyncMs / 1000).toFixed(1)} s from its first request to its last image stored, fetch-only ${(seriesFetched.at(-1)!.ms / 1000).toFixed(1)} s`
-              : 'the CT series in the background: not clocked'),
+              : 'the CT series in the background: not clocked') +
+            `; stored plain: the CT series ` +
+            (plainWhole.seriesSyncMs !== undefined
+              ? `${(plainWhole.seriesSyncMs / 1000).toFixed(1)} s`
+              : 'not clocked') +
+            `, the whole worklist ${(plainWhole.syncMs / 1000).toFixed(1)} s from the first image request`,
         );
       }
       details['wholeWorklist'] = { ...wholes[0]!, fetchOnly: fetched[0] };
       details['wholeWorklistRuns'] = {
         runs: wholes,
+        plainRuns: plainWholes,
         fetchOnly: fetched,
         seriesFetchOnly: seriesFetched,
         sealedFloorOnDisk: sealedOnDisk,
@@ -818,6 +861,35 @@ export async function measureSync(
             notes: [
               `the previous figure's runs and clock; bytes of every image whose row was stored within it (its own series and the worklist's others), so the sync's throughput while the series synced; ` +
                 `of them the series' own: ${windowRuns.map((r) => `${((seriesBytes / r.bytes) * 100).toFixed(0)} %`).join(', ')}`,
+            ],
+          }),
+        );
+      }
+      const plainSeriesRuns = plainWholes.flatMap((w) =>
+        w.seriesSyncMs !== undefined ? [w.seriesSyncMs] : [],
+      );
+      if (plainSeriesRuns.length > 0) {
+        figures.push(
+          measuredFigure({
+            id: 'sync.ct-background-plain',
+            title: `Sync: the CT series in the background, cache stored plain (encryption setting off) (${series.label})`,
+            unit: 'MB/s',
+            samples: plainSeriesRuns.map((ms) => mbPerS(seriesBytes, ms)),
+            baselineTitle: `plain fetch of the same images, ${PARALLEL} in parallel, not stored`,
+            baselineSamples: seriesFetched.map((f) => mbPerS(f.bytes, f.ms)),
+            goal: THROUGHPUT_GOAL,
+            notes: [
+              `as “the CT series in the background” above (same images, clock and baseline), in ${plainWholes.length} fresh profiles on disk whose workstation setting “encrypt the cache” was turned off before sign-in, each beside one of that figure’s runs on the other side of its baselines: images stored as received, every row checked unsealed (the product default, the setting on, seals them: the figure above, whose rows are checked sealed)`,
+              `against the sealed runs beside them: ` +
+                plainWholes
+                  .map((w, i) => {
+                    const sealed = wholes[i]?.seriesSyncMs;
+                    return w.seriesSyncMs !== undefined && sealed !== undefined
+                      ? `${(sealed / w.seriesSyncMs).toFixed(2)}×`
+                      : '—';
+                  })
+                  .join(', ') +
+                ' (plain throughput ÷ sealed)',
             ],
           }),
         );
