@@ -2,6 +2,7 @@ import { liveQuery, type Subscription } from 'dexie';
 import { TandemError } from '../../shared/api/errors.ts';
 import { PLAIN_CIPHER, type AtRestCipher } from '../../shared/cache/at-rest-cipher.ts';
 import type { TandemDb } from '../../shared/cache/db.ts';
+import { readStoredHeader, readStoredInstance } from '../../shared/cache/read-instance.ts';
 import type { SyncStateRow } from '../../shared/cache/rows.ts';
 import type { InstanceBytes } from './tandem-image-loader.ts';
 import { markOpening } from './open-marks.ts';
@@ -14,6 +15,14 @@ interface Waiter {
   reject: (err: unknown) => void;
 }
 
+/** Reads stored instances: null when the instance is not stored. */
+export interface StoredInstanceReader {
+  /** the plain Part-10 bytes */
+  read(sopInstanceUid: string): Promise<ArrayBuffer | null>;
+  /** what a header read needs (`readStoredHeader`) */
+  readHeader(sopInstanceUid: string): Promise<ArrayBuffer | null>;
+}
+
 /**
  * Part-10 bytes for the `tandem:` loader, from the cache. An instance not there yet is waited
  * for: the open case is what the sync worker fetches first, and the wait ends when the worker
@@ -24,7 +33,7 @@ export class CachedInstances implements InstanceBytes {
   private readonly db: TandemDb;
   private readonly isOffline: () => boolean;
   private readonly want: (sopInstanceUids: string[]) => void;
-  private readonly cipher: () => Promise<AtRestCipher>;
+  private readonly reader: StoredInstanceReader;
   private readonly waiting = new Map<string, Waiter[]>();
   private asking: string[] = [];
   private reads = 0;
@@ -32,40 +41,59 @@ export class CachedInstances implements InstanceBytes {
 
   /**
    * `want` asks the sync worker for images at top priority (asks made in one task go together);
-   * `cipher` opens blobs sealed with the workstation key (the current one: it arrives at sign-in).
+   * `cipher` opens blobs sealed with the workstation key (the current one: it arrives at sign-in);
+   * `reader` reads stored instances, by default here with `cipher` (the viewer passes its
+   * cache-reader worker).
    */
   constructor(
     db: TandemDb,
     isOffline: () => boolean,
     want: (sopInstanceUids: string[]) => void = () => {},
     cipher: () => Promise<AtRestCipher> = () => Promise.resolve(PLAIN_CIPHER),
+    reader?: StoredInstanceReader,
   ) {
     this.db = db;
     this.isOffline = isOffline;
     this.want = want;
-    this.cipher = cipher;
+    this.reader = reader ?? {
+      read: (uid) => readStoredInstance(db, cipher, uid),
+      readHeader: (uid) => readStoredHeader(db, cipher, uid),
+    };
   }
 
   /**
    * `urgent`: the reader is waiting for this image (ask the worker for it first); reads made
    * ahead of need (headers for slice linking) wait for the sync's own order instead.
    */
-  async bytes(sopInstanceUid: string, urgent = true): Promise<ArrayBuffer> {
+  bytes(sopInstanceUid: string, urgent = true): Promise<ArrayBuffer> {
+    return this.stored(sopInstanceUid, urgent, (uid) => this.reader.read(uid));
+  }
+
+  /**
+   * An instance's header for its metadata: the bytes before its pixels where the file can be cut
+   * there, else the whole file (`readStoredHeader`). Waited for as `bytes` is.
+   */
+  header(sopInstanceUid: string, urgent = false): Promise<ArrayBuffer> {
+    return this.stored(sopInstanceUid, urgent, (uid) => this.reader.readHeader(uid));
+  }
+
+  private async stored(
+    sopInstanceUid: string,
+    urgent: boolean,
+    read: (sopInstanceUid: string) => Promise<ArrayBuffer | null>,
+  ): Promise<ArrayBuffer> {
     const n = ++this.reads;
     markOpening(`read${n}:start`);
-    let row = await this.db.instances.get(sopInstanceUid);
-    markOpening(`read${n}:row`);
-    if (!row) {
+    let bytes = await read(sopInstanceUid);
+    if (bytes === null) {
+      markOpening(`read${n}:missing`);
       if (this.isOffline()) throw new TandemError('not-cached', NOT_CACHED_OFFLINE);
       if (urgent) this.ask(sopInstanceUid);
       await this.arrival(sopInstanceUid);
-      row = await this.db.instances.get(sopInstanceUid);
-      if (!row)
+      bytes = await read(sopInstanceUid);
+      if (bytes === null)
         throw new TandemError('not-cached', 'this image left the cache before it could be shown');
     }
-    const cipher = await this.cipher();
-    markOpening(`read${n}:cipher`);
-    const bytes = await cipher.open(row.blob, row.sealed === true);
     markOpening(`read${n}:opened`);
     return bytes;
   }

@@ -35,10 +35,13 @@ import {
 import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import { init as initDicomImageLoader, wadouri } from '@cornerstonejs/dicom-image-loader';
 import { connectionStore } from '../app/connection-store.ts';
-import { cacheCipher } from '../app/cache-key.ts';
+import { cacheCipher, cacheKeyState } from '../app/cache-key.ts';
 import { cacheDb } from '../app/local-cache.ts';
+import { readStoredHeader, readStoredInstance } from '../../shared/cache/read-instance.ts';
 import { renderingSetting } from '../app/workstation-db.ts';
 import { sessionStore } from '../app/session-store.ts';
+import { CacheReaderClient } from '../workers/cache-reader-client.ts';
+import { pageHeaderSets } from './header-sets.ts';
 import { syncClient } from '../workers/sync-client.ts';
 import { CachedInstances } from './cached-instances.ts';
 import { registerTandemImageLoader } from './tandem-image-loader.ts';
@@ -77,6 +80,8 @@ function decodeWorkerCount(): number {
  */
 const headers = keptHeaders;
 const DECODED_HEADERS_PRIORITY = 100;
+/** Headers read alone for their metadata (header-sets.ts): after the decoded ones, before the loader's. */
+const HEADER_SETS_PRIORITY = 50;
 
 /**
  * The laterality, view and frame count of an image, from its parsed file if it is loaded, else
@@ -86,7 +91,7 @@ export function headerLabels(imageId: string): HeaderLabels | null {
   const { url } = wadouri.parseImageId(imageId);
   const dataSet = wadouri.dataSetCacheManager.isLoaded(url)
     ? (wadouri.dataSetCacheManager.get(url) as DataSet | undefined)
-    : undefined;
+    : pageHeaderSets.get(imageId);
   if (dataSet) {
     return {
       laterality: dataSet.string('x00200062') ?? dataSet.string('x00200060'),
@@ -99,17 +104,21 @@ export function headerLabels(imageId: string): HeaderLabels | null {
 
 let ready: Promise<void> | undefined;
 let instanceSource: CachedInstances | undefined;
+let reader: CacheReaderClient | undefined;
 /** Files the header reads below loaded, given back when the case is left (header-files.ts). */
 const headerLeases = headerFileLeases((url) => wadouri.dataSetCacheManager.unload(url));
 
-/** The case is left: the files read for their headers only go (decoded images keep theirs). */
+/** The case is left: the headers and files read for their headers only go (decoded images keep theirs). */
 export function releaseHeaderFiles(): void {
   headerLeases.releaseAll();
+  pageHeaderSets.clear();
 }
 
 /**
  * Reads (without decoding pixels) the headers of images, so their geometry is known to the
- * metadata provider: slice linking looks up every image's position.
+ * metadata provider: slice linking looks up every image's position. A single-frame image's
+ * header is read alone (header-sets.ts); a multi-frame file, whose frames the loader reads from
+ * its parsed file, and a file that cannot be cut before its pixels, are read whole.
  */
 export async function preloadHeaders(
   imageIds: readonly string[],
@@ -119,18 +128,28 @@ export async function preloadHeaders(
   await initCornerstone();
   const source = instanceSource;
   if (!source) return;
-  const byUrl = new Map<string, string>();
+  const byUrl = new Map<string, { imageId: string; single: boolean }>();
   for (const imageId of imageIds) {
-    const { url } = wadouri.parseImageId(imageId);
+    const { url, pixelDataFrame } = wadouri.parseImageId(imageId);
     // a decoded image's header is answered without its file (decoded-headers.ts)
-    if (!byUrl.has(url) && !wadouri.dataSetCacheManager.isLoaded(url) && !headers.has(imageId))
-      byUrl.set(url, imageId);
+    if (
+      !byUrl.has(url) &&
+      !wadouri.dataSetCacheManager.isLoaded(url) &&
+      !headers.has(imageId) &&
+      !pageHeaderSets.has(imageId)
+    )
+      byUrl.set(url, { imageId, single: pixelDataFrame === undefined });
   }
-  const pending = [...byUrl].map(([url, imageId]) => ({ url, imageId }));
+  const pending = [...byUrl].map(([url, read]) => ({ url, ...read }));
   const lease = headerLeases.current();
+  const generation = pageHeaderSets.generation();
   // a few reads at a time: the cache answers in parallel, and the decoders stay free
   const worker = async () => {
     for (let next = pending.shift(); next; next = pending.shift()) {
+      if (next.single) {
+        const header = await source.header(next.url, urgent);
+        if (pageHeaderSets.add(next.imageId, header, generation)) continue;
+      }
       await wadouri.dataSetCacheManager.load(
         next.url,
         (uid: string) => source.bytes(uid, urgent),
@@ -178,14 +197,25 @@ function setUp(setting: RenderingSetting): void {
       if ((error as { status?: number }).status === 401) sessionStore.expired();
     },
   });
-  // Images come from this workstation's cache (`tandem:`), never the network.
+  // Images come from this workstation's cache (`tandem:`), never the network: read and
+  // unsealed in the cache-reader worker, off the thread that draws them.
+  const db = cacheDb();
+  reader = new CacheReaderClient(cacheKeyState, {
+    read: (uid) => readStoredInstance(db, cacheCipher, uid),
+    readHeader: (uid) => readStoredHeader(db, cacheCipher, uid),
+  });
   instanceSource = new CachedInstances(
-    cacheDb(),
+    db,
     () => connectionStore.get() === 'offline',
     (uids) => syncClient.want(uids),
     cacheCipher,
+    reader,
   );
   metaData.addProvider((type, imageId) => headers.get(type, imageId), DECODED_HEADERS_PRIORITY);
+  metaData.addProvider((type, imageId) => {
+    const dataSet = pageHeaderSets.get(imageId);
+    return dataSet ? wadouri.metaData.metadataForDataset(type, imageId, dataSet) : undefined;
+  }, HEADER_SETS_PRIORITY);
   registerTandemImageLoader(instanceSource, headers);
   cache.setMaxCacheSize(IMAGE_CACHE_BYTES);
   configureReadAhead();
@@ -195,6 +225,7 @@ function setUp(setting: RenderingSetting): void {
     cache.purgeCache();
     wadouri.dataSetCacheManager.purge();
     headers.clear();
+    pageHeaderSets.clear();
   });
 
   addTool(WindowLevelTool);
@@ -219,6 +250,12 @@ function setUp(setting: RenderingSetting): void {
  */
 const TINY_JPEG_LS = '/9j/9wALEAACAAIBAREA//gADQH//wASAEMBFABA/9oACAEBAAAAAEAYAwEgEP/Z';
 const JPEG_LS_LOSSLESS = '1.2.840.10008.1.2.4.80';
+
+/** Starts the cache-reader worker, so the first image of the first case does not wait for it to load. */
+export async function prepareCacheReader(): Promise<void> {
+  await initCornerstone();
+  reader?.prepare();
+}
 
 /**
  * Readies the decode workers for the first images: each worker decodes a tiny JPEG-LS image, so

@@ -1,6 +1,7 @@
 import { cache, eventTarget, getEnabledElements, getRenderingEngines } from '@cornerstonejs/core';
 import { annotation, SynchronizerManager, ToolGroupManager } from '@cornerstonejs/tools';
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
+import { pageHeaderSets } from './header-sets.ts';
 import { keptHeaders } from './kept-headers.ts';
 
 /**
@@ -27,6 +28,9 @@ export interface ResourceCensus {
   cachedImageFileBytes: number;
   /** parsed files without a decoded image in the cache (header reads), count */
   headerOnlyFiles: number;
+  /** headers read alone for their metadata (header-sets.ts), and the bytes they hold */
+  headerSets: number;
+  headerSetBytes: number;
   /** decoded images whose parsed files were given back, their headers kept (kept-headers.ts) */
   keptHeaders: number;
 }
@@ -79,6 +83,8 @@ export function resourceCensus(): ResourceCensus {
     parsedFiles: files.numberOfDataSetsCached,
     cachedImageFileBytes,
     headerOnlyFiles,
+    headerSets: pageHeaderSets.size,
+    headerSetBytes: pageHeaderSets.bytes,
     keptHeaders: keptHeaders.size,
   };
 }

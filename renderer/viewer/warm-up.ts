@@ -59,6 +59,8 @@ async function warmUp(loadViewer: () => Promise<unknown>): Promise<void> {
   performance.mark(`${WARM_UP_MARKS.start}:init`);
   // the decode workers warm their codec on their own threads while the main thread goes on
   const decoders = setup.warmDecoders();
+  // the cache reader's worker loads its code meanwhile too
+  await setup.prepareCacheReader();
   setup.renderingEngine();
   performance.mark(`${WARM_UP_MARKS.start}:engine`);
   // the first image's code, run once on a made-up slice (no patient data)
