@@ -101,4 +101,24 @@ describe('at-rest cipher (AES-GCM sealing of cached Part-10 files)', () => {
       code: 'cache-damaged',
     });
   });
+
+  it('seals small bytes kept in a row (an image header) as it seals files, and opens them as a copy', async () => {
+    const key = await generateCacheKey();
+    const plain = bytes(3000);
+    const sealed = await aesGcmCipher(key).sealBytes(plain);
+    expect(sealed.byteLength).toBe(plain.byteLength + 32);
+    expect(new Uint8Array(await aesGcmCipher(key).openBytes(sealed, true))).toEqual(plain);
+    // another key, or no key: a reason, not garbage
+    await expect(
+      aesGcmCipher(await generateCacheKey()).openBytes(sealed, true),
+    ).rejects.toMatchObject({ code: 'cache-key-unavailable' });
+    await expect(PLAIN_CIPHER.openBytes(sealed, true)).rejects.toMatchObject({
+      code: 'cache-key-unavailable',
+    });
+    // plain (setting off, or no key): a copy, never a view of the caller's buffer
+    const stored = await aesGcmCipher(key, { sealNew: false }).sealBytes(plain.subarray(0, 10));
+    expect(stored).toEqual(plain.subarray(0, 10));
+    expect(stored.buffer).not.toBe(plain.buffer);
+    expect(new Uint8Array(await PLAIN_CIPHER.openBytes(stored, false))).toEqual(stored);
+  });
 });

@@ -24,6 +24,10 @@ export interface AtRestCipher {
   /** The blob to store; bytes already in memory are encrypted without another copy first. */
   seal(body: Blob | Uint8Array<ArrayBuffer>): Promise<Blob>;
   open(blob: Blob, sealed: boolean): Promise<ArrayBuffer>;
+  /** Small bytes kept inline in a row (an image's header), sealed as `seal` would; always a copy. */
+  sealBytes(plain: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>>;
+  /** `sealBytes` undone: the plain bytes, in a buffer of their own. */
+  openBytes(stored: Uint8Array<ArrayBuffer>, sealed: boolean): Promise<ArrayBuffer>;
   /** A JSON value as it is to be stored: a `SealedValue` when `encrypts`, else the value itself. */
   sealValue(value: unknown): Promise<unknown>;
   /** A stored value back: a `SealedValue` opened, anything else as it is. */
@@ -60,6 +64,11 @@ export const PLAIN_CIPHER: AtRestCipher = {
   open(blob, sealed) {
     if (sealed) return Promise.reject(new TandemError('cache-key-unavailable', KEY_UNAVAILABLE));
     return blob.arrayBuffer();
+  },
+  sealBytes: (plain) => Promise.resolve(plain.slice()),
+  openBytes(stored, sealed) {
+    if (sealed) return Promise.reject(new TandemError('cache-key-unavailable', KEY_UNAVAILABLE));
+    return Promise.resolve(stored.slice().buffer);
   },
   sealValue: (value) => Promise.resolve(value),
   openValue(stored) {
@@ -139,6 +148,19 @@ export function aesGcmCipher(key: WebCryptoKey, options: { sealNew?: boolean } =
     async open(blob, sealed) {
       if (!sealed) return blob.arrayBuffer();
       return decrypt(key, new Uint8Array(await blob.arrayBuffer()), {
+        damaged: new TandemError(
+          'cache-damaged',
+          'This image is damaged in the cache. It will be fetched again; if it persists, clear the image cache in Settings.',
+        ),
+        wrongKey: new TandemError('cache-key-unavailable', KEY_UNAVAILABLE),
+      });
+    },
+    async sealBytes(plain) {
+      return sealNew ? encrypt(key, plain) : plain.slice();
+    },
+    async openBytes(stored, sealed) {
+      if (!sealed) return stored.slice().buffer;
+      return decrypt(key, stored, {
         damaged: new TandemError(
           'cache-damaged',
           'This image is damaged in the cache. It will be fetched again; if it persists, clear the image cache in Settings.',

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { aesGcmCipher, generateCacheKey, PLAIN_CIPHER } from './at-rest-cipher.ts';
 import { TandemDb } from './db.ts';
 import { headerOf, readStoredHeader, readStoredInstance } from './read-instance.ts';
+import { DexieSyncStore } from './sync-store.ts';
 import { buildPart10 } from '../sync/test-support/part10.ts';
 
 const IMPLICIT = '1.2.840.10008.1.2';
@@ -79,5 +80,31 @@ describe('readStoredInstance / readStoredHeader', () => {
     await expect(
       readStoredHeader(db, () => Promise.resolve(PLAIN_CIPHER), '1.2.3.4'),
     ).rejects.toMatchObject({ code: 'cache-key-unavailable' });
+  });
+
+  it('reads the header the sync stored beside the file, without opening the file', async () => {
+    const db = new TandemDb('read-instance-2');
+    const cipher = aesGcmCipher(await generateCacheKey());
+    const store = new DexieSyncStore(db, { cipher });
+    const file = new Uint8Array(fileOf(EXPLICIT));
+    const headerLength = headerOf(file.buffer)!.byteLength;
+    const prepared = await store.prepareBlob(file, headerLength);
+    expect(prepared.header).toBeDefined();
+    await db.instances.put({
+      sopInstanceUid: '1.2.3.4',
+      studyInstanceUid: '1.2',
+      seriesInstanceUid: '1.2.1',
+      transferSyntaxUid: EXPLICIT,
+      size: file.byteLength,
+      // a file that would not open: the header read must not need it
+      blob: new Blob([new Uint8Array(64)]),
+      sealed: true,
+      header: prepared.header!,
+      caseIds: ['case-a'],
+      storedAt: 1,
+      lastAccessedAt: 1,
+    });
+    const header = await readStoredHeader(db, () => Promise.resolve(cipher), '1.2.3.4');
+    expect(new Uint8Array(header!)).toEqual(file.subarray(0, headerLength));
   });
 });

@@ -1,6 +1,7 @@
 import dicomParser from 'dicom-parser';
 import type { AtRestCipher } from './at-rest-cipher.ts';
 import type { TandemDb } from './db.ts';
+import { pixelDataStart } from '../sync/verify-instance.ts';
 
 /**
  * An instance's Part-10 bytes from the cache, opened with `cipher` when its blob is sealed; null
@@ -18,11 +19,6 @@ export async function readStoredInstance(
 }
 
 const PIXEL_DATA = 'x7fe00010';
-/** (7FE0,0010) as it is written in little- and in big-endian files */
-const PIXEL_DATA_TAGS = [
-  [0xe0, 0x7f, 0x10, 0x00],
-  [0x7f, 0xe0, 0x00, 0x10],
-] as const;
 
 /**
  * The Part-10 bytes before the Pixel Data element: preamble, file meta and every element of the
@@ -39,26 +35,23 @@ export function headerOf(bytes: ArrayBuffer): ArrayBuffer | null {
   } catch {
     return null;
   }
-  // the element's own tag, VR and length come before its value: 12 bytes (explicit VR), 8 (implicit)
-  for (const lead of [12, 8]) {
-    const at = dataOffset - lead;
-    if (at < 0) continue;
-    if (PIXEL_DATA_TAGS.some((tag) => tag.every((b, i) => view[at + i] === b))) {
-      return bytes.slice(0, at);
-    }
-  }
-  return null;
+  const at = pixelDataStart(view, dataOffset);
+  return at === undefined ? null : bytes.slice(0, at);
 }
 
 /**
- * What a header read needs of a stored instance: its header alone where the file can be cut
- * before its pixels (`headerOf`), else the whole file; null when it is not stored.
+ * What a header read needs of a stored instance: the header the sync stored beside its file
+ * (`InstanceRow.header`), else the file cut before its pixels (`headerOf`), else the whole file;
+ * null when it is not stored.
  */
 export async function readStoredHeader(
   db: TandemDb,
   cipher: () => Promise<AtRestCipher>,
   sopInstanceUid: string,
 ): Promise<ArrayBuffer | null> {
-  const bytes = await readStoredInstance(db, cipher, sopInstanceUid);
-  return bytes === null ? null : (headerOf(bytes) ?? bytes);
+  const row = await db.instances.get(sopInstanceUid);
+  if (!row) return null;
+  if (row.header) return (await cipher()).openBytes(row.header, row.sealed === true);
+  const bytes = await (await cipher()).open(row.blob, row.sealed === true);
+  return headerOf(bytes) ?? bytes;
 }

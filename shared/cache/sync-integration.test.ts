@@ -198,8 +198,8 @@ describe('sync engine over the Dexie cache', () => {
     const plainBySop = new Map(plain.rows.map((r) => [r.sopInstanceUid, r]));
     for (const row of sealed.rows) {
       const twin = plainBySop.get(row.sopInstanceUid)!;
-      const { blob: sealedBlob, sealed: isSealed, ...fields } = row;
-      const { blob: plainBlob, ...plainFields } = twin;
+      const { blob: sealedBlob, sealed: isSealed, header: sealedHeader, ...fields } = row;
+      const { blob: plainBlob, header: plainHeader, ...plainFields } = twin;
       // the same metadata, the same owners, the same size (of the Part-10 file, not the sealed blob)
       expect(fields).toEqual(plainFields);
       expect(isSealed).toBe(true);
@@ -208,6 +208,12 @@ describe('sync engine over the Dexie cache', () => {
       // and the sealed blob opens to the very bytes the plain cache holds
       const opened = new Uint8Array(await cipher.open(sealedBlob, true));
       expect(opened).toEqual(new Uint8Array(await plainBlob.arrayBuffer()));
+      // its header beside it too: sealed, opening to the plain cache's, the file's first bytes
+      expect(plainHeader).toBeDefined();
+      expect(sealedHeader!.byteLength).toBe(plainHeader!.byteLength + 32);
+      const header = new Uint8Array(await cipher.openBytes(sealedHeader!, true));
+      expect(header).toEqual(plainHeader);
+      expect(header).toEqual(opened.subarray(0, header.byteLength));
     }
   });
 });

@@ -104,8 +104,25 @@ export class DexieSyncStore implements SyncStore {
     return this.cipher.encrypts ? 'bytes' : 'blob';
   }
 
-  async prepareBlob(body: Blob | Uint8Array<ArrayBuffer>): Promise<PreparedBlob> {
-    return { blob: await this.cipher.seal(body), sealed: this.cipher.encrypts };
+  /**
+   * The blob to store, sealed when the cipher encrypts; with `headerLength`, the file's header
+   * beside it (`VerifiedInstance.header`), sealed the same way, so the viewer can read an image's
+   * metadata without reading and opening its whole file.
+   */
+  async prepareBlob(
+    body: Blob | Uint8Array<ArrayBuffer>,
+    headerLength?: number,
+  ): Promise<PreparedBlob> {
+    const blob = await this.cipher.seal(body);
+    const prepared: PreparedBlob = { blob, sealed: this.cipher.encrypts };
+    if (headerLength !== undefined && headerLength > 0) {
+      const plain =
+        body instanceof Uint8Array
+          ? body.subarray(0, headerLength)
+          : new Uint8Array(await body.slice(0, headerLength).arrayBuffer());
+      prepared.header = await this.cipher.sealBytes(plain);
+    }
+    return prepared;
   }
 
   /** Changes the budget; `undefined` or `Infinity` removes it. Takes effect at the next store. */

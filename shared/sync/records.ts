@@ -50,5 +50,11 @@ export const VerifiedInstance = z.object({
   blob: z.instanceof(Blob),
   /** `blob` is sealed with the workstation key (`shared/cache/at-rest-cipher.ts`); absent: plain */
   sealed: z.boolean().optional(),
+  /**
+   * The file's bytes before its pixel data (file meta and header elements), sealed as `blob` is:
+   * what the viewer reads of an image for its metadata alone. Absent in rows stored before, and
+   * for files that cannot be cut there (deflated).
+   */
+  header: z.custom<Uint8Array<ArrayBuffer>>((v) => v instanceof Uint8Array).optional(),
 });
 export type VerifiedInstance = z.infer<typeof VerifiedInstance>;

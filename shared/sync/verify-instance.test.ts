@@ -39,6 +39,14 @@ describe('verifyPart10', () => {
         rows: 8,
         columns: 6,
       });
+      // where the pixel data element begins: everything before it is the header
+      const headerLength = (result as { headerLength?: number }).headerLength!;
+      const header = dicomParser.parseDicom(bytes.subarray(0, headerLength));
+      expect(header.elements['x7fe00010']).toBeUndefined();
+      expect(header.intString('x00200013')).toBe(12);
+      expect(dicomParser.parseDicom(bytes).elements['x7fe00010']).toMatchObject({
+        dataOffset: headerLength + (ts === TransferSyntax.implicitLittleEndian ? 8 : 12),
+      });
     }
   });
 
@@ -219,10 +227,10 @@ describe('verifyPart10', () => {
 
   it('accepts a deflated file that inflates completely, and refuses one cut short', async () => {
     const bytes = await buildDeflatedPart10({ sopInstanceUid: SOP, rows: 32, columns: 32 });
-    expect(await verifyPart10(blobOf(bytes), { sopInstanceUid: SOP })).toMatchObject({
-      ok: true,
-      transferSyntaxUid: '1.2.840.10008.1.2.1.99',
-    });
+    const deflated = await verifyPart10(blobOf(bytes), { sopInstanceUid: SOP });
+    expect(deflated).toMatchObject({ ok: true, transferSyntaxUid: '1.2.840.10008.1.2.1.99' });
+    // a deflated data set cannot be cut before its pixels
+    expect((deflated as { headerLength?: number }).headerLength).toBeUndefined();
     const cut = await verifyPart10(blobOf(bytes.slice(0, bytes.length - 20)), {
       sopInstanceUid: SOP,
     });

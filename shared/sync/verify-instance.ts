@@ -24,6 +24,11 @@ export interface VerifiedHeader {
   numberOfFrames?: number | undefined;
   rows?: number | undefined;
   columns?: number | undefined;
+  /**
+   * Bytes of the file before its Pixel Data element (preamble, file meta, every header element):
+   * the part a header read needs. Absent when the file cannot be cut there (deflated, no pixels).
+   */
+  headerLength?: number | undefined;
 }
 
 export type VerifyResult =
@@ -204,7 +209,28 @@ async function verifyUnguarded(src: Source, expected: VerifyExpectation): Promis
     numberOfFrames: dataSet.intString('x00280008'),
     rows: dataSet.uint16('x00280010'),
     columns: dataSet.uint16('x00280011'),
+    headerLength: pixelData ? pixelDataStart(head, pixelData.dataOffset) : undefined,
   };
+}
+
+/** (7FE0,0010) as it is written in little- and in big-endian files */
+const PIXEL_DATA_TAGS = [
+  [0xe0, 0x7f, 0x10, 0x00],
+  [0x7f, 0xe0, 0x00, 0x10],
+] as const;
+
+/**
+ * Where the Pixel Data element whose value starts at `dataOffset` begins: its tag, VR and length
+ * come first, 12 bytes with an explicit VR, 8 with an implicit one. Undefined when neither is
+ * found there.
+ */
+export function pixelDataStart(bytes: Uint8Array, dataOffset: number): number | undefined {
+  for (const lead of [12, 8]) {
+    const at = dataOffset - lead;
+    if (at < 0 || dataOffset > bytes.length) continue;
+    if (PIXEL_DATA_TAGS.some((tag) => tag.every((b, i) => bytes[at + i] === b))) return at;
+  }
+  return undefined;
 }
 
 /**
