@@ -105,23 +105,17 @@ export class DexieSyncStore implements SyncStore {
   }
 
   /**
-   * The blob to store, sealed when the cipher encrypts; with `headerLength`, the file's header
-   * beside it (`VerifiedInstance.header`), sealed the same way, so the viewer can read an image's
-   * metadata without reading and opening its whole file.
+   * The blob to store, sealed when the cipher encrypts; with the file's `header` (the verifier
+   * read it), that header beside it (`VerifiedInstance.header`), sealed the same way, so the viewer
+   * can read an image's metadata without reading and opening its whole file.
    */
   async prepareBlob(
     body: Blob | Uint8Array<ArrayBuffer>,
-    headerLength?: number,
+    header?: Uint8Array<ArrayBuffer>,
   ): Promise<PreparedBlob> {
     const blob = await this.cipher.seal(body);
     const prepared: PreparedBlob = { blob, sealed: this.cipher.encrypts };
-    if (headerLength !== undefined && headerLength > 0) {
-      const plain =
-        body instanceof Uint8Array
-          ? body.subarray(0, headerLength)
-          : new Uint8Array(await body.slice(0, headerLength).arrayBuffer());
-      prepared.header = await this.cipher.sealBytes(plain);
-    }
+    if (header?.byteLength) prepared.header = await this.cipher.sealBytes(header);
     return prepared;
   }
 

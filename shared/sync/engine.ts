@@ -772,7 +772,7 @@ export class SyncEngine {
       return;
     }
     // Sealed here, beside the other downloads, so the batch write only writes.
-    const stored = await this.prepare(body, result.headerLength);
+    const stored = await this.prepare(body, result.header);
     signal.throwIfAborted();
     job.verified = {
       sopInstanceUid: remote.sopInstanceUid,
@@ -794,10 +794,9 @@ export class SyncEngine {
   /** The blob to store: the store's own (sealed at rest) when it prepares them, else as received. */
   private async prepare(
     body: Blob | Uint8Array<ArrayBuffer>,
-    headerLength: number | undefined,
+    header: Uint8Array<ArrayBuffer> | undefined,
   ): Promise<{ blob: Blob; sealed?: boolean; header?: Uint8Array<ArrayBuffer> }> {
-    if (this.store.prepareBlob)
-      return this.storeCall(() => this.store.prepareBlob!(body, headerLength));
+    if (this.store.prepareBlob) return this.storeCall(() => this.store.prepareBlob!(body, header));
     return { blob: body instanceof Uint8Array ? new Blob([body]) : body };
   }
 

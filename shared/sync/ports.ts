@@ -43,7 +43,7 @@ export interface PreparedBlob {
   blob: Blob;
   /** encrypted with the workstation key */
   sealed: boolean;
-  /** the file's first `headerLength` bytes, sealed as `blob` is (`VerifiedInstance.header`) */
+  /** the file's header (its bytes before the pixels), sealed as `blob` is (`VerifiedInstance.header`) */
   header?: Uint8Array<ArrayBuffer>;
 }
 
@@ -78,7 +78,10 @@ export interface SyncStore {
    * downloads and outside any store transaction, and hands the result to `putInstances` with
    * `sealed` set. Without it the engine stores the bytes as received.
    */
-  prepareBlob?(body: Blob | Uint8Array<ArrayBuffer>, headerLength?: number): Promise<PreparedBlob>;
+  prepareBlob?(
+    body: Blob | Uint8Array<ArrayBuffer>,
+    header?: Uint8Array<ArrayBuffer>,
+  ): Promise<PreparedBlob>;
   /**
    * Which of these instances are already stored (verified), with their sizes in bytes; all of
    * `studyInstanceUid` when it is named (the store may then read that study's index only).

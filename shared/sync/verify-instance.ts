@@ -25,10 +25,11 @@ export interface VerifiedHeader {
   rows?: number | undefined;
   columns?: number | undefined;
   /**
-   * Bytes of the file before its Pixel Data element (preamble, file meta, every header element):
-   * the part a header read needs. Absent when the file cannot be cut there (deflated, no pixels).
+   * The file's bytes before its Pixel Data element (preamble, file meta, every header element),
+   * as the verifier read them (a view, not a copy): the part a header read needs. Absent when the
+   * file cannot be cut there (deflated, no pixels).
    */
-  headerLength?: number | undefined;
+  header?: Uint8Array<ArrayBuffer> | undefined;
 }
 
 export type VerifyResult =
@@ -57,7 +58,7 @@ const MAX_FRAGMENT_READS = 4096;
 /** Random access to the file's bytes: slices of a Blob, views of bytes in memory. */
 interface Source {
   size: number;
-  read(start: number, end: number): Promise<Uint8Array>;
+  read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>>;
   blob(): Blob;
 }
 
@@ -209,8 +210,16 @@ async function verifyUnguarded(src: Source, expected: VerifyExpectation): Promis
     numberOfFrames: dataSet.intString('x00280008'),
     rows: dataSet.uint16('x00280010'),
     columns: dataSet.uint16('x00280011'),
-    headerLength: pixelData ? pixelDataStart(head, pixelData.dataOffset) : undefined,
+    header: headerOfHead(head, pixelData?.dataOffset),
   };
+}
+
+function headerOfHead(
+  head: Uint8Array<ArrayBuffer>,
+  dataOffset: number | undefined,
+): Uint8Array<ArrayBuffer> | undefined {
+  const at = dataOffset === undefined ? undefined : pixelDataStart(head, dataOffset);
+  return at === undefined ? undefined : head.subarray(0, at);
 }
 
 /** (7FE0,0010) as it is written in little- and in big-endian files */
