@@ -1,6 +1,6 @@
 // Diagnostic, not a figure: where a background sync's time goes (bench/README.md, figure 6).
 //
-//   node bench/sync-timeline.ts [--runs N] [--no-floors] [--no-sw] [--uis DIR,DIR] [--out FILE]
+//   node bench/sync-timeline.ts [--runs N] [--no-floors] [--no-sw] [--plain] [--uis DIR,DIR] [--out FILE]
 //
 // Run it under the bench's flock. Syncs the CT reader's whole worklist in a fresh profile on
 // disk, as the figure does, and builds a timeline of every image request from the browser's own
@@ -13,7 +13,7 @@
 // Prints per run: throughput, requests in flight (mean; time at each level; per second), body →
 // stored gaps, batches. `--uis` alternates app runs between copies of built renderers (each with
 // a backend of its own serving it), for an A/B beside each other; `--no-sw` blocks the app's
-// service worker.
+// service worker; `--plain` turns the workstation's "encrypt the cache" setting off before sign-in.
 import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Request } from '@playwright/test';
@@ -32,6 +32,7 @@ import {
   loadBaselinePage,
   openBaselinePage,
   signIn,
+  storeCachePlain,
   waitForSyncSettled,
 } from './browser/session.ts';
 import { CT_READER, resolveLargestCtSeries, resolveWorklistInstances } from './figures/ct-case.ts';
@@ -169,6 +170,7 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
     const page = context.pages()[0] ?? (await context.newPage());
     const signInAt = Date.now();
     const cpu0 = cpuTicks(profile, [backendPid]);
+    if (FLAGS.includes('--plain')) await storeCachePlain(page);
     await signIn(page, CT_READER);
     await waitForSyncSettled(page, 10 * 60_000);
     const settledAt = Date.now();
