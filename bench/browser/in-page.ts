@@ -268,8 +268,20 @@ export function armHangingWatch(args: { timeoutMs: number; expectViewports: numb
       for (let i = 0; i < data.length; i += 4) if (data[i]! > 8 || data[i + 1]! > 8) n++;
       return n / (data.length / 4) >= 0.01;
     };
+    // On a timeout, what each viewport showed (attributes only: no overlay text, which is patient data).
+    const state = (): string => {
+      const stage = document.querySelector<HTMLElement>('[data-testid="hp-stage"]');
+      const viewports = Array.from(
+        document.querySelectorAll<HTMLElement>('[data-testid="viewport"]'),
+      ).map(
+        (v) =>
+          `#${v.dataset['viewportIndex']} image ${v.dataset['imageIndex']} rendered ${v.dataset['rendered']}` +
+          `${v.dataset['imageError'] ? ' error' : ''} lit ${lit(v.querySelector('canvas'))}`,
+      );
+      return `stage ${stage?.dataset['state'] ?? 'none'}; ${viewports.join('; ') || 'no viewports'}`;
+    };
     const timer = setTimeout(
-      () => reject(new Error(`the protocol did not hang within ${args.timeoutMs} ms`)),
+      () => reject(new Error(`the protocol did not hang within ${args.timeoutMs} ms (${state()})`)),
       args.timeoutMs,
     );
     const poll = () => {
