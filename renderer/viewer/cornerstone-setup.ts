@@ -131,14 +131,14 @@ export async function preloadHeaders(
   const byUrl = new Map<string, { imageId: string; single: boolean }>();
   for (const imageId of imageIds) {
     const { url, pixelDataFrame } = wadouri.parseImageId(imageId);
-    // a decoded image's header is answered without its file (decoded-headers.ts)
-    if (
-      !byUrl.has(url) &&
-      !wadouri.dataSetCacheManager.isLoaded(url) &&
-      !headers.has(imageId) &&
-      !pageHeaderSets.has(imageId)
-    )
-      byUrl.set(url, { imageId, single: pixelDataFrame === undefined });
+    if (byUrl.has(url) || pageHeaderSets.has(imageId)) continue;
+    const single = pixelDataFrame === undefined;
+    // A single-frame image's header is read even when its file or its decoded image answers now:
+    // those go when Cornerstone lets the image go (a read ahead given up, the cache over its
+    // budget), and a slice link that lost an image's position would send the linked viewport to
+    // the wrong end of its series. A multi-frame file read whole stays until the case is left.
+    if (!single && (wadouri.dataSetCacheManager.isLoaded(url) || headers.has(imageId))) continue;
+    byUrl.set(url, { imageId, single });
   }
   const pending = [...byUrl].map(([url, read]) => ({ url, ...read }));
   const lease = headerLeases.current();

@@ -1,10 +1,11 @@
-import { Enums, getRenderingEngine, type Types } from '@cornerstonejs/core';
+import { Enums, getRenderingEngine, StackViewport, type Types } from '@cornerstonejs/core';
 import { synchronizers, SynchronizerManager, type Synchronizer } from '@cornerstonejs/tools';
 import { preloadHeaders, RENDERING_ENGINE_ID } from './cornerstone-setup.ts';
 import { registerByTablePosition } from '../hanging/table-registration.ts';
 import type { SyncGroup } from './layout-model.ts';
 import type { ViewportHandle } from './viewport-registry.ts';
 import { afterFirstImages } from './first-images.ts';
+import { followByPosition } from './follow-position.ts';
 
 let generation = 0;
 
@@ -21,15 +22,25 @@ export function setSliceDriver(viewportId: string | null): void {
   driver = viewportId;
 }
 
-/** Cornerstone's slice synchronizer (its own nearest-position callback), driven by the driver. */
+/**
+ * A Cornerstone slice synchronizer driven by the driver. A stack follows by `followByPosition`;
+ * anything else by Cornerstone's own callback.
+ */
 function createDrivenSliceSynchronizer(id: string): Synchronizer {
   return SynchronizerManager.createSynchronizer(
     id,
     Enums.Events.STACK_NEW_IMAGE,
-    (sync, source, target) =>
-      source.viewportId === driver
-        ? synchronizers.imageSliceSyncCallback(sync, source, target)
-        : undefined,
+    (sync, source, target) => {
+      if (source.viewportId !== driver) return undefined;
+      const engine = getRenderingEngine(target.renderingEngineId);
+      const from = engine?.getViewport(source.viewportId);
+      const to = engine?.getViewport(target.viewportId);
+      if (from instanceof StackViewport && to instanceof StackViewport) {
+        followByPosition(from, to);
+        return undefined;
+      }
+      return synchronizers.imageSliceSyncCallback(sync, source, target);
+    },
     { auxiliaryEvents: [{ name: Enums.Events.VOLUME_NEW_IMAGE }] },
   );
 }
