@@ -1,5 +1,6 @@
 import dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
+import { PIXEL_DATA } from '../../shared/sync/verify-instance.ts';
 
 /**
  * Headers read for their metadata alone (slice linking looks up every image's position, a
@@ -22,8 +23,6 @@ export interface HeaderSets {
   /** the bytes the parsed headers hold */
   readonly bytes: number;
 }
-
-const PIXEL_DATA = 'x7fe00010';
 
 export function headerSets(): HeaderSets {
   const byImage = new Map<string, DataSet>();

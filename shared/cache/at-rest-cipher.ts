@@ -135,6 +135,15 @@ async function decrypt(
  */
 export function aesGcmCipher(key: WebCryptoKey, options: { sealNew?: boolean } = {}): AtRestCipher {
   const sealNew = options.sealNew ?? true;
+  /** a sealed image file, or its header, back to plain bytes */
+  const openImage = (bytes: Uint8Array<ArrayBuffer>) =>
+    decrypt(key, bytes, {
+      damaged: new TandemError(
+        'cache-damaged',
+        'This image is damaged in the cache. It will be fetched again; if it persists, clear the image cache in Settings.',
+      ),
+      wrongKey: new TandemError('cache-key-unavailable', KEY_UNAVAILABLE),
+    });
   return {
     encrypts: sealNew,
     async seal(body) {
@@ -147,26 +156,13 @@ export function aesGcmCipher(key: WebCryptoKey, options: { sealNew?: boolean } =
     },
     async open(blob, sealed) {
       if (!sealed) return blob.arrayBuffer();
-      return decrypt(key, new Uint8Array(await blob.arrayBuffer()), {
-        damaged: new TandemError(
-          'cache-damaged',
-          'This image is damaged in the cache. It will be fetched again; if it persists, clear the image cache in Settings.',
-        ),
-        wrongKey: new TandemError('cache-key-unavailable', KEY_UNAVAILABLE),
-      });
+      return openImage(new Uint8Array(await blob.arrayBuffer()));
     },
     async sealBytes(plain) {
       return sealNew ? encrypt(key, plain) : plain.slice();
     },
     async openBytes(stored, sealed) {
-      if (!sealed) return stored.slice().buffer;
-      return decrypt(key, stored, {
-        damaged: new TandemError(
-          'cache-damaged',
-          'This image is damaged in the cache. It will be fetched again; if it persists, clear the image cache in Settings.',
-        ),
-        wrongKey: new TandemError('cache-key-unavailable', KEY_UNAVAILABLE),
-      });
+      return sealed ? openImage(stored) : stored.slice().buffer;
     },
     async sealValue(value) {
       if (!sealNew) return value;

@@ -1,7 +1,8 @@
 import dicomParser from 'dicom-parser';
 import type { AtRestCipher } from './at-rest-cipher.ts';
 import type { TandemDb } from './db.ts';
-import { pixelDataStart } from '../sync/verify-instance.ts';
+import type { InstanceRow } from './rows.ts';
+import { headerBeforePixels, PIXEL_DATA } from '../sync/verify-instance.ts';
 
 /**
  * An instance's Part-10 bytes from the cache, opened with `cipher` when its blob is sealed; null
@@ -14,11 +15,15 @@ export async function readStoredInstance(
   sopInstanceUid: string,
 ): Promise<ArrayBuffer | null> {
   const row = await db.instances.get(sopInstanceUid);
-  if (!row) return null;
-  return (await cipher()).open(row.blob, row.sealed === true);
+  return row ? openFile(row, cipher) : null;
 }
 
-const PIXEL_DATA = 'x7fe00010';
+async function openFile(
+  row: InstanceRow,
+  cipher: () => Promise<AtRestCipher>,
+): Promise<ArrayBuffer> {
+  return (await cipher()).open(row.blob, row.sealed === true);
+}
 
 /**
  * The Part-10 bytes before the Pixel Data element: preamble, file meta and every element of the
@@ -35,8 +40,7 @@ export function headerOf(bytes: ArrayBuffer): ArrayBuffer | null {
   } catch {
     return null;
   }
-  const at = pixelDataStart(view, dataOffset);
-  return at === undefined ? null : bytes.slice(0, at);
+  return headerBeforePixels(view, dataOffset)?.slice().buffer ?? null;
 }
 
 /**
@@ -52,6 +56,6 @@ export async function readStoredHeader(
   const row = await db.instances.get(sopInstanceUid);
   if (!row) return null;
   if (row.header) return (await cipher()).openBytes(row.header, row.sealed === true);
-  const bytes = await (await cipher()).open(row.blob, row.sealed === true);
+  const bytes = await openFile(row, cipher);
   return headerOf(bytes) ?? bytes;
 }

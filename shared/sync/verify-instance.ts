@@ -44,7 +44,8 @@ export type InstanceVerifier = (
   expected: VerifyExpectation,
 ) => Promise<VerifyResult>;
 
-const PIXEL_DATA = 'x7fe00010';
+/** The Pixel Data element's tag, as dicom-parser names it. */
+export const PIXEL_DATA = 'x7fe00010';
 const DEFLATED = '1.2.840.10008.1.2.1.99';
 /**
  * The first prefix read of a Blob: the header of a CT or MR image is a few KB. A prefix that ends
@@ -256,16 +257,20 @@ async function verifyUnguarded(src: Source, expected: VerifyExpectation): Promis
     numberOfFrames: dataSet.intString('x00280008'),
     rows: dataSet.uint16('x00280010'),
     columns: dataSet.uint16('x00280011'),
-    header: headerOfHead(head, pixelData?.dataOffset),
+    header: pixelData ? headerBeforePixels(head, pixelData.dataOffset) : undefined,
   };
 }
 
-function headerOfHead(
-  head: Uint8Array<ArrayBuffer>,
-  dataOffset: number | undefined,
+/**
+ * The file's bytes before its Pixel Data element (a view of `bytes`), given where that element's
+ * value starts; undefined when the element is not found there.
+ */
+export function headerBeforePixels(
+  bytes: Uint8Array<ArrayBuffer>,
+  dataOffset: number,
 ): Uint8Array<ArrayBuffer> | undefined {
-  const at = dataOffset === undefined ? undefined : pixelDataStart(head, dataOffset);
-  return at === undefined ? undefined : head.subarray(0, at);
+  const at = pixelDataStart(bytes, dataOffset);
+  return at === undefined ? undefined : bytes.subarray(0, at);
 }
 
 /** (7FE0,0010) as it is written in little- and in big-endian files */
@@ -279,7 +284,7 @@ const PIXEL_DATA_TAGS = [
  * come first, 12 bytes with an explicit VR, 8 with an implicit one. Undefined when neither is
  * found there.
  */
-export function pixelDataStart(bytes: Uint8Array, dataOffset: number): number | undefined {
+function pixelDataStart(bytes: Uint8Array, dataOffset: number): number | undefined {
   for (const lead of [12, 8]) {
     const at = dataOffset - lead;
     if (at < 0 || dataOffset > bytes.length) continue;
