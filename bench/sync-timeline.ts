@@ -36,33 +36,53 @@ import {
   waitForSyncSettled,
 } from './browser/session.ts';
 import { CT_READER, resolveLargestCtSeries, resolveWorklistInstances } from './figures/ct-case.ts';
-import { addFloors, cookieContext, fetchAndStore, fetchOnly, mbPerS } from './figures/sync.ts';
+import {
+  addFloors,
+  cookieContext,
+  fetchAndStore,
+  fetchOnly,
+  imagesAsked,
+  mbPerS,
+} from './figures/sync.ts';
 
 interface Timed {
   uid: string;
   series: string;
+  /** the request that brought it (a batched request brings several) */
+  request: number;
   start: number;
   headers: number;
   end: number;
 }
 
-/** Image requests of a context, timed by the browser (epoch ms). */
+/** Image requests of a context, timed by the browser (epoch ms): one entry per image asked. */
 function watchImages(context: BrowserContext): { list(): Timed[]; stop(): void } {
   const out: Timed[] = [];
+  let seq = 0;
   const onDone = (req: Request) => {
-    const url = new URL(req.url());
-    if (!url.pathname.endsWith('/dicom-web/wado')) return;
+    const asked = imagesAsked(req);
+    if (!asked.length) return;
     const t = req.timing();
-    out.push({
-      uid: url.searchParams.get('objectUID') ?? '',
-      series: url.searchParams.get('seriesUID') ?? '',
-      start: t.startTime,
-      headers: t.startTime + t.responseStart,
-      end: t.startTime + t.responseEnd,
-    });
+    const request = seq++;
+    for (const { uid, series } of asked) {
+      out.push({
+        uid,
+        series,
+        request,
+        start: t.startTime,
+        headers: t.startTime + t.responseStart,
+        end: t.startTime + t.responseEnd,
+      });
+    }
   };
   context.on('requestfinished', onDone);
   return { list: () => out, stop: () => context.off('requestfinished', onDone) };
+}
+
+/** One entry per request (a batched request's images share its timings). */
+function requestsOf(reqs: Timed[]): Timed[] {
+  const seen = new Set<number>();
+  return reqs.filter((r) => !seen.has(r.request) && seen.add(r.request));
 }
 
 /** Time with fewer than `n` requests in flight, between the first start and the last end. */
@@ -162,8 +182,7 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
   const watch = watchImages(context);
   let cpuAtFirst: Map<string, number> | undefined;
   const onRequest = (req: Request) => {
-    if (!cpuAtFirst && req.url().includes('/dicom-web/wado?'))
-      cpuAtFirst = cpuTicks(profile, [backendPid]);
+    if (!cpuAtFirst && imagesAsked(req).length) cpuAtFirst = cpuTicks(profile, [backendPid]);
   };
   context.on('request', onRequest);
   try {
@@ -238,7 +257,7 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
       const a = first + sec * 1000;
       const b = a + 1000;
       const overlap = (x: number, y: number) => Math.max(0, Math.min(y, b) - Math.max(x, a));
-      const fl = reqs.reduce((acc, r) => acc + overlap(r.start, r.end), 0) / 1000;
+      const fl = requestsOf(reqs).reduce((acc, r) => acc + overlap(r.start, r.end), 0) / 1000;
       const n = rows.filter((r) => r.storedAt >= a && r.storedAt < b).length;
       buckets.push(`${sec}s: ${fl.toFixed(2)} in flight, ${n} stored`);
     }
@@ -250,7 +269,8 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
       firstRequestToLastBodyMs: lastEnd - first,
       firstRequestToLastStoredMs: lastStored - first,
       lastStoredToSettledSeenMs: settledAt - lastStored,
-      requests: reqs.length,
+      requests: requestsOf(reqs).length,
+      imagesAsked: reqs.length,
       rows: rows.length,
       duplicateRequests: reqs.length - new Set(reqs.map((r) => r.uid)).size,
       mbPerS: mbPerS(bytes, lastStored - first),
@@ -260,7 +280,7 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
         windowMbPerS: mbPerS(windowBytes, seriesStored - seriesFirst),
         ownShare: seriesBytes / windowBytes,
       },
-      inFlight: inFlight(reqs),
+      inFlight: inFlight(requestsOf(reqs)),
       headersMs: summary(reqs.map((r) => r.headers - r.start)),
       bodyMs: summary(reqs.map((r) => r.end - r.headers)),
       bodyToStored: summary(bodyToStored),

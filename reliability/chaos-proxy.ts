@@ -104,7 +104,10 @@ export async function startChaosProxy(
     const eligible = eligibleFor(req);
     const roll = random();
     if (!eligible || roll >= rate) return forward(req, res, null);
-    const isInstance = req.url?.startsWith('/dicom-web/wado') ?? false;
+    // image downloads: one image (WADO-URI), or the sync's batched retrieval of several
+    const isInstance =
+      (req.url?.startsWith('/dicom-web/wado') ?? false) ||
+      (req.method === 'POST' && /\/instances\/retrieve$/.test(req.url ?? ''));
     const kinds = isInstance ? FAULT_KINDS : FAULT_KINDS.filter((k) => k !== 'truncate-framed');
     const kind = kinds[Math.floor(random() * kinds.length)]!;
     count(kind);

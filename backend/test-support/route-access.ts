@@ -255,6 +255,15 @@ export function accessCases(fx: FixtureDemoCache): AccessCase[] {
       `/dicom-web/wado?requestType=WADO&studyUID=${i.studyUid}&seriesUID=${i.seriesUid}&objectUID=${i.sopUid}`,
       expect,
     );
+    add(
+      'POST /dicom-web/studies/:study/instances/retrieve',
+      target,
+      `${st}/instances/retrieve`,
+      expect,
+      {
+        body: json({ instances: [{ seriesInstanceUid: i.seriesUid, sopInstanceUid: i.sopUid }] }),
+      },
+    );
   }
 
   // STOW-RS of an instance the store already holds (storing it again changes nothing): QA

@@ -83,6 +83,7 @@ function actionOf(route: string): RegExp {
   if (route.startsWith('GET /api/cases/')) return /^case\.read$/;
   if (route.includes('/bulk/')) return /^dicomweb\.bulk$/;
   if (route.startsWith('GET /dicom-web/wado')) return /^dicomweb\.wado-uri$/;
+  if (route.endsWith('/instances/retrieve')) return /^dicomweb\.retrieve-instances$/;
   if (route.startsWith('POST /dicom-web/')) return /^dicomweb\.store$/;
   if (route.endsWith('/metadata')) return /^dicomweb\.metadata$/;
   if (/\/(studies|series|instances)$/.test(route)) return /^dicomweb\.search$/;

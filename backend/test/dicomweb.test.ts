@@ -259,6 +259,49 @@ describe('WADO-RS and WADO-URI', () => {
     expect(jpeg.status).toBe(406);
   });
 
+  it('serves the images asked for in one multipart answer, in the order asked, each with its length and address', async () => {
+    const ct = fixture.studies.ctChest;
+    const [a, b] = [ct.instances[1]!, ct.instances[0]!];
+    const ask = (instances: Array<{ seriesInstanceUid: string; sopInstanceUid: string }>) =>
+      fetch(`${backend.url}/dicom-web/studies/${ct.studyUid}/instances/retrieve`, {
+        method: 'POST',
+        headers: bearer(r1, { 'content-type': 'application/json' }),
+        body: JSON.stringify({ instances }),
+      });
+    const res = await ask([
+      { seriesInstanceUid: a.seriesUid, sopInstanceUid: a.sopUid },
+      { seriesInstanceUid: a.seriesUid, sopInstanceUid: '1.2.3.999' }, // unknown: left out
+      { seriesInstanceUid: '1.2.3.998', sopInstanceUid: b.sopUid }, // wrong series: left out
+      { seriesInstanceUid: b.seriesUid, sopInstanceUid: b.sopUid },
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const parts = parseMultipartBody(
+      Buffer.from(await res.arrayBuffer()),
+      res.headers.get('content-type')!,
+    );
+    expect(parts.map((p) => p.headers['content-location'])).toEqual([
+      `${backend.url}/dicom-web/studies/${ct.studyUid}/series/${a.seriesUid}/instances/${a.sopUid}`,
+      `${backend.url}/dicom-web/studies/${ct.studyUid}/series/${b.seriesUid}/instances/${b.sopUid}`,
+    ]);
+    expect(parts[0]!.body.equals(readFileSync(a.file))).toBe(true);
+    expect(parts[1]!.body.equals(readFileSync(b.file))).toBe(true);
+    expect(parts[0]!.headers['content-length']).toBe(String(readFileSync(a.file).length));
+    // a list that is not one: 400; too many: 400; not JSON: 415
+    expect((await ask([])).status).toBe(400);
+    const many = Array.from({ length: 65 }, () => ({
+      seriesInstanceUid: a.seriesUid,
+      sopInstanceUid: a.sopUid,
+    }));
+    expect((await ask(many)).status).toBe(400);
+    const text = await fetch(`${backend.url}/dicom-web/studies/${ct.studyUid}/instances/retrieve`, {
+      method: 'POST',
+      headers: bearer(r1, { 'content-type': 'text/plain' }),
+      body: 'x',
+    });
+    expect(text.status).toBe(415);
+  });
+
   it("refuses another radiologist's study with 403 for every kind of retrieval, and audits it", async () => {
     const inst = fixture.studies.mrBrain.instances[0]!;
     const paths = [

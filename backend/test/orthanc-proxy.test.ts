@@ -6,7 +6,7 @@ import {
   writeFixtureDemoCache,
   type FixtureDemoCache,
 } from '../test-support/dicom-fixtures.ts';
-import { bearer, multipartBody, signIn } from '../test-support/http-client.ts';
+import { bearer, multipartBody, parseMultipartBody, signIn } from '../test-support/http-client.ts';
 import {
   makeTempDir,
   orthancAvailable,
@@ -122,6 +122,34 @@ describe('backend in front of a real Orthanc (--dicomweb)', () => {
       { headers: bearer(r1) },
     );
     expect(refused.status).toBe(403);
+  });
+
+  it('serves a batch of images from the PACS in one multipart answer, each with its length and address', async () => {
+    const ct = fixture.studies.ctChest;
+    const asked = ct.instances.slice(0, 2);
+    const res = await fetch(`${backend.url}/dicom-web/studies/${ct.studyUid}/instances/retrieve`, {
+      method: 'POST',
+      headers: bearer(r1, { 'content-type': 'application/json' }),
+      body: JSON.stringify({
+        instances: [
+          ...asked.map((i) => ({ seriesInstanceUid: i.seriesUid, sopInstanceUid: i.sopUid })),
+          { seriesInstanceUid: asked[0]!.seriesUid, sopInstanceUid: '1.2.3.999' },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const parts = parseMultipartBody(
+      Buffer.from(await res.arrayBuffer()),
+      res.headers.get('content-type')!,
+    );
+    expect(parts).toHaveLength(2);
+    asked.forEach((inst, k) => {
+      expect(parts[k]!.body.equals(readFileSync(inst.file))).toBe(true);
+      expect(parts[k]!.headers['content-length']).toBe(String(parts[k]!.body.length));
+      expect(parts[k]!.headers['content-location']).toMatch(
+        new RegExp(`/instances/${inst.sopUid}$`),
+      );
+    });
   });
 
   it('passes WADO-RS retrieval and metadata through, with BulkDataURIs pointing at the backend', async () => {

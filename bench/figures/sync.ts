@@ -3,7 +3,7 @@
 // image and becomes browsable, and what the cache costs on disk per byte of DICOM.
 import { readFileSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page, Request } from '@playwright/test';
 import { REPO_ROOT, makeTempDir, removeDir } from '../../backend/test-support/processes.ts';
 import { armFirstImageWatch, awaitFirstImage } from '../browser/in-page.ts';
 import {
@@ -162,16 +162,43 @@ export async function sealedFloorOnDisk(
  * request events (the sync worker's requests included). Start it before sign-in: the sync may
  * ask for an image of the series (its first, middle or last) before the case is opened.
  */
+/**
+ * The images a browser request asks for: one for WADO-URI (`/dicom-web/wado?…`), each listed in
+ * the body of a batched retrieval (`POST …/instances/retrieve`, the sync's), none otherwise.
+ */
+export function imagesAsked(req: {
+  url(): string;
+  method(): string;
+  postData(): string | null;
+}): Array<{ uid: string; series: string }> {
+  const url = new URL(req.url());
+  if (url.pathname.endsWith('/dicom-web/wado')) {
+    return [
+      {
+        uid: url.searchParams.get('objectUID') ?? '',
+        series: url.searchParams.get('seriesUID') ?? '',
+      },
+    ];
+  }
+  if (req.method() !== 'POST' || !url.pathname.endsWith('/instances/retrieve')) return [];
+  try {
+    const body = JSON.parse(req.postData() ?? '') as {
+      instances: Array<{ sopInstanceUid: string; seriesInstanceUid: string }>;
+    };
+    return body.instances.map((i) => ({ uid: i.sopInstanceUid, series: i.seriesInstanceUid }));
+  } catch {
+    return [];
+  }
+}
+
 export function watchSeriesRequests(
   context: BrowserContext,
   seriesUid: string,
 ): { firstAt(): number | undefined; requests(): number; stop(): void } {
   let first: number | undefined;
   let count = 0;
-  const onRequest = (req: { url(): string }) => {
-    const url = req.url();
-    if (!url.includes('/dicom-web/wado?')) return;
-    if (new URL(url).searchParams.get('seriesUID') !== seriesUid) return;
+  const onRequest = (req: Request) => {
+    if (!imagesAsked(req).some((i) => i.series === seriesUid)) return;
     count++;
     first ??= Date.now();
   };
@@ -385,8 +412,8 @@ export async function syncWholeWorklist(
     const context = await launchProfile(profile, backendUrl);
     let reading: Omit<WholeWorklist, 'diskBytes'>;
     let firstImageRequestAt: number | undefined;
-    const onRequest = (req: { url(): string }) => {
-      if (req.url().includes('/dicom-web/wado?')) firstImageRequestAt ??= Date.now();
+    const onRequest = (req: Request) => {
+      if (imagesAsked(req).length) firstImageRequestAt ??= Date.now();
     };
     context.on('request', onRequest);
     const seriesRequests = options.series

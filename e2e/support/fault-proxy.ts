@@ -1,11 +1,13 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { boundaryOf, readMultipart } from '../../shared/dicomweb/multipart-reader.ts';
 
 /**
  * A loopback HTTP proxy between the browser and the backend, for tests of what the network does
- * to Tandem: it forwards every request unchanged, counts WADO-URI requests per objectUID, and on
- * request truncates given instances or drops connections. When the backend cannot be reached it
- * answers 502, as a gateway in front of a stopped server does.
+ * to Tandem: it forwards every request unchanged, counts image requests per SOP Instance UID (a
+ * WADO-URI request asks for one, the sync's batched retrieval for each it lists), and on request
+ * truncates given instances (alone, or as a part of a batched answer) or drops connections. When
+ * the backend cannot be reached it answers 502, as a gateway in front of a stopped server does.
  *
  * The browser talks to `proxy.url`; the backend behind it may be stopped, restarted, or replaced
  * (`setUpstream`).
@@ -14,15 +16,21 @@ export interface FaultProxy {
   url: string;
   port: number;
   setUpstream(url: string): void;
-  /** WADO-URI requests received, per objectUID (whatever became of them) */
+  /** images asked for, per SOP Instance UID (whatever became of the requests) */
   wadoRequests(): Map<string, number>;
-  /** WADO-URI responses delivered whole with status 200, per objectUID: downloads */
+  /**
+   * images delivered whole with status 200, per SOP Instance UID: downloads (a WADO-URI response
+   * sent whole, or a part of a batched answer sent whole)
+   */
   wadoDownloads(): Map<string, number>;
   /** serve these instances cut short (a complete HTTP response of `keepFraction` of the file) */
   truncate(objectUids: Iterable<string>, keepFraction?: number): void;
-  /** WADO-URI objectUIDs in the order their requests arrived */
+  /** SOP Instance UIDs in the order they were asked for */
   wadoOrder(): string[];
-  /** hold every WADO-URI request this long before forwarding it (a slow link); 0 to stop */
+  /**
+   * hold every image request this long, per image it asks for, before forwarding it (a slow
+   * link); 0 to stop
+   */
   delayImages(ms: number): void;
   /** reset the connection of every request whose path and query match, until called with null */
   dropConnections(match: ((pathAndQuery: string) => boolean) | null): void;
@@ -35,6 +43,26 @@ function objectUidOf(pathAndQuery: string): string | undefined {
   const q = pathAndQuery.indexOf('?');
   if (q < 0 || pathAndQuery.slice(0, q) !== WADO_PATH) return undefined;
   return new URLSearchParams(pathAndQuery.slice(q + 1)).get('objectUID') ?? undefined;
+}
+
+const BATCH_PATH = /^\/dicom-web\/studies\/[0-9.]+\/instances\/retrieve$/;
+
+function isBatch(method: string | undefined, pathAndQuery: string): boolean {
+  return method === 'POST' && BATCH_PATH.test(pathAndQuery.split('?')[0]!);
+}
+
+/** The SOP Instance UIDs a batched retrieval's JSON body lists. */
+function batchUids(body: Buffer): string[] {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as {
+      instances?: Array<{ sopInstanceUid?: unknown }>;
+    };
+    return (parsed.instances ?? []).flatMap((i) =>
+      typeof i.sopInstanceUid === 'string' ? [i.sopInstanceUid] : [],
+    );
+  } catch {
+    return [];
+  }
 }
 
 function bump(map: Map<string, number>, key: string): void {
@@ -69,6 +97,28 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
 
   function forward(req: IncomingMessage, res: ServerResponse): void {
     const pathAndQuery = req.url ?? '/';
+    if (isBatch(req.method, pathAndQuery)) {
+      // the list is small: read it first, to count and watch what it asks for
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const uids = batchUids(body);
+        for (const uid of uids) {
+          bump(requests, uid);
+          order.push(uid);
+        }
+        if (drop?.(pathAndQuery)) {
+          req.socket.destroy();
+          return;
+        }
+        const go = () => sendBatch(req, res, pathAndQuery, body);
+        // a slow link: the time grows with the images (the bytes) a request brings
+        if (imageDelayMs > 0) setTimeout(go, imageDelayMs * Math.max(1, uids.length));
+        else go();
+      });
+      return;
+    }
     const objectUid = objectUidOf(pathAndQuery);
     if (objectUid) {
       bump(requests, objectUid);
@@ -84,6 +134,77 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       return;
     }
     send(req, res, pathAndQuery, objectUid);
+  }
+
+  /**
+   * A batched retrieval: its multipart answer is read part by part and written on as it comes,
+   * each part counted as a download once written whole, a part to truncate cut short (its
+   * Content-Length says so, as a complete answer of fewer bytes would).
+   */
+  function sendBatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathAndQuery: string,
+    body: Buffer,
+  ): void {
+    const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
+    const out = http.request(
+      {
+        protocol: upstream.protocol,
+        hostname: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: pathAndQuery,
+        headers,
+        agent,
+      },
+      (up) => {
+        const status = up.statusCode ?? 502;
+        up.on('aborted', () => res.destroy());
+        up.on('error', () => res.destroy());
+        const boundary = boundaryOf(
+          typeof up.headers['content-type'] === 'string' ? up.headers['content-type'] : null,
+        );
+        if (status !== 200 || !boundary) {
+          res.writeHead(status, up.headers);
+          up.pipe(res);
+          return;
+        }
+        const h = { ...up.headers };
+        delete h['content-length'];
+        res.writeHead(status, h);
+        void (async () => {
+          try {
+            for await (const part of readMultipart(
+              up as AsyncIterable<Uint8Array<ArrayBuffer>>,
+              boundary,
+            )) {
+              const uid = /\/instances\/([0-9.]+)$/.exec(
+                part.headers.get('content-location') ?? '',
+              )?.[1];
+              const keep = uid !== undefined ? truncated.get(uid) : undefined;
+              const bytes =
+                keep === undefined
+                  ? part.body
+                  : part.body.subarray(0, Math.floor(part.body.length * keep));
+              const lines = [...part.headers].map(([k, v]) =>
+                k === 'content-length' ? `Content-Length: ${bytes.length}` : `${k}: ${v}`,
+              );
+              res.write(`--${boundary}\r\n${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+              res.write(bytes);
+              res.write('\r\n', 'latin1');
+              if (uid !== undefined && keep === undefined) bump(downloads, uid);
+            }
+            res.end(`--${boundary}--\r\n`, 'latin1');
+          } catch {
+            // the backend went away mid-answer: so does this one
+            res.destroy();
+          }
+        })();
+      },
+    );
+    out.on('error', () => badGateway(res));
+    out.end(body);
   }
 
   function send(

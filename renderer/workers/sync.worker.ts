@@ -215,6 +215,8 @@ function observed(baseUrl: string): SyncBackend {
     caseDetail: (caseId, signal) => http.caseDetail(caseId, signal),
     listInstances: (uid, signal) => http.listInstances(uid, signal),
     fetchInstance: (instance, signal, body) => http.fetchInstance(instance, signal, body),
+    fetchInstances: (study, instances, signal, onInstance) =>
+      http.fetchInstances(study, instances, signal, onInstance),
   };
 }
 

@@ -41,6 +41,7 @@ import {
   mathRandom,
   systemClock,
   type Clock,
+  type FetchedInstance,
   type Random,
   type RemoteInstance,
   type SyncBackend,
@@ -79,6 +80,12 @@ export interface SyncEngineOptions {
   maxServerAttempts?: number;
   /** attempts of an instance that arrives corrupt before it is reported (default 3) */
   maxCorruptAttempts?: number;
+  /**
+   * instances of one study fetched in one request, when the backend can (`fetchInstances`;
+   * default 12; 1 fetches every image alone): per-request work on the server and in the browser
+   * is most of what a sync costs beyond the bytes. The viewer's asks go alone, at once.
+   */
+  fetchBatch?: number;
   /** verified instances stored per transaction (default 10; batches beat one write each) */
   batchSize?: number;
   /** a verified instance waits at most this long for its batch to fill, in ms (default 250) */
@@ -132,6 +139,7 @@ export class SyncEngine {
   private readonly maxCorruptAttempts: number;
   private readonly batchSize: number;
   private readonly batchDelayMs: number;
+  private readonly fetchBatch: number;
   private readonly progressIntervalMs: number;
 
   private current: EngineStatus = { state: 'idle' };
@@ -152,8 +160,13 @@ export class SyncEngine {
   private queue: Job[] = [];
   private queueDirty = false;
   private readonly running = new Set<Job>();
-  /** running jobs with a request in flight (an instance leaves once its body is in) */
-  private readonly onNetwork = new Set<Job>();
+  /**
+   * requests in flight: a running job's own, or a batched request's (an instance leaves once its
+   * body is in, a batch once its response has ended)
+   */
+  private readonly onNetwork = new Set<object>();
+  /** running instances whose bytes have not arrived yet */
+  private readonly awaitingBytes = new Set<Job>();
   private batch: InstanceJob[] = [];
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
@@ -200,6 +213,7 @@ export class SyncEngine {
     this.maxCorruptAttempts = opts.maxCorruptAttempts ?? 3;
     this.batchSize = Math.max(1, opts.batchSize ?? 10);
     this.batchDelayMs = opts.batchDelayMs ?? 250;
+    this.fetchBatch = Math.max(1, opts.fetchBatch ?? 12);
     this.progressIntervalMs = opts.progressIntervalMs ?? 250;
   }
 
@@ -579,8 +593,11 @@ export class SyncEngine {
         this.wakeUpAt(this.offlineUntil);
       } else {
         // Requests in flight are bounded by `maxParallel`; jobs past their request (verifying,
-        // sealing) by as many again, so a slow check cannot pile up downloaded bytes.
-        while (this.onNetwork.size < this.maxParallel && this.running.size < this.maxParallel * 2) {
+        // sealing) by twice as many, so a slow check cannot pile up downloaded bytes.
+        while (
+          this.onNetwork.size < this.maxParallel &&
+          this.running.size - this.awaitingBytes.size < this.maxParallel * 2
+        ) {
           const job = this.take(now);
           if (!job) break;
           this.run(job);
@@ -594,6 +611,13 @@ export class SyncEngine {
   // ---- jobs ---------------------------------------------------------------------------------
 
   private run(job: Job): void {
+    if (job.kind === 'instance') {
+      const group = this.batchWith(job);
+      if (group.length > 1) {
+        this.runGroup(group);
+        return;
+      }
+    }
     const controller = new AbortController();
     job.state = 'running';
     job.controller = controller;
@@ -601,6 +625,7 @@ export class SyncEngine {
     job.epoch = this.netEpoch;
     this.running.add(job);
     this.onNetwork.add(job);
+    if (job.kind === 'instance') this.awaitingBytes.add(job);
     this.markOwners(job);
     const work =
       job.kind === 'detail'
@@ -617,13 +642,126 @@ export class SyncEngine {
     );
   }
 
+  /**
+   * The instances to fetch in one request with `job`, itself first: the jobs right behind it in
+   * the queue while they are images of the same study that may run now, up to `fetchBatch`. The
+   * queue's order is kept (the batch stops at the first job that cannot join), and an image the
+   * viewer asked for goes alone, at once.
+   */
+  private batchWith(job: InstanceJob): InstanceJob[] {
+    if (this.fetchBatch < 2 || !this.backend.fetchInstances || job.alone) return [job];
+    if (this.wanted.has(job.remote.sopInstanceUid)) return [job];
+    const group = [job];
+    const now = this.clock.now();
+    // Near the end of the queue, what is left is shared evenly among the request slots, so the
+    // last images do not wait in one long batch while the other connections stand idle.
+    const size = Math.min(this.fetchBatch, Math.ceil((this.queue.length + 1) / this.maxParallel));
+    while (group.length < size && this.queue.length > 0) {
+      const next = this.queue[0]!;
+      if (next.state !== 'pending') {
+        this.queue.shift();
+        continue;
+      }
+      if (
+        next.kind !== 'instance' ||
+        next.study !== job.study ||
+        next.alone ||
+        this.waiting(next.notBefore, now) ||
+        this.wanted.has(next.remote.sopInstanceUid)
+      ) {
+        break;
+      }
+      this.queue.shift();
+      group.push(next);
+    }
+    return group;
+  }
+
+  /**
+   * Fetches a batch of instances of one study in one request (`SyncBackend.fetchInstances`): each
+   * goes on as a job of its own once its bytes are in (verified, sealed, stored as one fetched
+   * alone is); the request holds one place among those in flight until its response ends. What
+   * the response did not bring goes back to the queue to be fetched alone; a failed request fails
+   * what it had not yet brought, as a single one would (one outage counts once).
+   */
+  private runGroup(group: InstanceJob[]): void {
+    const controller = new AbortController();
+    const request = {};
+    for (const job of group) {
+      job.state = 'running';
+      job.controller = controller;
+      job.cancel = undefined;
+      job.epoch = this.netEpoch;
+      this.running.add(job);
+      this.awaitingBytes.add(job);
+      this.markOwners(job);
+    }
+    this.onNetwork.add(request);
+    const signal = controller.signal;
+    const notYet = new Map(group.map((j) => [j.remote.sopInstanceUid, j]));
+    const finish = (job: InstanceJob, work: Promise<void>) =>
+      work.then(
+        () => this.settle(job),
+        (err: unknown) => {
+          this.onFailure(job, err, signal);
+          this.settle(job);
+        },
+      );
+    const fetched = this.backend.fetchInstances!(
+      group[0]!.study.uid,
+      group.map((j) => j.remote),
+      signal,
+      (uid, body) => {
+        const job = notYet.get(uid);
+        if (!job) return;
+        notYet.delete(uid);
+        this.awaitingBytes.delete(job);
+        void finish(job, this.afterFetch(job, body, signal));
+      },
+    );
+    fetched.then(
+      () => {
+        this.onNetwork.delete(request);
+        // not brought (not found in a batch, or the server cannot batch): fetched alone
+        for (const job of notYet.values()) this.requeueAlone(job);
+        this.pump();
+      },
+      (err: unknown) => {
+        this.onNetwork.delete(request);
+        const kind = classifyFailure(err, signal);
+        for (const job of notYet.values()) {
+          if (kind === 'server' || kind === 'rejected') {
+            // refused or failed as a batch: each image alone says which one, if any, is at fault
+            this.requeueAlone(job);
+          } else {
+            this.awaitingBytes.delete(job);
+            this.onFailure(job, err, signal);
+            this.settle(job);
+          }
+        }
+        this.pump();
+      },
+    );
+  }
+
+  /** A running job of a batch that did not bring it: back to the queue, to be fetched alone. */
+  private requeueAlone(job: InstanceJob): void {
+    this.awaitingBytes.delete(job);
+    job.alone = true;
+    if (job.cancel === 'drop') job.state = 'dropped';
+    else this.enqueue(job);
+    this.settle(job);
+  }
+
   /** The job's request is done; what is left of it (verifying, sealing) needs no connection. */
   private leaveNetwork(job: Job): void {
+    this.awaitingBytes.delete(job);
     if (this.onNetwork.delete(job)) this.pump();
   }
 
   private settle(job: Job): void {
     this.running.delete(job);
+    this.awaitingBytes.delete(job);
     this.onNetwork.delete(job);
     job.controller = undefined;
     this.markOwners(job);
@@ -749,6 +887,16 @@ export class SyncEngine {
     );
     // The body is in: the connection can carry the next download while this one is checked.
     this.leaveNetwork(job);
+    await this.afterFetch(job, fetched, signal);
+  }
+
+  /** An instance's bytes are in: verified, then prepared for its store batch. */
+  private async afterFetch(
+    job: InstanceJob,
+    fetched: FetchedInstance,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const remote = job.remote;
     const body = fetched.bytes ?? fetched.blob;
     const size = body instanceof Uint8Array ? body.byteLength : body.size;
     const result = await this.verify(body, {
@@ -759,6 +907,8 @@ export class SyncEngine {
     this.succeeded();
     if (!result.ok) {
       job.attempts++;
+      // it came damaged: it comes alone next time, so a batch never carries a bad file twice
+      job.alone = true;
       if (job.attempts >= this.maxCorruptAttempts) {
         this.failJob(
           job,

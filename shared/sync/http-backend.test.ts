@@ -199,4 +199,112 @@ describe('HttpSyncBackend', () => {
     const err = await backend.caseDetail('case-a', signal()).catch((e: unknown) => e);
     expect(classifyFailure(err)).toBe('unauthorized');
   });
+
+  describe('batched retrieval', () => {
+    const inst = (sop: string) => ({
+      studyInstanceUid: '1.2',
+      seriesInstanceUid: '1.2.1',
+      sopInstanceUid: sop,
+    });
+    const enc = new TextEncoder();
+    /** A multipart answer whose parts carry their length and address; `cutAt` ends it early. */
+    function multipart(parts: Array<[string, Uint8Array]>, cutAt?: number): Response {
+      const pieces: Uint8Array[] = [];
+      for (const [sop, bytes] of parts) {
+        pieces.push(
+          enc.encode(
+            `--bnd\r\nContent-Type: application/dicom\r\nContent-Length: ${bytes.length}\r\n` +
+              `Content-Location: http://b/dicom-web/studies/1.2/series/1.2.1/instances/${sop}\r\n\r\n`,
+          ),
+          bytes,
+          enc.encode('\r\n'),
+        );
+      }
+      pieces.push(enc.encode('--bnd--\r\n'));
+      const whole = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of pieces) {
+        whole.set(p, at);
+        at += p.length;
+      }
+      const sent = whole.subarray(0, cutAt ?? whole.length);
+      let i = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (i < sent.length) {
+            c.enqueue(sent.slice(i, i + 100));
+            i += 100;
+          } else if (cutAt === undefined) c.close();
+          else c.error(new TypeError('network error'));
+        },
+      });
+      return new Response(stream, {
+        headers: { 'content-type': 'multipart/related; type="application/dicom"; boundary=bnd' },
+      });
+    }
+
+    it('asks for the instances as JSON and hands over each part as it arrives, by its address', async () => {
+      const a = Uint8Array.from({ length: 700 }, (_, i) => i % 251);
+      const b = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
+      const { fetch, seen } = fakeFetch(() =>
+        multipart([
+          ['1.2.1.2', b],
+          ['9.9.9', a], // not asked for: ignored
+          ['1.2.1.1', a],
+        ]),
+      );
+      const backend = new HttpSyncBackend({ baseUrl: 'http://b', fetch, workstationId: 'ws-1' });
+      const got: Array<[string, number[]]> = [];
+      await backend.fetchInstances('1.2', [inst('1.2.1.1'), inst('1.2.1.2')], signal(), (uid, f) =>
+        got.push([uid, [...f.bytes!]]),
+      );
+      expect(got).toEqual([
+        ['1.2.1.2', [...b]],
+        ['1.2.1.1', [...a]],
+      ]);
+      expect(seen[0]!.url).toBe('http://b/dicom-web/studies/1.2/instances/retrieve');
+      expect(seen[0]!.init?.method).toBe('POST');
+      expect(JSON.parse(String(seen[0]!.init?.body))).toEqual({
+        instances: [
+          { seriesInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.1' },
+          { seriesInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.2' },
+        ],
+      });
+      expect((seen[0]!.init?.headers as Record<string, string>)['x-tandem-workstation']).toBe(
+        'ws-1',
+      );
+    });
+
+    it('keeps the parts that came whole when the connection drops, then fails as unreachable', async () => {
+      const a = new Uint8Array(500).fill(3);
+      const { fetch } = fakeFetch(() =>
+        multipart(
+          [
+            ['1.2.1.1', a],
+            ['1.2.1.2', a],
+          ],
+          800,
+        ),
+      );
+      const backend = new HttpSyncBackend({ baseUrl: '', fetch });
+      const got: string[] = [];
+      const err = await backend
+        .fetchInstances('1.2', [inst('1.2.1.1'), inst('1.2.1.2')], signal(), (uid) => got.push(uid))
+        .catch((e: unknown) => e);
+      expect(got).toEqual(['1.2.1.1']);
+      expect(classifyFailure(err)).toBe('network');
+    });
+
+    it('stops asking a server that has no batched retrieval (404), handing over nothing', async () => {
+      const { fetch, seen } = fakeFetch(() =>
+        json({ error: { code: 'not-found', message: 'x' } }, 404),
+      );
+      const backend = new HttpSyncBackend({ baseUrl: '', fetch });
+      const got: string[] = [];
+      await backend.fetchInstances('1.2', [inst('1.2.1.1')], signal(), (uid) => got.push(uid));
+      await backend.fetchInstances('1.2', [inst('1.2.1.2')], signal(), (uid) => got.push(uid));
+      expect(got).toEqual([]);
+      expect(seen).toHaveLength(1);
+    });
+  });
 });

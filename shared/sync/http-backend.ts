@@ -9,6 +9,7 @@ import {
   Tag,
   type DicomJsonDataset,
 } from '../dicomweb/dicom-json.ts';
+import { boundaryOf, MultipartError, readMultipart } from '../dicomweb/multipart-reader.ts';
 import { wadoUriUrl } from '../dicomweb/wado-uri.ts';
 import type { FetchedInstance, InstanceBodyKind, RemoteInstance, SyncBackend } from './ports.ts';
 
@@ -46,6 +47,8 @@ const UNREACHABLE =
 
 export class HttpSyncBackend implements SyncBackend {
   private readonly opts: HttpSyncBackendOptions;
+  /** the server has no batched retrieval (an older backend): every image is fetched alone */
+  private batchUnsupported = false;
 
   constructor(opts: HttpSyncBackendOptions) {
     this.opts = opts;
@@ -114,6 +117,87 @@ export class HttpSyncBackend implements SyncBackend {
     return { blob, contentLength };
   }
 
+  /**
+   * Tandem's batched retrieval, `POST /dicom-web/studies/{study}/instances/retrieve` with the
+   * instances as JSON: a multipart/related answer whose parts carry each file's Content-Length
+   * and its WADO-RS address as Content-Location, read part by part as it streams in.
+   */
+  async fetchInstances(
+    studyInstanceUid: string,
+    instances: readonly RemoteInstance[],
+    signal: AbortSignal,
+    onInstance: (sopInstanceUid: string, fetched: FetchedInstance) => void,
+  ): Promise<void> {
+    if (this.batchUnsupported || instances.length === 0) return;
+    const url = `${this.opts.baseUrl}/dicom-web/studies/${encodeURIComponent(studyInstanceUid)}/instances/retrieve`;
+    const headers: Record<string, string> = {
+      accept: 'multipart/related; type="application/dicom"',
+      'content-type': 'application/json',
+    };
+    if (this.opts.token) headers['authorization'] = `Bearer ${this.opts.token}`;
+    if (this.opts.workstationId) headers['x-tandem-workstation'] = this.opts.workstationId;
+    const body = JSON.stringify({
+      instances: instances.map((i) => ({
+        seriesInstanceUid: i.seriesInstanceUid,
+        sopInstanceUid: i.sopInstanceUid,
+      })),
+    });
+    const res = await this.guard(signal, () =>
+      this.opts.fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal,
+      }),
+    );
+    if (res.status === 404 || res.status === 405 || res.status === 501) {
+      // a server without it (Tandem's backend always answers 200 here, or 401/403)
+      this.batchUnsupported = true;
+      await res.body?.cancel().catch(() => {});
+      return;
+    }
+    if (!res.ok) throw await errorOf(res);
+    const boundary = boundaryOf(res.headers.get('content-type'));
+    if (!boundary || !res.body) {
+      throw new TandemError('bad-response', 'The image server sent images Tandem cannot read.');
+    }
+    const wanted = new Set(instances.map((i) => i.sopInstanceUid));
+    const reader = res.body.getReader();
+    let ended = false;
+    const chunks: AsyncIterable<Uint8Array<ArrayBuffer>> = {
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          const next = await reader.read();
+          if (next.done) {
+            ended = true;
+            return;
+          }
+          yield next.value as Uint8Array<ArrayBuffer>;
+        }
+      },
+    };
+    try {
+      for await (const part of readMultipart(chunks, boundary)) {
+        const uid = sopInstanceUidOf(part.headers.get('content-location'));
+        if (uid === undefined || !wanted.delete(uid)) continue;
+        onInstance(uid, { bytes: part.body, contentLength: part.body.byteLength });
+      }
+      // the epilogue after the closing delimiter: read to the end, so the connection is reused
+      while (!ended) ended = (await reader.read()).done;
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      // A well-formed start that ends early is a connection cut off, as a reset mid-body is.
+      if (err instanceof MultipartError && !/ended/.test(err.message)) {
+        throw new TandemError('bad-response', 'The image server sent images Tandem cannot read.');
+      }
+      throw new TandemError('offline', UNREACHABLE);
+    } finally {
+      if (!ended) reader.cancel().catch(() => {});
+    }
+  }
+
   // ---- internals ------------------------------------------------------------------------------
 
   /** A client whose requests carry this call's abort signal. */
@@ -159,6 +243,12 @@ export class HttpSyncBackend implements SyncBackend {
       throw new TandemError('offline', UNREACHABLE);
     }
   }
+}
+
+/** The SOP Instance UID at the end of a WADO-RS instance address. */
+function sopInstanceUidOf(location: string | undefined): string | undefined {
+  const m = location ? /\/instances\/([0-9.]{1,64})(?:[/?#]|$)/.exec(location) : null;
+  return m?.[1];
 }
 
 function unreadableList(): TandemError {

@@ -50,6 +50,11 @@ export interface InstanceJob extends JobBase {
   index: number;
   /** bytes once stored */
   size: number;
+  /**
+   * fetched on its own, never in a batched request: a batch did not bring it (not found there,
+   * the request refused) or brought it damaged
+   */
+  alone?: boolean;
   verified: VerifiedInstance | undefined;
 }
 

@@ -62,6 +62,21 @@ export interface SyncBackend {
     signal: AbortSignal,
     body?: InstanceBodyKind,
   ): Promise<FetchedInstance>;
+  /**
+   * Several instances of one study in one request, where the backend offers it (Tandem's does:
+   * one request instead of one per image spares the server and the browser per-request work).
+   * `onInstance` is called with each instance whose bytes arrived whole, as they arrive, in
+   * memory. Resolves when the response has ended: an instance not handed over was not found, or
+   * the backend cannot retrieve several at once (the engine then fetches it alone). Rejects as
+   * `fetchInstance` does when the request fails or its response is cut off; the instances handed
+   * over before that are whole.
+   */
+  fetchInstances?(
+    studyInstanceUid: string,
+    instances: readonly RemoteInstance[],
+    signal: AbortSignal,
+    onInstance: (sopInstanceUid: string, fetched: FetchedInstance) => void,
+  ): Promise<void>;
 }
 
 /**

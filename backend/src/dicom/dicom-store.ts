@@ -29,6 +29,17 @@ export interface DicomStore {
   /** WADO-RS metadata of every instance the reference covers; null if nothing matches. */
   metadata(ref: InstanceRef, links: PublicLinks): Promise<DicomJsonDataset[] | null>;
 
+  /**
+   * The Part-10 files of several instances of one study, in the order asked, as one
+   * multipart/related body whose parts carry Content-Length and Content-Location (the instance's
+   * WADO-RS address): the sync's batched download. Instances not found are left out.
+   */
+  retrieveInstances(
+    studyUid: string,
+    instances: readonly { seriesUid: string; sopUid: string }[],
+    links: PublicLinks,
+  ): Promise<BinaryResponse>;
+
   /** WADO-URI: the bare Part-10 file of one instance; null if unknown. */
   wadoUri(ref: FullInstanceRef): Promise<BinaryResponse | null>;
 

@@ -28,7 +28,12 @@ import {
   type StowFile,
   type StowOutcome,
 } from './dicom-store.ts';
-import { newBoundary, multipartContentType, multipartFromFiles } from './multipart.ts';
+import {
+  newBoundary,
+  multipartContentType,
+  multipartFromFiles,
+  type MultipartFilePart,
+} from './multipart.ts';
 import { splitList, type QidoFilter, type QidoLevel, type QidoQuery } from './qido-query.ts';
 import { hashForLog } from '../http/log-redaction.ts';
 import { walkFiles } from '../fs/walk-files.ts';
@@ -361,6 +366,53 @@ export class LocalDicomStore implements DicomStore {
       }
       return ds;
     });
+  }
+
+  async retrieveInstances(
+    studyUid: string,
+    instances: readonly { seriesUid: string; sopUid: string }[],
+    links: PublicLinks,
+  ): Promise<BinaryResponse> {
+    const rows = new Map<string, Row>();
+    const wanted = instances.map((i) => i.sopUid);
+    for (let at = 0; at < wanted.length; at += 500) {
+      const chunk = wanted.slice(at, at + 500);
+      for (const row of all(
+        this.db,
+        `SELECT sop_uid, series_uid, path, transfer_syntax FROM dicom_instances
+         WHERE study_uid = ? AND sop_uid IN (${chunk.map(() => '?').join(',')})`,
+        studyUid,
+        ...chunk,
+      )) {
+        rows.set(String(row['sop_uid']), row);
+      }
+    }
+    const root = this.root;
+    async function* parts(): AsyncGenerator<MultipartFilePart> {
+      for (const inst of instances) {
+        const row = rows.get(inst.sopUid);
+        if (!row || String(row['series_uid']) !== inst.seriesUid) continue;
+        const file = path.join(root, String(row['path']));
+        let size: number;
+        try {
+          size = (await stat(file)).size;
+        } catch {
+          continue; // gone from disk: left out, as an unknown instance is
+        }
+        yield {
+          contentType: `application/dicom; transfer-syntax=${String(row['transfer_syntax'])}`,
+          path: file,
+          size,
+          location: studyUrl(links, { studyUid, seriesUid: inst.seriesUid, sopUid: inst.sopUid }),
+        };
+      }
+    }
+    const boundary = newBoundary();
+    return {
+      status: 200,
+      headers: { 'content-type': multipartContentType(boundary, 'application/dicom') },
+      body: multipartFromFiles(parts(), boundary),
+    };
   }
 
   async wadoUri(ref: FullInstanceRef): Promise<BinaryResponse | null> {

@@ -12,6 +12,37 @@ import { httpError } from '../http/api-errors.ts';
 export interface MultipartFilePart {
   contentType: string;
   path: string;
+  /** written as the part's Content-Length when known (a reader can then skip boundary scans) */
+  size?: number;
+  /** written as the part's Content-Location */
+  location?: string;
+}
+
+/** The delimiter line and headers in front of a part's bytes. */
+function partHead(part: Omit<MultipartFilePart, 'path'>, boundary: string): string {
+  let head = `--${boundary}\r\nContent-Type: ${part.contentType}\r\n`;
+  if (part.size !== undefined) head += `Content-Length: ${part.size}\r\n`;
+  if (part.location !== undefined) head += `Content-Location: ${part.location}\r\n`;
+  return `${head}\r\n`;
+}
+
+/**
+ * Streams parts whose bytes come from anywhere (an upstream response, a buffer) as one multipart
+ * body; the next part is produced only when needed.
+ */
+export function multipartFromParts(
+  parts: AsyncIterable<Omit<MultipartFilePart, 'path'> & { body: AsyncIterable<Buffer> }>,
+  boundary: string,
+): Readable {
+  async function* generate(): AsyncGenerator<Buffer> {
+    for await (const part of parts) {
+      yield Buffer.from(partHead(part, boundary), 'latin1');
+      for await (const chunk of part.body) yield chunk;
+      yield Buffer.from('\r\n', 'latin1');
+    }
+    yield Buffer.from(`--${boundary}--\r\n`, 'latin1');
+  }
+  return Readable.from(generate(), { objectMode: false });
 }
 
 export function newBoundary(): string {
@@ -29,7 +60,7 @@ export function multipartFromFiles(
 ): Readable {
   async function* generate(): AsyncGenerator<Buffer> {
     for await (const part of parts) {
-      yield Buffer.from(`--${boundary}\r\nContent-Type: ${part.contentType}\r\n\r\n`, 'latin1');
+      yield Buffer.from(partHead(part, boundary), 'latin1');
       for await (const chunk of createReadStream(part.path, { highWaterMark: 256 * 1024 })) {
         yield chunk as Buffer;
       }
@@ -47,10 +78,7 @@ export function multipartLength(
 ): number {
   let total = 0;
   for (const part of parts) {
-    total += Buffer.byteLength(
-      `--${boundary}\r\nContent-Type: ${part.contentType}\r\n\r\n`,
-      'latin1',
-    );
+    total += Buffer.byteLength(partHead(part, boundary), 'latin1');
     total += part.size + 2;
   }
   return total + Buffer.byteLength(`--${boundary}--\r\n`, 'latin1');

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { httpError } from '../http/api-errors.ts';
 import {
@@ -22,6 +23,7 @@ import {
 import {
   multipartContentType,
   multipartFromFiles,
+  multipartFromParts,
   multipartLength,
   newBoundary,
 } from './multipart.ts';
@@ -145,6 +147,46 @@ export class ProxyDicomStore implements DicomStore {
     const url = `${this.upstreamRoot.origin}/wado?${query}`;
     const res = await upstream({ method: 'GET', url, headers: { accept: 'application/dicom' } });
     return this.passThrough(res, 'wado-uri');
+  }
+
+  async retrieveInstances(
+    studyUid: string,
+    instances: readonly { seriesUid: string; sopUid: string }[],
+    links: PublicLinks,
+  ): Promise<BinaryResponse> {
+    // One WADO-URI request upstream per instance, one after another, streamed as they come: the
+    // PACS has no retrieval of a list of instances, but the workstation still makes one request.
+    const fetchOne = (ref: FullInstanceRef) => this.wadoUri(ref);
+    async function* parts() {
+      for (const inst of instances) {
+        const ref = { studyUid, seriesUid: inst.seriesUid, sopUid: inst.sopUid };
+        const res = await fetchOne(ref);
+        if (!res) continue;
+        const length = Number(res.headers['content-length']);
+        let body: AsyncIterable<Buffer> = res.body as AsyncIterable<Buffer>;
+        let size = length;
+        if (!Number.isSafeInteger(length)) {
+          // no length given: read it whole first, so the part can say its length
+          const chunks: Buffer[] = [];
+          for await (const chunk of res.body as AsyncIterable<Buffer>) chunks.push(chunk);
+          const whole = Buffer.concat(chunks);
+          size = whole.length;
+          body = Readable.from([whole], { objectMode: false });
+        }
+        yield {
+          contentType: res.headers['content-type'] ?? 'application/dicom',
+          size,
+          location: studyUrl(links, ref),
+          body,
+        };
+      }
+    }
+    const boundary = newBoundary();
+    return {
+      status: 200,
+      headers: { 'content-type': multipartContentType(boundary, 'application/dicom') },
+      body: multipartFromParts(parts(), boundary),
+    };
   }
 
   async bulkData(

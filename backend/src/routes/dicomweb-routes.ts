@@ -45,6 +45,20 @@ const WadoUriQuery = z.strictObject({
   transferSyntax: z.string().max(64).optional(),
 });
 
+/**
+ * The sync's batched download (`POST /dicom-web/studies/{study}/instances/retrieve`): which
+ * instances of the study, in the order wanted. Not a DICOMweb service: WADO-RS retrieves a whole
+ * series or one instance, and a workstation resuming a sync wants exactly the ones it lacks.
+ */
+export const MAX_BATCH_INSTANCES = 64;
+const RetrieveInstancesBody = z.strictObject({
+  instances: z
+    .array(z.strictObject({ seriesInstanceUid: Uid, sopInstanceUid: Uid }))
+    .min(1)
+    .max(MAX_BATCH_INSTANCES),
+});
+const MAX_JSON_BODY = 64 * 1024;
+
 const DICOM_JSON = 'application/dicom+json';
 const SERIES_ONLY = { filters: [], limit: null, offset: 0, includeAll: false, includeFields: [] };
 const STOW_LIMITS = { maxParts: 20_000, maxBytes: 8 * 1024 * 1024 * 1024 };
@@ -470,6 +484,30 @@ export function dicomwebRoutes(services: AppServices) {
       return sendBinary(reply, res);
     });
 
+    app.post('/studies/:study/instances/retrieve', async (req, reply) => {
+      const p = parseRequest(StudyParams, req.params, 'study address');
+      const auth = requireAuth(req);
+      parseRequest(NoQuery, req.query, 'query string');
+      const mediaType = parseContentType(req.headers['content-type']).mediaType;
+      if (mediaType !== 'application/json') {
+        throw httpError(415, 'unsupported-media-type', 'Send the list of instances as JSON.');
+      }
+      const body = parseRequest(
+        RetrieveInstancesBody,
+        await readJsonBody(req.body as AsyncIterable<Buffer>),
+        'list of instances',
+      );
+      await checkStudy(req, auth, 'retrieve-instances', p.study);
+      // instances of a series hidden from a blinded reader are left out, as unknown ones are
+      const hidden = hiddenSeries(auth);
+      const wanted = body.instances
+        .filter((i) => !hidden.has(i.seriesInstanceUid))
+        .map((i) => ({ seriesUid: i.seriesInstanceUid, sopUid: i.sopInstanceUid }));
+      const res = await store.retrieveInstances(p.study, wanted, linksOf(req));
+      record(req, auth, 'retrieve-instances', 'allowed', p.study, `${wanted.length} instances`);
+      return sendBinary(reply, res);
+    });
+
     app.get('/wado', async (req, reply) => {
       const auth = requireAuth(req);
       const q = parseRequest(WadoUriQuery, req.query, 'WADO-URI request');
@@ -505,6 +543,23 @@ export function dicomwebRoutes(services: AppServices) {
       return stow(req, reply, p.study);
     });
   };
+}
+
+/** A small JSON request body read from the raw stream (the plugin parses no bodies itself). */
+async function readJsonBody(body: AsyncIterable<Buffer>): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > MAX_JSON_BODY)
+      throw httpError(413, 'body-too-large', 'The request body is too large.');
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw httpError(400, 'bad-request', 'The request body is not JSON.');
+  }
 }
 
 function levelOf(ref: InstanceRef): string {

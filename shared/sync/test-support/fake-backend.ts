@@ -54,7 +54,7 @@ export class FakeBackend implements SyncBackend {
   delay: (call: string) => Promise<void> = () => Promise.resolve();
 
   private readonly cases = new Map<string, CaseSpec>();
-  private readonly faults = new Map<string, Fault[]>();
+  protected readonly faults = new Map<string, Fault[]>();
 
   constructor(specs: readonly CaseSpec[] = []) {
     for (const spec of specs) this.setCase(spec);
@@ -117,7 +117,7 @@ export class FakeBackend implements SyncBackend {
     });
   }
 
-  private answer(
+  protected answer(
     instance: RemoteInstance,
     fault: Fault | undefined,
   ): { bytes: Uint8Array<ArrayBuffer>; contentLength?: number } {
@@ -142,17 +142,17 @@ export class FakeBackend implements SyncBackend {
     }
   }
 
-  private study(uid: string): StudySpec | undefined {
+  protected study(uid: string): StudySpec | undefined {
     for (const spec of this.cases.values()) {
       for (const s of [spec.study, ...(spec.priors ?? [])]) if (s.uid === uid) return s;
     }
     return undefined;
   }
 
-  private async call<T>(
+  protected async call<T>(
     name: string,
     signal: AbortSignal,
-    answer: (fault: Exclude<Fault, TandemError> | undefined) => T,
+    answer: (fault: Exclude<Fault, TandemError> | undefined) => T | Promise<T>,
   ): Promise<T> {
     this.calls.push(name);
     const counted = name !== 'worklist';
@@ -165,10 +165,52 @@ export class FakeBackend implements SyncBackend {
       if (this.offline) throw offline();
       const fault = this.faults.get(name)?.shift();
       if (fault instanceof TandemError) throw fault;
-      return answer(fault);
+      return await answer(fault);
     } finally {
       if (counted) this.inFlight--;
     }
+  }
+}
+
+/** The fake backend with Tandem's batched retrieval (`SyncBackend.fetchInstances`). */
+export class BatchingFakeBackend extends FakeBackend {
+  /** `fetchInstances` delivers (a server without batched retrieval delivers nothing) */
+  batching: 'on' | 'unsupported' = 'on';
+  /** parts delivered by batched requests, per SOP Instance UID */
+  readonly batchDelivered: string[] = [];
+
+  /**
+   * Batched retrieval: one call `batch:<n>` (faults and delays keyed `batch`), then each instance
+   * answered as `fetchInstance` answers it, faults keyed `fetch:<uid>` included (an HTTP fault
+   * of one instance leaves it out of the answer, as a server leaves out what it cannot find).
+   */
+  fetchInstances(
+    studyInstanceUid: string,
+    instances: readonly RemoteInstance[],
+    signal: AbortSignal,
+    onInstance: (sopInstanceUid: string, fetched: FetchedInstance) => void,
+  ): Promise<void> {
+    return this.call('batch', signal, async () => {
+      this.calls.push(`batch:${instances.map((i) => i.sopInstanceUid).join(',')}`);
+      if (this.batching === 'unsupported') return;
+      for (const instance of instances) {
+        if (instance.studyInstanceUid !== studyInstanceUid) continue;
+        // each part streams in on its own turn, as a real response does
+        await abortable(this.delay(`part:${instance.sopInstanceUid}`), signal);
+        if (this.offline) throw offline();
+        const queued = this.faults.get(`fetch:${instance.sopInstanceUid}`);
+        // an HTTP fault stays for the request of the image alone, which meets it too
+        if (queued?.[0] instanceof TandemError) continue;
+        const fault = queued?.shift() as Exclude<Fault, TandemError> | undefined;
+        const answer = this.answer(instance, fault);
+        this.batchDelivered.push(instance.sopInstanceUid);
+        // a part's length is that of its bytes (a multipart part cannot announce more)
+        onInstance(instance.sopInstanceUid, {
+          bytes: answer.bytes,
+          contentLength: answer.bytes.byteLength,
+        });
+      }
+    });
   }
 }
 

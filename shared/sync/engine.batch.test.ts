@@ -1,0 +1,252 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SyncEngine, type SyncEngineOptions } from './engine.ts';
+import type { CaseProgress } from './records.ts';
+import { orderInstances, seriesOrderOf } from './schedule.ts';
+import { worklistArbitrary, type Worklist } from './test-support/arbitraries.ts';
+import { BatchingFakeBackend, httpError } from './test-support/fake-backend.ts';
+import { FakeClock, sequenceRandom } from './test-support/fake-clock.ts';
+import { caseDetail, instancesOf, type CaseSpec, type StudySpec } from './test-support/fixtures.ts';
+import { MemoryStore } from './test-support/memory-store.ts';
+
+// The engine with a backend that retrieves several images in one request (`fetchInstances`).
+
+function study(uid: string, ...counts: number[]): StudySpec {
+  return { uid, series: counts.map((count, i) => ({ uid: `${uid}.${i + 1}`, count })) };
+}
+
+function setup(specs: CaseSpec[], opts: Partial<SyncEngineOptions> = {}) {
+  const backend = new BatchingFakeBackend(specs);
+  const clock = new FakeClock();
+  const store = new MemoryStore();
+  const engine = new SyncEngine({
+    backend,
+    store,
+    clock,
+    random: sequenceRandom([0.5]),
+    ...opts,
+  });
+  const progress = new Map<string, CaseProgress>();
+  engine.events.on('progress', (p) => progress.set(p.caseId, p));
+  return { backend, store, clock, engine, progress };
+}
+
+/** Images asked for, in the order asked: each batch's list, then each image asked alone. */
+function asked(backend: BatchingFakeBackend): string[] {
+  return backend.calls.flatMap((c) =>
+    c.startsWith('batch:')
+      ? c.slice('batch:'.length).split(',')
+      : c.startsWith('fetch:')
+        ? [c.slice('fetch:'.length)]
+        : [],
+  );
+}
+
+/** Images that arrived, in order: batches' parts and single answers alike. */
+function arrived(backend: BatchingFakeBackend): string[] {
+  return [...backend.batchDelivered, ...backend.fetched()];
+}
+
+const batches = (backend: BatchingFakeBackend) =>
+  backend.calls.filter((c) => c.startsWith('batch:')).length;
+
+function allSops(w: Worklist): Set<string> {
+  return new Set(
+    w.cases
+      .flatMap((c) => [c.study, ...(c.priors ?? [])].flatMap(instancesOf))
+      .map((i) => i.sopInstanceUid),
+  );
+}
+
+describe('SyncEngine with batched retrieval', () => {
+  it('fetches a study in batches of `fetchBatch` images, in the planned order, each once', async () => {
+    const ct = study('1.1.1', 20, 5);
+    const { engine, backend, store, progress } = setup([{ caseId: 'a', study: ct }], {
+      maxParallel: 1,
+      fetchBatch: 8,
+    });
+    engine.start();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 25 });
+    expect(store.instances.size).toBe(25);
+    expect(batches(backend)).toBe(3); // 8 + 8 + 8, and the last image alone (a batch of one)
+    const detail = caseDetail({ caseId: 'a', study: ct });
+    const planned = orderInstances(
+      [
+        {
+          caseId: 'a',
+          priority: detail.priority,
+          dueAt: detail.dueAt,
+          studies: [{ seriesOrder: seriesOrderOf(detail.study), instances: instancesOf(ct) }],
+        },
+      ],
+      null,
+    ).map((o) => o.sopInstanceUid);
+    // first, middle and last of each series lead the first batch
+    expect(asked(backend)).toEqual(planned);
+    expect(backend.fetched()).toEqual([planned.at(-1)]);
+  });
+
+  it('shares the last images of the queue among the request slots', async () => {
+    const { engine, backend } = setup([{ caseId: 'a', study: study('1.1.1', 20) }], {
+      maxParallel: 4,
+      fetchBatch: 12,
+    });
+    engine.start();
+    await engine.settled();
+    const sizes = backend.calls
+      .filter((c) => c.startsWith('batch:'))
+      .map((c) => c.split(',').length);
+    // 20 images over 4 slots: 5 a request, not 12 and 8
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(5);
+    expect(new Set(arrived(backend)).size).toBe(20);
+  });
+
+  it('never batches images of two studies together, nor an image the viewer is waiting for', async () => {
+    const { engine, backend } = setup(
+      [
+        { caseId: 'a', study: study('1.1.1', 6), priors: [study('1.9.1', 4)] },
+        { caseId: 'b', study: study('1.1.2', 3) },
+      ],
+      { maxParallel: 2, fetchBatch: 50 },
+    );
+    engine.want(['1.1.2.1.2']);
+    engine.start();
+    await engine.settled();
+    for (const call of backend.calls.filter((c) => c.startsWith('batch:'))) {
+      const studies = new Set(
+        call
+          .slice('batch:'.length)
+          .split(',')
+          .map((s) => s.split('.').slice(0, -2).join('.')),
+      );
+      expect(studies.size).toBe(1);
+      expect(call).not.toContain('1.1.2.1.2');
+    }
+    // asked for by the viewer: alone, as soon as its study's list named it
+    expect(backend.fetched()).toContain('1.1.2.1.2');
+    expect(new Set(arrived(backend)).size).toBe(13);
+    expect(arrived(backend)).toHaveLength(13);
+  });
+
+  it('retries an image that arrives damaged in a batch on its own, and reports it if it stays damaged', async () => {
+    const { engine, backend, clock, progress, store } = setup(
+      [{ caseId: 'a', study: study('1.1.1', 6) }],
+      { maxParallel: 1, fetchBatch: 6 },
+    );
+    backend.fail('fetch:1.1.1.1.3', 'truncated', 'truncated', 'truncated');
+    engine.start();
+    for (let i = 0; i < 4; i++) {
+      await engine.settled();
+      clock.advance(10_000);
+    }
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({
+      state: 'error',
+      instancesDone: 5,
+      instancesTotal: 6,
+    });
+    expect(progress.get('a')?.errors[0]?.message).toMatch(/arrived damaged 3 times/);
+    expect(store.instances.has('1.1.1.1.3')).toBe(false);
+    // in the batch once, then alone: a batch never carries it again
+    expect(batches(backend)).toBe(1);
+    expect(backend.fetched()).toEqual(['1.1.1.1.3', '1.1.1.1.3']);
+  });
+
+  it('fetches alone what a batch left out (not found there), and reports a refusal on its case', async () => {
+    const { engine, backend, progress, store } = setup(
+      [{ caseId: 'a', study: study('1.1.1', 5) }],
+      { maxParallel: 1 },
+    );
+    backend.fail('fetch:1.1.1.1.2', httpError(404));
+    engine.start();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'error', instancesDone: 4 });
+    expect(progress.get('a')?.errors[0]?.code).toBe('rejected');
+    expect(store.instances.size).toBe(4);
+    expect(backend.fetched()).toEqual(['1.1.1.1.2']);
+  });
+
+  it('loses nothing when the connection drops in the middle of a batch: what came is kept, the rest comes later, nothing twice', async () => {
+    const { engine, backend, clock, progress, store } = setup(
+      [{ caseId: 'a', study: study('1.1.1', 10) }],
+      { maxParallel: 1, fetchBatch: 10 },
+    );
+    let parts = 0;
+    backend.delay = (call) => {
+      if (call.startsWith('part:') && ++parts === 4) backend.offline = true;
+      return Promise.resolve();
+    };
+    engine.start();
+    await engine.settled();
+    expect(engine.status().state).toBe('offline');
+    expect(store.instances.size).toBe(3);
+    backend.offline = false;
+    for (let i = 0; i < 3 && progress.get('a')?.state !== 'ready'; i++) {
+      clock.advance(60_000);
+      await engine.settled();
+    }
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 10 });
+    const got = arrived(backend);
+    expect(got).toHaveLength(10);
+    expect(new Set(got).size).toBe(10);
+  });
+
+  it('fetches every image alone from a server without batched retrieval', async () => {
+    const { engine, backend, progress } = setup([{ caseId: 'a', study: study('1.1.1', 4, 3) }], {
+      maxParallel: 2,
+    });
+    backend.batching = 'unsupported';
+    engine.start();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 7 });
+    expect(backend.batchDelivered).toEqual([]);
+    expect(new Set(backend.fetched()).size).toBe(7);
+    expect(backend.fetched()).toHaveLength(7);
+  });
+
+  it('falls back to single images when a batched request fails on the server', async () => {
+    const { engine, backend, progress } = setup([{ caseId: 'a', study: study('1.1.1', 5) }], {
+      maxParallel: 1,
+    });
+    backend.fail('batch', httpError(500));
+    engine.start();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 5, errors: [] });
+    expect(backend.fetched()).toHaveLength(5);
+  });
+
+  it('never has more than maxParallel requests in flight, whatever order parts arrive in, and brings each image once', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        worklistArbitrary({ maxCases: 4, maxImages: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 2, max: 5 }),
+        fc.scheduler(),
+        async (w, maxParallel, fetchBatch, s) => {
+          const backend = new BatchingFakeBackend(w.cases);
+          backend.delay = (call) => s.schedule(Promise.resolve(), call);
+          const store = new MemoryStore();
+          const engine = new SyncEngine({
+            backend,
+            store,
+            clock: new FakeClock(),
+            random: sequenceRandom([0.3]),
+            maxParallel,
+            fetchBatch,
+          });
+          engine.focus(w.focus);
+          engine.start();
+          await s.waitFor(engine.settled());
+          expect(backend.maxInFlight).toBeLessThanOrEqual(maxParallel);
+          const got = arrived(backend);
+          expect(new Set(got).size).toBe(got.length);
+          expect(new Set(store.instances.keys())).toEqual(allSops(w));
+          expect(engine.progress().every((p) => p.state === 'ready')).toBe(true);
+          await engine.stop();
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
