@@ -102,6 +102,28 @@ describe('SyncEngine with batched retrieval', () => {
     expect(new Set(arrived(backend)).size).toBe(20);
   });
 
+  it('fetches no further ahead of a slow store than `maxUnwritten` images, and goes on as writes land', async () => {
+    const { engine, backend, store } = setup([{ caseId: 'a', study: study('1.1.1', 60) }], {
+      maxParallel: 2,
+      fetchBatch: 5,
+      maxUnwritten: 12,
+    });
+    const held: Array<() => void> = [];
+    store.beforePut = () => new Promise((resolve) => held.push(resolve));
+    engine.start();
+    // the first write is held: downloads stop once 12 images wait (plus what was in flight)
+    for (let i = 0; i < 200; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(held.length).toBe(1);
+    const arrivedWhileHeld = arrived(backend).length;
+    expect(arrivedWhileHeld).toBeGreaterThanOrEqual(12);
+    expect(arrivedWhileHeld).toBeLessThanOrEqual(12 + 2 * 5);
+    store.beforePut = () => Promise.resolve();
+    held.shift()!();
+    await engine.settled();
+    expect(store.instances.size).toBe(60);
+    expect(new Set(arrived(backend)).size).toBe(60);
+  });
+
   it('never batches images of two studies together, nor an image the viewer is waiting for', async () => {
     const { engine, backend } = setup(
       [

@@ -86,6 +86,12 @@ export interface SyncEngineOptions {
    * is most of what a sync costs beyond the bytes. The viewer's asks go alone, at once.
    */
   fetchBatch?: number;
+  /**
+   * images fetched but not yet written to the store, at most (default 120): past it no request
+   * starts until a write lands. Fetching further ahead than the store can write gains nothing,
+   * holds the bytes in memory, and takes the CPU the writes and the checks need.
+   */
+  maxUnwritten?: number;
   /** verified instances stored per transaction (default 10; batches beat one write each) */
   batchSize?: number;
   /** a verified instance waits at most this long for its batch to fill, in ms (default 250) */
@@ -140,6 +146,7 @@ export class SyncEngine {
   private readonly batchSize: number;
   private readonly batchDelayMs: number;
   private readonly fetchBatch: number;
+  private readonly maxUnwritten: number;
   private readonly progressIntervalMs: number;
 
   private current: EngineStatus = { state: 'idle' };
@@ -214,6 +221,7 @@ export class SyncEngine {
     this.batchSize = Math.max(1, opts.batchSize ?? 10);
     this.batchDelayMs = opts.batchDelayMs ?? 250;
     this.fetchBatch = Math.max(1, opts.fetchBatch ?? 12);
+    this.maxUnwritten = Math.max(1, opts.maxUnwritten ?? 120);
     this.progressIntervalMs = opts.progressIntervalMs ?? 250;
   }
 
@@ -593,10 +601,12 @@ export class SyncEngine {
         this.wakeUpAt(this.offlineUntil);
       } else {
         // Requests in flight are bounded by `maxParallel`; jobs past their request (verifying,
-        // sealing) by twice as many, so a slow check cannot pile up downloaded bytes.
+        // sealing) by twice as many, so a slow check cannot pile up downloaded bytes; and images
+        // fetched but not yet written by `maxUnwritten`, so a slow store cannot either.
         while (
           this.onNetwork.size < this.maxParallel &&
-          this.running.size - this.awaitingBytes.size < this.maxParallel * 2
+          this.running.size - this.awaitingBytes.size < this.maxParallel * 2 &&
+          this.unwritten() < this.maxUnwritten
         ) {
           const job = this.take(now);
           if (!job) break;
@@ -640,6 +650,11 @@ export class SyncEngine {
         this.settle(job);
       },
     );
+  }
+
+  /** Images whose bytes are in but not yet in the store: checked, sealed, waiting or landing. */
+  private unwritten(): number {
+    return this.running.size - this.awaitingBytes.size + this.batch.length + this.landing.size;
   }
 
   /**
@@ -1113,6 +1128,8 @@ export class SyncEngine {
           this.wanted.delete(job.remote.sopInstanceUid);
           this.markOwners(job);
         }
+        // room for more downloads, if they were held back for the store
+        this.pump();
       } while (this.flushAgain || this.batch.length >= this.batchSize);
     })().finally(() => {
       this.flushing = undefined;

@@ -21,6 +21,8 @@ export class MemoryStore implements SyncStore {
   /** bytes the store can hold; Infinity by default */
   capacity = Infinity;
   putInstancesCalls = 0;
+  /** awaited before every write of instances: a test may hold writes with it */
+  beforePut: () => Promise<void> = () => Promise.resolve();
 
   usedBytes(): number {
     let n = 0;
@@ -64,6 +66,7 @@ export class MemoryStore implements SyncStore {
     statuses: readonly CaseProgress[] = [],
   ): Promise<void> {
     this.putInstancesCalls++;
+    await this.beforePut();
     const incoming = instances.reduce((n, i) => n + i.size, 0);
     if (this.usedBytes() + incoming > this.capacity) {
       throw storageFullError(this.usedBytes() + incoming - this.capacity, this.capacity);
