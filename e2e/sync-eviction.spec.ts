@@ -129,8 +129,8 @@ test.describe('the cache limit', () => {
     try {
       await signIn(page, 'radiologist1', { baseUrl: rig.url });
       const limitMb = 60;
-      const usedAtSave = await totalBytes(page);
       await setCacheLimit(page, limitMb);
+      const usedAtSave = await totalBytes(page);
 
       const banner = page.getByTestId('sync-banner');
       await expect(banner).toHaveAttribute('data-sync-problem', 'storage-full', {
@@ -144,8 +144,10 @@ test.describe('the cache limit', () => {
       await page.waitForTimeout(3_000);
       expect((await storedInstances(page)).length).toBe(stored);
       expect([...rig.proxy.wadoRequests().values()].reduce((a, b) => a + b, 0)).toBe(asked);
+      // A write under way when the limit reaches the worker lands, and so may one begun just
+      // before: the engine writes at most 48 images at a time (~25 MB of these CT images).
       expect(await totalBytes(page)).toBeLessThanOrEqual(
-        Math.max(limitMb * MB, usedAtSave + 20 * MB),
+        Math.max(limitMb * MB, usedAtSave + 50 * MB),
       );
       // The worklist says the cases are not all here.
       const states = await page

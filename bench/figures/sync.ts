@@ -79,6 +79,11 @@ type Bench = {
       parallel: number,
       mode: 'blob' | 'sealed',
     ): Promise<{ ms: number; bytes: number; transactions: number }>;
+    fetchBatched(
+      urls: string[],
+      parallel: number,
+      batch: number,
+    ): Promise<{ ms: number; bytes: number; requests: number }>;
   };
   tandemBench: {
     fetchAll(urls: string[], parallel: number): Promise<{ ms: number; bytes: number }>;
@@ -118,6 +123,22 @@ export async function addFloors(page: Page): Promise<void> {
   const content = readFileSync(path.join(REPO_ROOT, 'bench', 'pages', 'baseline-sync.js'), 'utf8');
   await page.addScriptTag({ content });
   await page.waitForFunction(() => 'tandemBenchFloor' in window);
+}
+
+/** Images a batched request of the sync carries (the engine's default `fetchBatch`). */
+const SYNC_FETCH_BATCH = 12;
+
+/** The bare page fetching `urls` as the sync does, in batched requests, storing nothing. */
+export async function fetchBatchedOnly(
+  page: Page,
+  urls: string[],
+): Promise<{ ms: number; bytes: number; requests: number }> {
+  await page.bringToFront();
+  return page.evaluate(
+    ({ urls, parallel, batch }) =>
+      (window as unknown as Bench).tandemBenchFloor.fetchBatched(urls, parallel, batch),
+    { urls, parallel: PARALLEL, batch: SYNC_FETCH_BATCH },
+  );
 }
 
 /** The bare page fetching `urls` and writing each body into IndexedDB (no checks, no Dexie). */
@@ -674,6 +695,7 @@ export async function measureSync(
     const baseline: Array<{ ms: number; bytes: number }> = [];
     const floorBlob: Array<{ ms: number; bytes: number; transactions: number }> = [];
     const floorSealed: Array<{ ms: number; bytes: number; transactions: number }> = [];
+    const batchedOnly: Array<{ ms: number; bytes: number; requests: number }> = [];
     const firstBaseline: number[] = [];
     for (let run = 0; run < plan.runs; run++) {
       // Alternate which goes first, so a drift of the machine does not favour one side.
@@ -683,6 +705,7 @@ export async function measureSync(
       if (tandemFirst) baseline.push(await fetchOnly(bare.page, series.imageUrls));
       floorBlob.push(await fetchAndStore(bare.page, series.imageUrls, 'blob'));
       floorSealed.push(await fetchAndStore(bare.page, series.imageUrls, 'sealed'));
+      batchedOnly.push(await fetchBatchedOnly(bare.page, series.imageUrls));
       const first = await bare.page.evaluate(
         ({ url, w, h }) => (window as unknown as Bench).tandemBench.firstImage(url, w, h),
         { url: series.imageUrls[0]!, w: 900, h: 900 },
@@ -742,6 +765,21 @@ export async function measureSync(
         notes: [
           'as the floor above, but each body read into memory and stored as ' +
             '`Blob([magic, iv, AES-GCM ciphertext])`, as the cache seals at rest',
+        ],
+      }),
+      measuredFigure({
+        id: 'sync.floor-batched-fetch',
+        title: `Floor: the same images fetched as the sync fetches them, ${SYNC_FETCH_BATCH} a request, not stored`,
+        unit: 'MB/s',
+        samples: batchedOnly.map((f) => mbPerS(f.bytes, f.ms)),
+        baselineTitle: 'plain fetch of the same images, one a request, not stored',
+        baselineSamples: baseline.map((b) => mbPerS(b.bytes, b.ms)),
+        goal: NO_GOAL,
+        notes: [
+          `${PARALLEL} batched requests in parallel (\`POST …/instances/retrieve\`, ${batchedOnly[0]?.requests ?? 0} requests), ` +
+            'each multipart answer read whole and dropped: the transport the sync uses, without checking or storing anything. ' +
+            'The sync figures keep the issue’s baseline (a plain parallel fetch, one image a request); ' +
+            'against this one, the sync’s figures would read lower by this ratio',
         ],
       }),
       measuredFigure({

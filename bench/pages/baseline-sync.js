@@ -95,4 +95,47 @@ async function fetchAndStore(urls, parallel, mode) {
   return { ms, bytes, transactions };
 }
 
-window.tandemBenchFloor = { fetchAndStore };
+/**
+ * The same images fetched the way the sync now fetches them, without storing anything: in batched
+ * requests (`POST /dicom-web/studies/{study}/instances/retrieve`, `batch` images of one study a
+ * request, `parallel` requests at a time), each multipart answer read whole and dropped. Says what
+ * the transport alone does beside the one-image-a-request plain fetch.
+ */
+async function fetchBatched(urls, parallel, batch) {
+  const images = urls.map((u) => {
+    const q = new URL(u, location.href).searchParams;
+    return { study: q.get('studyUID'), series: q.get('seriesUID'), sop: q.get('objectUID') };
+  });
+  const groups = [];
+  for (const image of images) {
+    const last = groups.at(-1);
+    if (last && last.study === image.study && last.items.length < batch) last.items.push(image);
+    else groups.push({ study: image.study, items: [image] });
+  }
+  const started = performance.now();
+  let next = 0;
+  let bytes = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const group = groups[next++];
+      const response = await fetch(`/dicom-web/studies/${group.study}/instances/retrieve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          instances: group.items.map((i) => ({
+            seriesInstanceUid: i.series,
+            sopInstanceUid: i.sop,
+          })),
+        }),
+        cache: 'no-store',
+        credentials: 'same-origin',
+      });
+      if (!response.ok) throw new Error(`batched retrieval answered ${response.status}`);
+      bytes += (await response.arrayBuffer()).byteLength;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, groups.length) }, worker));
+  return { ms: performance.now() - started, bytes, requests: groups.length };
+}
+
+window.tandemBenchFloor = { fetchAndStore, fetchBatched };

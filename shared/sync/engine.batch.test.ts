@@ -102,11 +102,12 @@ describe('SyncEngine with batched retrieval', () => {
     expect(new Set(arrived(backend)).size).toBe(20);
   });
 
-  it('fetches no further ahead of a slow store than `maxUnwritten` images, and goes on as writes land', async () => {
+  it('fetches no further ahead of a slow store than `maxUnwritten` images, writes at most `maxWriteBatch` at a time, and goes on as writes land', async () => {
     const { engine, backend, store } = setup([{ caseId: 'a', study: study('1.1.1', 60) }], {
       maxParallel: 2,
       fetchBatch: 5,
       maxUnwritten: 12,
+      maxWriteBatch: 8,
     });
     const held: Array<() => void> = [];
     store.beforePut = () => new Promise((resolve) => held.push(resolve));
@@ -122,6 +123,9 @@ describe('SyncEngine with batched retrieval', () => {
     await engine.settled();
     expect(store.instances.size).toBe(60);
     expect(new Set(arrived(backend)).size).toBe(60);
+    // what piled up while the first write was held went in writes of at most 8
+    expect(Math.max(...store.writeSizes)).toBeLessThanOrEqual(8);
+    expect(store.writeSizes.some((n) => n === 8)).toBe(true);
   });
 
   it('never batches images of two studies together, nor an image the viewer is waiting for', async () => {

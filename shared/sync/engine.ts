@@ -94,6 +94,8 @@ export interface SyncEngineOptions {
   maxUnwritten?: number;
   /** verified instances stored per transaction (default 10; batches beat one write each) */
   batchSize?: number;
+  /** verified instances stored in one transaction at most (default 48) */
+  maxWriteBatch?: number;
   /** a verified instance waits at most this long for its batch to fill, in ms (default 250) */
   batchDelayMs?: number;
   /**
@@ -147,6 +149,7 @@ export class SyncEngine {
   private readonly batchDelayMs: number;
   private readonly fetchBatch: number;
   private readonly maxUnwritten: number;
+  private readonly maxWriteBatch: number;
   private readonly progressIntervalMs: number;
 
   private current: EngineStatus = { state: 'idle' };
@@ -222,6 +225,7 @@ export class SyncEngine {
     this.batchDelayMs = opts.batchDelayMs ?? 250;
     this.fetchBatch = Math.max(1, opts.fetchBatch ?? 12);
     this.maxUnwritten = Math.max(1, opts.maxUnwritten ?? 120);
+    this.maxWriteBatch = Math.max(1, opts.maxWriteBatch ?? 48);
     this.progressIntervalMs = opts.progressIntervalMs ?? 250;
   }
 
@@ -1084,10 +1088,13 @@ export class SyncEngine {
     this.flushing = (async () => {
       do {
         this.flushAgain = false;
-        const jobs = this.batch.filter((j) => j.state === 'verified');
-        this.batch = [];
+        // At most `maxWriteBatch` a write: a write under way cannot be called back, so a cache
+        // limit lowered meanwhile, or a crash, is overshot or loses at most that much.
+        const ready = this.batch.filter((j) => j.state === 'verified');
+        const jobs = ready.slice(0, this.maxWriteBatch);
+        this.batch = ready.slice(this.maxWriteBatch);
         if (!jobs.length || !canWrite()) {
-          this.batch = jobs;
+          this.batch = ready;
           break;
         }
         // The cases' progress goes in the same transaction, counting these as stored: one write

@@ -21,6 +21,8 @@ export class MemoryStore implements SyncStore {
   /** bytes the store can hold; Infinity by default */
   capacity = Infinity;
   putInstancesCalls = 0;
+  /** instances in each write, in order */
+  readonly writeSizes: number[] = [];
   /** awaited before every write of instances: a test may hold writes with it */
   beforePut: () => Promise<void> = () => Promise.resolve();
 
@@ -66,6 +68,7 @@ export class MemoryStore implements SyncStore {
     statuses: readonly CaseProgress[] = [],
   ): Promise<void> {
     this.putInstancesCalls++;
+    this.writeSizes.push(instances.length);
     await this.beforePut();
     const incoming = instances.reduce((n, i) => n + i.size, 0);
     if (this.usedBytes() + incoming > this.capacity) {
