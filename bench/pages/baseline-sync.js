@@ -131,7 +131,9 @@ async function fetchBatched(urls, parallel, batch) {
         credentials: 'same-origin',
       });
       if (!response.ok) throw new Error(`batched retrieval answered ${response.status}`);
-      bytes += (await response.arrayBuffer()).byteLength;
+      // read first, then add: `bytes += await …` would add to the value before the await
+      const got = (await response.arrayBuffer()).byteLength;
+      bytes += got;
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, groups.length) }, worker));
