@@ -95,6 +95,27 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     res.end(body);
   }
 
+  /** A request to the backend behind the proxy, as the browser sent it (its host aside). */
+  function toUpstream(
+    method: string | undefined,
+    pathAndQuery: string,
+    headers: http.OutgoingHttpHeaders,
+    onResponse: (up: IncomingMessage) => void,
+  ): http.ClientRequest {
+    return http.request(
+      {
+        protocol: upstream.protocol,
+        hostname: upstream.hostname,
+        port: upstream.port,
+        method,
+        path: pathAndQuery,
+        headers: { ...headers, host: upstream.host },
+        agent,
+      },
+      onResponse,
+    );
+  }
+
   function forward(req: IncomingMessage, res: ServerResponse): void {
     const pathAndQuery = req.url ?? '/';
     if (isBatch(req.method, pathAndQuery)) {
@@ -147,62 +168,51 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     pathAndQuery: string,
     body: Buffer,
   ): void {
-    const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
-    const out = http.request(
-      {
-        protocol: upstream.protocol,
-        hostname: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: pathAndQuery,
-        headers,
-        agent,
-      },
-      (up) => {
-        const status = up.statusCode ?? 502;
-        up.on('aborted', () => res.destroy());
-        up.on('error', () => res.destroy());
-        const boundary = boundaryOf(
-          typeof up.headers['content-type'] === 'string' ? up.headers['content-type'] : null,
-        );
-        if (status !== 200 || !boundary) {
-          res.writeHead(status, up.headers);
-          up.pipe(res);
-          return;
-        }
-        const h = { ...up.headers };
-        delete h['content-length'];
-        res.writeHead(status, h);
-        void (async () => {
-          try {
-            for await (const part of readMultipart(
-              up as AsyncIterable<Uint8Array<ArrayBuffer>>,
-              boundary,
-            )) {
-              const uid = /\/instances\/([0-9.]+)$/.exec(
-                part.headers.get('content-location') ?? '',
-              )?.[1];
-              const keep = uid !== undefined ? truncated.get(uid) : undefined;
-              const bytes =
-                keep === undefined
-                  ? part.body
-                  : part.body.subarray(0, Math.floor(part.body.length * keep));
-              const lines = [...part.headers].map(([k, v]) =>
-                k === 'content-length' ? `Content-Length: ${bytes.length}` : `${k}: ${v}`,
-              );
-              res.write(`--${boundary}\r\n${lines.join('\r\n')}\r\n\r\n`, 'latin1');
-              res.write(bytes);
-              res.write('\r\n', 'latin1');
-              if (uid !== undefined && keep === undefined) bump(downloads, uid);
-            }
-            res.end(`--${boundary}--\r\n`, 'latin1');
-          } catch {
-            // the backend went away mid-answer: so does this one
-            res.destroy();
+    const headers = { ...req.headers, 'content-length': String(body.length) };
+    const out = toUpstream(req.method, pathAndQuery, headers, (up) => {
+      const status = up.statusCode ?? 502;
+      up.on('aborted', () => res.destroy());
+      up.on('error', () => res.destroy());
+      const boundary = boundaryOf(
+        typeof up.headers['content-type'] === 'string' ? up.headers['content-type'] : null,
+      );
+      if (status !== 200 || !boundary) {
+        res.writeHead(status, up.headers);
+        up.pipe(res);
+        return;
+      }
+      const h = { ...up.headers };
+      delete h['content-length'];
+      res.writeHead(status, h);
+      void (async () => {
+        try {
+          for await (const part of readMultipart(
+            up as AsyncIterable<Uint8Array<ArrayBuffer>>,
+            boundary,
+          )) {
+            const uid = /\/instances\/([0-9.]+)$/.exec(
+              part.headers.get('content-location') ?? '',
+            )?.[1];
+            const keep = uid !== undefined ? truncated.get(uid) : undefined;
+            const bytes =
+              keep === undefined
+                ? part.body
+                : part.body.subarray(0, Math.floor(part.body.length * keep));
+            const lines = [...part.headers].map(([k, v]) =>
+              k === 'content-length' ? `Content-Length: ${bytes.length}` : `${k}: ${v}`,
+            );
+            res.write(`--${boundary}\r\n${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+            res.write(bytes);
+            res.write('\r\n', 'latin1');
+            if (uid !== undefined && keep === undefined) bump(downloads, uid);
           }
-        })();
-      },
-    );
+          res.end(`--${boundary}--\r\n`, 'latin1');
+        } catch {
+          // the backend went away mid-answer: so does this one
+          res.destroy();
+        }
+      })();
+    });
     out.on('error', () => badGateway(res));
     out.end(body);
   }
@@ -213,44 +223,31 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     pathAndQuery: string,
     objectUid: string | undefined,
   ): void {
-    const headers = { ...req.headers, host: upstream.host };
-    const out = http.request(
-      {
-        protocol: upstream.protocol,
-        hostname: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: pathAndQuery,
-        headers,
-        agent,
-      },
-      (up) => {
-        const status = up.statusCode ?? 502;
-        const keep =
-          objectUid !== undefined && status === 200 ? truncated.get(objectUid) : undefined;
-        // the backend went away mid-body: so does this response
-        up.on('aborted', () => res.destroy());
-        up.on('error', () => res.destroy());
-        if (keep !== undefined) {
-          const chunks: Buffer[] = [];
-          up.on('data', (c: Buffer) => chunks.push(c));
-          up.on('end', () => {
-            const whole = Buffer.concat(chunks);
-            const part = whole.subarray(0, Math.floor(whole.length * keep));
-            const h = { ...up.headers, 'content-length': String(part.length) };
-            delete h['transfer-encoding'];
-            res.writeHead(status, h);
-            res.end(part);
-          });
-          return;
-        }
-        res.writeHead(status, up.headers);
-        up.pipe(res);
-        if (objectUid !== undefined && status === 200) {
-          res.on('finish', () => bump(downloads, objectUid));
-        }
-      },
-    );
+    const out = toUpstream(req.method, pathAndQuery, req.headers, (up) => {
+      const status = up.statusCode ?? 502;
+      const keep = objectUid !== undefined && status === 200 ? truncated.get(objectUid) : undefined;
+      // the backend went away mid-body: so does this response
+      up.on('aborted', () => res.destroy());
+      up.on('error', () => res.destroy());
+      if (keep !== undefined) {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const whole = Buffer.concat(chunks);
+          const part = whole.subarray(0, Math.floor(whole.length * keep));
+          const h = { ...up.headers, 'content-length': String(part.length) };
+          delete h['transfer-encoding'];
+          res.writeHead(status, h);
+          res.end(part);
+        });
+        return;
+      }
+      res.writeHead(status, up.headers);
+      up.pipe(res);
+      if (objectUid !== undefined && status === 200) {
+        res.on('finish', () => bump(downloads, objectUid));
+      }
+    });
     out.on('error', () => badGateway(res));
     req.pipe(out);
   }

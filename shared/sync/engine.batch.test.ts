@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SyncEngine, type SyncEngineOptions } from './engine.ts';
 import type { CaseProgress } from './records.ts';
 import { orderInstances, seriesOrderOf } from './schedule.ts';
-import { worklistArbitrary, type Worklist } from './test-support/arbitraries.ts';
+import { allSops, worklistArbitrary } from './test-support/arbitraries.ts';
 import { BatchingFakeBackend, httpError } from './test-support/fake-backend.ts';
 import { FakeClock, sequenceRandom } from './test-support/fake-clock.ts';
 import { caseDetail, instancesOf, type CaseSpec, type StudySpec } from './test-support/fixtures.ts';
@@ -49,14 +49,6 @@ function arrived(backend: BatchingFakeBackend): string[] {
 
 const batches = (backend: BatchingFakeBackend) =>
   backend.calls.filter((c) => c.startsWith('batch:')).length;
-
-function allSops(w: Worklist): Set<string> {
-  return new Set(
-    w.cases
-      .flatMap((c) => [c.study, ...(c.priors ?? [])].flatMap(instancesOf))
-      .map((i) => i.sopInstanceUid),
-  );
-}
 
 describe('SyncEngine with batched retrieval', () => {
   it('fetches a study in batches of `fetchBatch` images, in the planned order, each once', async () => {

@@ -2,19 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SyncEngine } from './engine.ts';
 import { orderInstances, seriesOrderOf } from './schedule.ts';
-import { worklistArbitrary, type Worklist } from './test-support/arbitraries.ts';
+import { allSops, worklistArbitrary } from './test-support/arbitraries.ts';
 import { FakeBackend } from './test-support/fake-backend.ts';
 import { FakeClock, sequenceRandom } from './test-support/fake-clock.ts';
 import { caseDetail, instancesOf } from './test-support/fixtures.ts';
 import { MemoryStore } from './test-support/memory-store.ts';
-
-function allSops(w: Worklist): Set<string> {
-  return new Set(
-    w.cases
-      .flatMap((c) => [c.study, ...(c.priors ?? [])].flatMap(instancesOf))
-      .map((i) => i.sopInstanceUid),
-  );
-}
 
 describe('SyncEngine (properties)', () => {
   it('never has more than maxParallel requests in flight, whatever order answers arrive in, and fetches each image once', async () => {

@@ -633,14 +633,8 @@ export class SyncEngine {
       }
     }
     const controller = new AbortController();
-    job.state = 'running';
-    job.controller = controller;
-    job.cancel = undefined;
-    job.epoch = this.netEpoch;
-    this.running.add(job);
+    this.startJob(job, controller);
     this.onNetwork.add(job);
-    if (job.kind === 'instance') this.awaitingBytes.add(job);
-    this.markOwners(job);
     const work =
       job.kind === 'detail'
         ? this.runDetail(job, controller.signal)
@@ -659,6 +653,17 @@ export class SyncEngine {
   /** Images whose bytes are in but not yet in the store: checked, sealed, waiting or landing. */
   private unwritten(): number {
     return this.running.size - this.awaitingBytes.size + this.batch.length + this.landing.size;
+  }
+
+  /** A job starts running under `controller` (an instance waits for its bytes until they come). */
+  private startJob(job: Job, controller: AbortController): void {
+    job.state = 'running';
+    job.controller = controller;
+    job.cancel = undefined;
+    job.epoch = this.netEpoch;
+    this.running.add(job);
+    if (job.kind === 'instance') this.awaitingBytes.add(job);
+    this.markOwners(job);
   }
 
   /**
@@ -706,15 +711,7 @@ export class SyncEngine {
   private runGroup(group: InstanceJob[]): void {
     const controller = new AbortController();
     const request = {};
-    for (const job of group) {
-      job.state = 'running';
-      job.controller = controller;
-      job.cancel = undefined;
-      job.epoch = this.netEpoch;
-      this.running.add(job);
-      this.awaitingBytes.add(job);
-      this.markOwners(job);
-    }
+    for (const job of group) this.startJob(job, controller);
     this.onNetwork.add(request);
     const signal = controller.signal;
     const notYet = new Map(group.map((j) => [j.remote.sopInstanceUid, j]));

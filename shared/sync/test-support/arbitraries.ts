@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Priority } from '../../domain/case.ts';
-import type { CaseSpec, StudySpec } from './fixtures.ts';
+import { instancesOf, type CaseSpec, type StudySpec } from './fixtures.ts';
 
 /**
  * Random worklists for property tests: a pool of studies (some shared between cases as priors),
@@ -57,4 +57,13 @@ export function worklistArbitrary(
       });
     });
   });
+}
+
+/** Every SOP Instance UID a worklist's cases need (their studies and priors). */
+export function allSops(w: Worklist): Set<string> {
+  return new Set(
+    w.cases
+      .flatMap((c) => [c.study, ...(c.priors ?? [])].flatMap(instancesOf))
+      .map((i) => i.sopInstanceUid),
+  );
 }
