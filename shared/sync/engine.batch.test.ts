@@ -1,34 +1,14 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SyncEngine, type SyncEngineOptions } from './engine.ts';
-import type { CaseProgress } from './records.ts';
+import type { SyncEngineOptions } from './engine.ts';
 import { orderInstances, seriesOrderOf } from './schedule.ts';
-import { allSops, worklistArbitrary } from './test-support/arbitraries.ts';
+import { engineRig, study } from './test-support/engine-rig.ts';
 import { BatchingFakeBackend, httpError } from './test-support/fake-backend.ts';
-import { FakeClock, sequenceRandom } from './test-support/fake-clock.ts';
-import { caseDetail, instancesOf, type CaseSpec, type StudySpec } from './test-support/fixtures.ts';
-import { MemoryStore } from './test-support/memory-store.ts';
+import { caseDetail, instancesOf, type CaseSpec } from './test-support/fixtures.ts';
 
 // The engine with a backend that retrieves several images in one request (`fetchInstances`).
 
-function study(uid: string, ...counts: number[]): StudySpec {
-  return { uid, series: counts.map((count, i) => ({ uid: `${uid}.${i + 1}`, count })) };
-}
-
 function setup(specs: CaseSpec[], opts: Partial<SyncEngineOptions> = {}) {
-  const backend = new BatchingFakeBackend(specs);
-  const clock = new FakeClock();
-  const store = new MemoryStore();
-  const engine = new SyncEngine({
-    backend,
-    store,
-    clock,
-    random: sequenceRandom([0.5]),
-    ...opts,
-  });
-  const progress = new Map<string, CaseProgress>();
-  engine.events.on('progress', (p) => progress.set(p.caseId, p));
-  return { backend, store, clock, engine, progress };
+  return engineRig(new BatchingFakeBackend(specs), opts);
 }
 
 /** Images asked for, in the order asked: each batch's list, then each image asked alone. */
@@ -40,11 +20,6 @@ function asked(backend: BatchingFakeBackend): string[] {
         ? [c.slice('fetch:'.length)]
         : [],
   );
-}
-
-/** Images that arrived, in order: batches' parts and single answers alike. */
-function arrived(backend: BatchingFakeBackend): string[] {
-  return [...backend.batchDelivered, ...backend.fetched()];
 }
 
 const batches = (backend: BatchingFakeBackend) =>
@@ -91,7 +66,7 @@ describe('SyncEngine with batched retrieval', () => {
       .map((c) => c.split(',').length);
     // 20 images over 4 slots: 5 a request, not 12 and 8
     expect(Math.max(...sizes)).toBeLessThanOrEqual(5);
-    expect(new Set(arrived(backend)).size).toBe(20);
+    expect(new Set(backend.arrived()).size).toBe(20);
   });
 
   it('fetches no further ahead of a slow store than `maxUnwritten` images, writes at most `maxWriteBatch` at a time, and goes on as writes land', async () => {
@@ -107,14 +82,14 @@ describe('SyncEngine with batched retrieval', () => {
     // the first write is held: downloads stop once 12 images wait (plus what was in flight)
     for (let i = 0; i < 200; i++) await new Promise((r) => setTimeout(r, 0));
     expect(held.length).toBe(1);
-    const arrivedWhileHeld = arrived(backend).length;
+    const arrivedWhileHeld = backend.arrived().length;
     expect(arrivedWhileHeld).toBeGreaterThanOrEqual(12);
     expect(arrivedWhileHeld).toBeLessThanOrEqual(12 + 2 * 5);
     store.beforePut = () => Promise.resolve();
     held.shift()!();
     await engine.settled();
     expect(store.instances.size).toBe(60);
-    expect(new Set(arrived(backend)).size).toBe(60);
+    expect(new Set(backend.arrived()).size).toBe(60);
     // what piled up while the first write was held went in writes of at most 8
     expect(Math.max(...store.writeSizes)).toBeLessThanOrEqual(8);
     expect(store.writeSizes.some((n) => n === 8)).toBe(true);
@@ -143,8 +118,8 @@ describe('SyncEngine with batched retrieval', () => {
     }
     // asked for by the viewer: alone, as soon as its study's list named it
     expect(backend.fetched()).toContain('1.1.2.1.2');
-    expect(new Set(arrived(backend)).size).toBe(13);
-    expect(arrived(backend)).toHaveLength(13);
+    expect(new Set(backend.arrived()).size).toBe(13);
+    expect(backend.arrived()).toHaveLength(13);
   });
 
   it('retries an image that arrives damaged in a batch on its own, and reports it if it stays damaged', async () => {
@@ -205,7 +180,7 @@ describe('SyncEngine with batched retrieval', () => {
       await engine.settled();
     }
     expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 10 });
-    const got = arrived(backend);
+    const got = backend.arrived();
     expect(got).toHaveLength(10);
     expect(new Set(got).size).toBe(10);
   });
@@ -232,39 +207,5 @@ describe('SyncEngine with batched retrieval', () => {
     await engine.settled();
     expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 5, errors: [] });
     expect(backend.fetched()).toHaveLength(5);
-  });
-
-  it('never has more than maxParallel requests in flight, whatever order parts arrive in, and brings each image once', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        worklistArbitrary({ maxCases: 4, maxImages: 6 }),
-        fc.integer({ min: 1, max: 4 }),
-        fc.integer({ min: 2, max: 5 }),
-        fc.scheduler(),
-        async (w, maxParallel, fetchBatch, s) => {
-          const backend = new BatchingFakeBackend(w.cases);
-          backend.delay = (call) => s.schedule(Promise.resolve(), call);
-          const store = new MemoryStore();
-          const engine = new SyncEngine({
-            backend,
-            store,
-            clock: new FakeClock(),
-            random: sequenceRandom([0.3]),
-            maxParallel,
-            fetchBatch,
-          });
-          engine.focus(w.focus);
-          engine.start();
-          await s.waitFor(engine.settled());
-          expect(backend.maxInFlight).toBeLessThanOrEqual(maxParallel);
-          const got = arrived(backend);
-          expect(new Set(got).size).toBe(got.length);
-          expect(new Set(store.instances.keys())).toEqual(allSops(w));
-          expect(engine.progress().every((p) => p.state === 'ready')).toBe(true);
-          await engine.stop();
-        },
-      ),
-      { numRuns: 40 },
-    );
   });
 });

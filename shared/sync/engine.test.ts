@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SyncEngine, type EngineStatus, type SyncEngineOptions } from './engine.ts';
+import type { SyncEngineOptions } from './engine.ts';
 import type { CaseProgress } from './records.ts';
+import { engineRig, study } from './test-support/engine-rig.ts';
 import { FakeBackend, Gate, httpError, offline } from './test-support/fake-backend.ts';
-import { FakeClock, sequenceRandom } from './test-support/fake-clock.ts';
 import { instancesOf, type CaseSpec, type StudySpec } from './test-support/fixtures.ts';
 import { MemoryStore } from './test-support/memory-store.ts';
 import { buildPart10 } from './test-support/part10.ts';
-
-function study(uid: string, ...counts: number[]): StudySpec {
-  return { uid, series: counts.map((count, i) => ({ uid: `${uid}.${i + 1}`, count })) };
-}
 
 function ctCase(caseId: string, studyUid: string, extra: Partial<CaseSpec> = {}): CaseSpec {
   return { caseId, study: study(studyUid, 3), ...extra };
@@ -20,20 +16,7 @@ function setup(
   opts: Partial<SyncEngineOptions> = {},
   store = new MemoryStore(),
 ) {
-  const backend = new FakeBackend(specs);
-  const clock = new FakeClock();
-  const engine = new SyncEngine({
-    backend,
-    store,
-    clock,
-    random: sequenceRandom([0.5]),
-    ...opts,
-  });
-  const progress = new Map<string, CaseProgress>();
-  engine.events.on('progress', (p) => progress.set(p.caseId, p));
-  const statuses: EngineStatus[] = [];
-  engine.events.on('status', (s) => statuses.push(s));
-  return { backend, store, clock, engine, progress, statuses };
+  return engineRig(new FakeBackend(specs), opts, store);
 }
 
 /** Lets real macrotasks run until the condition holds (for tests that hold answers mid-flight). */

@@ -130,12 +130,8 @@ export class HttpSyncBackend implements SyncBackend {
   ): Promise<void> {
     if (this.batchUnsupported || instances.length === 0) return;
     const url = `${this.opts.baseUrl}/dicom-web/studies/${encodeURIComponent(studyInstanceUid)}/instances/retrieve`;
-    const headers: Record<string, string> = {
-      accept: 'multipart/related; type="application/dicom"',
-      'content-type': 'application/json',
-    };
-    if (this.opts.token) headers['authorization'] = `Bearer ${this.opts.token}`;
-    if (this.opts.workstationId) headers['x-tandem-workstation'] = this.opts.workstationId;
+    const headers = this.headers('multipart/related; type="application/dicom"');
+    headers['content-type'] = 'application/json';
     const body = JSON.stringify({
       instances: instances.map((i) => ({
         seriesInstanceUid: i.seriesInstanceUid,
@@ -211,10 +207,16 @@ export class HttpSyncBackend implements SyncBackend {
     });
   }
 
-  private async get(url: string, accept: string, signal: AbortSignal): Promise<Response> {
+  /** A request's headers: what it accepts, and who asks (token, workstation) when configured. */
+  private headers(accept: string): Record<string, string> {
     const headers: Record<string, string> = { accept };
     if (this.opts.token) headers['authorization'] = `Bearer ${this.opts.token}`;
     if (this.opts.workstationId) headers['x-tandem-workstation'] = this.opts.workstationId;
+    return headers;
+  }
+
+  private async get(url: string, accept: string, signal: AbortSignal): Promise<Response> {
+    const headers = this.headers(accept);
     const res = await this.guard(signal, () =>
       // `no-store`: the bytes go to the cache of Tandem's own (sealed at rest); a second, plain
       // copy in the browser's HTTP cache would cost disk writes and leave images unencrypted.

@@ -558,7 +558,7 @@ async function readJsonBody(body: AsyncIterable<Buffer>): Promise<unknown> {
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {
-    throw httpError(400, 'malformed-json', 'The request body is not JSON.');
+    throw httpError(400, 'malformed-json', 'The request body is not valid JSON.');
   }
 }
 

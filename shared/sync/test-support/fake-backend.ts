@@ -78,6 +78,11 @@ export class FakeBackend implements SyncBackend {
     return this.calls.filter((c) => c.startsWith('fetch:')).map((c) => c.slice('fetch:'.length));
   }
 
+  /** SOP Instance UIDs whose bytes were handed over, in order, however they were asked for. */
+  arrived(): string[] {
+    return this.fetched();
+  }
+
   worklist(signal: AbortSignal): Promise<WorklistItem[]> {
     return this.call('worklist', signal, () => [...this.cases.values()].map(worklistItem));
   }
@@ -178,6 +183,11 @@ export class BatchingFakeBackend extends FakeBackend {
   batching: 'on' | 'unsupported' = 'on';
   /** parts delivered by batched requests, per SOP Instance UID */
   readonly batchDelivered: string[] = [];
+
+  /** parts of batched answers first, then images fetched alone */
+  override arrived(): string[] {
+    return [...this.batchDelivered, ...this.fetched()];
+  }
 
   /**
    * Batched retrieval: one call `batch:<n>` (faults and delays keyed `batch`), then each instance
