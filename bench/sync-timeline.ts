@@ -275,6 +275,19 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
       duplicateRequests: reqs.length - new Set(reqs.map((r) => r.uid)).size,
       mbPerS: mbPerS(bytes, lastStored - first),
       series: {
+        // ms from the worklist's first image request: the series' first and last request,
+        // its last body, its last row stored; and how many of its images were stored by then
+        at: {
+          firstRequest: Math.round(seriesFirst - first),
+          lastRequest: Math.round(Math.max(...series.map((r) => r.start)) - first),
+          lastBody: Math.round(Math.max(...series.map((r) => r.end)) - first),
+          lastStored: Math.round(seriesStored - first),
+        },
+        // per request of the series: start → end (ms from the first request), images it carried
+        requests: [...new Set(series.map((r) => r.request))].map((id) => {
+          const of = series.filter((r) => r.request === id);
+          return `${Math.round(of[0]!.start - first)}→${Math.round(of[0]!.end - first)}×${of.length}`;
+        }),
         ms: seriesStored - seriesFirst,
         mbPerS: mbPerS(seriesBytes, seriesStored - seriesFirst),
         windowMbPerS: mbPerS(windowBytes, seriesStored - seriesFirst),
