@@ -241,6 +241,9 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
     for (const r of rows) batches.set(r.storedAt, (batches.get(r.storedAt) ?? 0) + 1);
     const stamps = [...batches.keys()].sort((a, b) => a - b);
     const series = reqs.filter((r) => r.series === seriesUid);
+    const imagesPerRequest = new Map<number, number>();
+    for (const r of series)
+      imagesPerRequest.set(r.request, (imagesPerRequest.get(r.request) ?? 0) + 1);
     const seriesFirst = Math.min(...series.map((r) => r.start));
     const seriesStored = Math.max(
       ...rows.filter((r) => r.series === seriesUid).map((r) => r.storedAt),
@@ -276,7 +279,7 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
       mbPerS: mbPerS(bytes, lastStored - first),
       series: {
         // ms from the worklist's first image request: the series' first and last request,
-        // its last body, its last row stored; and how many of its images were stored by then
+        // its last body, its last row stored
         at: {
           firstRequest: Math.round(seriesFirst - first),
           lastRequest: Math.round(Math.max(...series.map((r) => r.start)) - first),
@@ -284,10 +287,10 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
           lastStored: Math.round(seriesStored - first),
         },
         // per request of the series: start → end (ms from the first request), images it carried
-        requests: [...new Set(series.map((r) => r.request))].map((id) => {
-          const of = series.filter((r) => r.request === id);
-          return `${Math.round(of[0]!.start - first)}→${Math.round(of[0]!.end - first)}×${of.length}`;
-        }),
+        requests: requestsOf(series).map(
+          (r) =>
+            `${Math.round(r.start - first)}→${Math.round(r.end - first)}×${imagesPerRequest.get(r.request)}`,
+        ),
         ms: seriesStored - seriesFirst,
         mbPerS: mbPerS(seriesBytes, seriesStored - seriesFirst),
         windowMbPerS: mbPerS(windowBytes, seriesStored - seriesFirst),
