@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import { TandemError } from '../api/errors.ts';
 import type { FetchLike } from '../api/client.ts';
 import { classifyFailure } from './failure.ts';
@@ -43,7 +45,8 @@ describe('HttpSyncBackend', () => {
     expect((await backend.worklist(s)).map((i) => i.caseId)).toEqual(['case-a']);
     expect((await backend.caseDetail('case-a', s)).study.studyInstanceUid).toBe('1.2.3');
     expect(seen.map((r) => r.url)).toEqual(['http://b/api/worklist', 'http://b/api/cases/case-a']);
-    expect(seen[0]!.init?.signal).toBe(s);
+    // the request's signal follows the caller's (and a watchdog's: a stalled answer)
+    expect(seen[0]!.init?.signal?.aborted).toBe(false);
   });
 
   it('lists a study with QIDO-RS, keeping what ordering needs and skipping instances without UIDs', async () => {
@@ -306,5 +309,129 @@ describe('HttpSyncBackend', () => {
       expect(got).toEqual([]);
       expect(seen).toHaveLength(1);
     });
+  });
+});
+
+describe('HttpSyncBackend against a server that stops sending (real sockets)', () => {
+  const servers: http.Server[] = [];
+  afterEach(async () => {
+    for (const s of servers.splice(0)) {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
+  });
+
+  /** A loopback server whose handler writes what it likes, then may fall silent for good. */
+  async function serve(handler: http.RequestListener): Promise<string> {
+    const server = http.createServer(handler);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  const backendAt = (baseUrl: string, stallTimeoutMs: number) =>
+    new HttpSyncBackend({ baseUrl, fetch: (u, i) => fetch(u, i), stallTimeoutMs });
+
+  const instance = {
+    studyInstanceUid: '1.2.3',
+    seriesInstanceUid: '1.2.3.1',
+    sopInstanceUid: '1.2.3.1.1',
+  };
+
+  async function failure(p: Promise<unknown>): Promise<unknown> {
+    return p.then(
+      () => expect.fail('expected a failure'),
+      (err: unknown) => err,
+    );
+  }
+
+  it('gives up a batched answer that stops in the middle, after handing over what came whole', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'multipart/related; type="application/dicom"; boundary=b',
+      });
+      const part = (uid: string, body: string) =>
+        `--b\r\nContent-Type: application/dicom\r\nContent-Length: ${body.length}\r\n` +
+        `Content-Location: /dicom-web/studies/1.2.3/series/1.2.3.1/instances/${uid}\r\n\r\n${body}\r\n`;
+      // the first part whole, the second begun, then nothing more: the socket stays open
+      res.write(part('1.2.3.1.1', 'first') + '--b\r\nContent-Length: 100\r\n\r\nsec');
+    });
+    const got: string[] = [];
+    const started = Date.now();
+    const err = await failure(
+      backendAt(url, 300).fetchInstances(
+        '1.2.3',
+        [instance, { ...instance, sopInstanceUid: '1.2.3.1.2' }],
+        new AbortController().signal,
+        (uid) => got.push(uid),
+      ),
+    );
+    expect(got).toEqual(['1.2.3.1.1']);
+    expect(err).toBeInstanceOf(TandemError);
+    expect((err as TandemError).code).toBe('offline');
+    expect((err as TandemError).message).toMatch(/stopped sending/);
+    expect(classifyFailure(err)).toBe('network');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('keeps a batched answer that is slow but never silent for as long as the stall limit', async () => {
+    const body = 'x'.repeat(200);
+    const url = await serve((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'multipart/related; type="application/dicom"; boundary=b',
+      });
+      const whole =
+        `--b\r\nContent-Length: ${body.length}\r\n` +
+        `Content-Location: /dicom-web/studies/1.2.3/series/1.2.3.1/instances/1.2.3.1.1\r\n\r\n${body}\r\n--b--\r\n`;
+      // 20 bytes every 60 ms: longer in all than the stall limit of 400 ms, never silent that long
+      let at = 0;
+      const tick = setInterval(() => {
+        if (at >= whole.length) {
+          clearInterval(tick);
+          res.end();
+          return;
+        }
+        res.write(whole.slice(at, at + 20));
+        at += 20;
+      }, 60);
+      res.on('close', () => clearInterval(tick));
+    });
+    const got: string[] = [];
+    await backendAt(url, 400).fetchInstances(
+      '1.2.3',
+      [instance],
+      new AbortController().signal,
+      (uid) => got.push(uid),
+    );
+    expect(got).toEqual(['1.2.3.1.1']);
+  });
+
+  it('gives up an image whose body stops arriving, and a worklist that never answers', async () => {
+    const url = await serve((req, res) => {
+      if (req.url?.startsWith('/api/worklist')) return; // headers never come
+      res.writeHead(200, { 'content-type': 'application/dicom', 'content-length': '1000' });
+      res.write('DICM');
+    });
+    const backend = backendAt(url, 300);
+    const errors = await Promise.all(
+      [
+        backend.fetchInstance(instance, new AbortController().signal),
+        backend.fetchInstance(instance, new AbortController().signal, 'bytes'),
+        backend.worklist(new AbortController().signal),
+      ].map(failure),
+    );
+    for (const err of errors) {
+      expect((err as TandemError).code).toBe('offline');
+      expect(classifyFailure(err)).toBe('network');
+    }
+  });
+
+  it('an abort by the engine still rejects with its own reason, not as a stall', async () => {
+    const url = await serve(() => {});
+    const controller = new AbortController();
+    const pending = backendAt(url, 10_000).worklist(controller.signal);
+    const reason = new Error('paused');
+    setTimeout(() => controller.abort(reason), 50);
+    expect(await failure(pending)).toBe(reason);
   });
 });

@@ -17,10 +17,11 @@ import type { FetchedInstance, InstanceBodyKind, RemoteInstance, SyncBackend } f
  * The sync engine's backend port over HTTP: the worklist and case details through the typed API
  * client, a study's instances through QIDO-RS, and each instance's Part-10 file through WADO-URI,
  * read with `response.blob()` so its bytes go from the socket to IndexedDB without passing
- * through JavaScript (or with `response.arrayBuffer()` when the store reads them anyway). Transport is injected (`fetch`), so it runs in the sync worker, in Node
- * and in tests alike. Errors follow the port's contract (`ports.ts`): `offline` when the server
- * cannot be reached, `http-<status>` (or the server's own code) with `status` for HTTP errors,
- * and the signal's reason when aborted.
+ * through JavaScript (or with `response.arrayBuffer()` when the store reads them anyway).
+ * Transport is injected (`fetch`), so it runs in the sync worker, in Node and in tests alike.
+ * Errors follow the port's contract (`ports.ts`): `offline` when the server cannot be reached or
+ * stops sending in the middle of an answer (`stallTimeoutMs`), `http-<status>` (or the server's
+ * own code) with `status` for HTTP errors, and the signal's reason when aborted.
  */
 export interface HttpSyncBackendOptions {
   /** base URL of `/api` and `/dicom-web`: '' for the same origin */
@@ -29,7 +30,20 @@ export interface HttpSyncBackendOptions {
   /** Bearer token; omit where a session cookie or an injected header authenticates */
   token?: string;
   workstationId?: string;
+  /**
+   * A request that receives nothing for this long (ms, default 30 s) is given up as the network
+   * failing, and the engine retries it: a connection left half-open by a changing network, or a
+   * server stuck in the middle of an answer, would otherwise hold its images for ever (browsers
+   * give no time limit to a response that stops arriving).
+   */
+  stallTimeoutMs?: number;
 }
+
+/** The slowest a body whose progress cannot be watched (read whole) may arrive, in bytes/s. */
+const SLOWEST_WHOLE_BODY = 64_000;
+
+const STALLED =
+  'The server stopped sending in the middle of an answer. Tandem will ask again; work cached on this workstation is still available.';
 
 /** Attributes asked for beyond the QIDO-RS defaults: display order and image geometry. */
 const INSTANCE_FIELDS = [
@@ -47,37 +61,45 @@ const UNREACHABLE =
 
 export class HttpSyncBackend implements SyncBackend {
   private readonly opts: HttpSyncBackendOptions;
+  private readonly stallMs: number;
   /** the server has no batched retrieval (an older backend): every image is fetched alone */
   private batchUnsupported = false;
 
   constructor(opts: HttpSyncBackendOptions) {
     this.opts = opts;
+    this.stallMs = opts.stallTimeoutMs ?? 30_000;
   }
 
   async worklist(signal: AbortSignal): Promise<WorklistItem[]> {
-    const res = await this.guard(signal, () => this.api(signal).worklist());
+    const res = await this.watched(signal, (watched) =>
+      this.guard(watched, () => this.api(watched).worklist()),
+    );
     return res.items;
   }
 
   caseDetail(caseId: string, signal: AbortSignal): Promise<CaseDetail> {
-    return this.guard(signal, () => this.api(signal).caseDetail(caseId));
+    return this.watched(signal, (watched) =>
+      this.guard(watched, () => this.api(watched).caseDetail(caseId)),
+    );
   }
 
   async listInstances(studyInstanceUid: string, signal: AbortSignal): Promise<RemoteInstance[]> {
     const url =
       `${this.opts.baseUrl}/dicom-web/studies/${encodeURIComponent(studyInstanceUid)}/instances` +
       `?includefield=${INSTANCE_FIELDS.join(',')}`;
-    const res = await this.get(url, 'application/dicom+json', signal);
-    // QIDO-RS answers 204 No Content for an empty result.
-    if (res.status === 204) return [];
-    let body: unknown;
-    try {
-      body = await res.json();
-    } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      if (err instanceof SyntaxError) throw unreadableList();
-      throw new TandemError('offline', UNREACHABLE);
-    }
+    const body = await this.watched(signal, async (watched, alive) => {
+      const res = await this.get(url, 'application/dicom+json', watched);
+      // QIDO-RS answers 204 No Content for an empty result.
+      if (res.status === 204) return [];
+      alive(wholeBodyAllowance(this.stallMs, declaredLength(res)));
+      try {
+        return (await res.json()) as unknown;
+      } catch (err) {
+        if (watched.aborted) throw watched.reason;
+        if (err instanceof SyntaxError) throw unreadableList();
+        throw new TandemError('offline', UNREACHABLE);
+      }
+    });
     if (!Array.isArray(body)) throw unreadableList();
     const out: RemoteInstance[] = [];
     for (const item of body) {
@@ -106,15 +128,19 @@ export class HttpSyncBackend implements SyncBackend {
     body: InstanceBodyKind = 'blob',
   ): Promise<FetchedInstance> {
     const url = wadoUriUrl(`${this.opts.baseUrl}/dicom-web/wado`, instance);
-    const res = await this.get(url, 'application/dicom', signal);
-    const contentLength = declaredLength(res);
-    // A body cut off mid-transfer rejects here, as the network failing does.
-    if (body === 'bytes') {
-      const buffer = await this.guard(signal, () => res.arrayBuffer());
-      return { bytes: new Uint8Array(buffer), contentLength };
-    }
-    const blob = await this.guard(signal, () => res.blob());
-    return { blob, contentLength };
+    return this.watched(signal, async (watched, alive) => {
+      const res = await this.get(url, 'application/dicom', watched);
+      const contentLength = declaredLength(res);
+      // read whole, so no progress to watch: it may take the time its size needs at a slow pace
+      alive(wholeBodyAllowance(this.stallMs, contentLength));
+      // A body cut off mid-transfer rejects here, as the network failing does.
+      if (body === 'bytes') {
+        const buffer = await this.guard(watched, () => res.arrayBuffer());
+        return { bytes: new Uint8Array(buffer), contentLength };
+      }
+      const blob = await this.guard(watched, () => res.blob());
+      return { blob, contentLength };
+    });
   }
 
   /**
@@ -129,6 +155,19 @@ export class HttpSyncBackend implements SyncBackend {
     onInstance: (sopInstanceUid: string, fetched: FetchedInstance) => void,
   ): Promise<void> {
     if (this.batchUnsupported || instances.length === 0) return;
+    await this.watched(signal, (watched, alive) =>
+      this.readBatch(studyInstanceUid, instances, watched, alive, onInstance),
+    );
+  }
+
+  /** `fetchInstances` under its watchdog: `alive` is called as each piece of the answer arrives. */
+  private async readBatch(
+    studyInstanceUid: string,
+    instances: readonly RemoteInstance[],
+    signal: AbortSignal,
+    alive: () => void,
+    onInstance: (sopInstanceUid: string, fetched: FetchedInstance) => void,
+  ): Promise<void> {
     const url = `${this.opts.baseUrl}/dicom-web/studies/${encodeURIComponent(studyInstanceUid)}/instances/retrieve`;
     const headers = this.headers('multipart/related; type="application/dicom"');
     headers['content-type'] = 'application/json';
@@ -166,6 +205,7 @@ export class HttpSyncBackend implements SyncBackend {
       async *[Symbol.asyncIterator]() {
         for (;;) {
           const next = await reader.read();
+          alive();
           if (next.done) {
             ended = true;
             return;
@@ -195,6 +235,38 @@ export class HttpSyncBackend implements SyncBackend {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /**
+   * Runs a request under a watchdog. `step` gets a signal that aborts with the caller's, or with
+   * an `offline` error once `stallTimeoutMs` pass with nothing received; it calls `alive()` as
+   * bytes arrive, or `alive(ms)` before a read whose progress it cannot see, with the time that
+   * read may take.
+   */
+  private async watched<T>(
+    signal: AbortSignal,
+    step: (signal: AbortSignal, alive: (ms?: number) => void) => Promise<T>,
+  ): Promise<T> {
+    signal.throwIfAborted();
+    const inner = new AbortController();
+    const follow = () => inner.abort(signal.reason);
+    signal.addEventListener('abort', follow, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const alive = (ms = this.stallMs) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => inner.abort(new TandemError('offline', STALLED)), ms);
+    };
+    alive();
+    try {
+      return await step(inner.signal, alive);
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      if (inner.signal.aborted) throw inner.signal.reason;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', follow);
+    }
+  }
 
   /** A client whose requests carry this call's abort signal. */
   private api(signal: AbortSignal): ApiClient {
@@ -255,6 +327,11 @@ function sopInstanceUidOf(location: string | undefined): string | undefined {
 
 function unreadableList(): TandemError {
   return new TandemError('bad-response', 'The image server sent a list Tandem cannot read.');
+}
+
+/** How long a body read whole may take: the stall limit, and its size at the slowest pace. */
+function wholeBodyAllowance(stallMs: number, length: number | undefined): number {
+  return stallMs + Math.ceil(((length ?? 0) / SLOWEST_WHOLE_BODY) * 1000);
 }
 
 /** Content-Length when it counts the bytes `blob()` gives (not a compressed transfer). */
