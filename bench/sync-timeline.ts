@@ -1,6 +1,7 @@
 // Diagnostic, not a figure: where a background sync's time goes (bench/README.md, figure 6).
 //
-//   node bench/sync-timeline.ts [--runs N] [--no-floors] [--no-sw] [--plain] [--uis DIR,DIR] [--out FILE]
+//   node bench/sync-timeline.ts [--runs N] [--no-floors] [--no-sw] [--plain] [--profile-worker]
+//                               [--uis DIR,DIR] [--out FILE]
 //
 // Run it under the bench's flock. Syncs the CT reader's whole worklist in a fresh profile on
 // disk, as the figure does, and builds a timeline of every image request from the browser's own
@@ -13,7 +14,9 @@
 // Prints per run: throughput, requests in flight (mean; time at each level; per second), body →
 // stored gaps, batches. `--uis` alternates app runs between copies of built renderers (each with
 // a backend of its own serving it), for an A/B beside each other; `--no-sw` blocks the app's
-// service worker; `--plain` turns the workstation's "encrypt the cache" setting off before sign-in.
+// service worker; `--plain` turns the workstation's "encrypt the cache" setting off before sign-in;
+// `--profile-worker` samples the sync worker's CPU from sign-in (its functions by self time; the
+// profiler slows it, so the throughput of such a run is not comparable).
 import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Request } from '@playwright/test';
@@ -35,6 +38,7 @@ import {
   storeCachePlain,
   waitForSyncSettled,
 } from './browser/session.ts';
+import { profileWorker } from './browser/profile.ts';
 import { CT_READER, resolveLargestCtSeries, resolveWorklistInstances } from './figures/ct-case.ts';
 import {
   addFloors,
@@ -190,9 +194,13 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
     const signInAt = Date.now();
     const cpu0 = cpuTicks(profile, [backendPid]);
     if (FLAGS.includes('--plain')) await storeCachePlain(page);
+    const profiling = FLAGS.includes('--profile-worker')
+      ? await profileWorker(page, (url) => /\/sync\.worker[-.]/.test(url))
+      : undefined;
     await signIn(page, CT_READER);
     await waitForSyncSettled(page, 10 * 60_000);
     const settledAt = Date.now();
+    const workerProfile = await profiling?.stop();
     const cpuEnd = cpuTicks(profile, [backendPid]);
     const cpu = cpuDelta(cpu0, cpuEnd);
     const cpuSync = cpuAtFirst ? cpuDelta(cpuAtFirst, cpuEnd) : undefined;
@@ -267,6 +275,7 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
     return {
       cpu,
       cpuSync,
+      ...(workerProfile ? { workerProfile } : {}),
       buckets,
       signInToFirstImageRequestMs: first - signInAt,
       firstRequestToLastBodyMs: lastEnd - first,
@@ -411,6 +420,13 @@ async function main() {
             `chromium CPU from first image ${a.cpuSync?.chromiumMs} ms; load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}` +
             (r['floors'] ? `; floors ${JSON.stringify(r['floors'])}` : ''),
         );
+        if (a.workerProfile) {
+          const p = a.workerProfile;
+          console.log(
+            `  sync worker (profiled, from sign-in): ${p.totalMs} ms, ${p.idleMs} ms idle; most self time:\n` +
+              p.hot.map((h) => `    ${h.selfMs.toFixed(1).padStart(8)} ms  ${h.where}`).join('\n'),
+          );
+        }
         results.push(r);
       }
     }

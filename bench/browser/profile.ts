@@ -109,3 +109,65 @@ export async function hotFunctions<T>(
     await cdp.detach();
   }
 }
+
+/**
+ * Profiles a dedicated worker of the page (the first whose URL `matches`) from its start: call
+ * before the page starts it. `stop()` returns its functions with the most self time, or
+ * `undefined` when no such worker started. Workers are reached through the page's DevTools
+ * session (auto-attach, messages relayed by target), as Playwright has no session of their own.
+ */
+export async function profileWorker(
+  page: Page,
+  matches: (url: string) => boolean,
+  top = 15,
+): Promise<{ stop(): Promise<ReturnType<typeof summarizeProfile> | undefined> }> {
+  const cdp = await page.context().newCDPSession(page);
+  let seq = 1;
+  const replies = new Map<number, (result: unknown) => void>();
+  let sessionId: string | undefined;
+  const call = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = seq++;
+      replies.set(id, resolve);
+      cdp
+        .send('Target.sendMessageToTarget', {
+          sessionId: sessionId!,
+          message: JSON.stringify({ id, method, params }),
+        })
+        .catch(reject);
+    });
+  cdp.on('Target.receivedMessageFromTarget', (e: { message: string }) => {
+    const m = JSON.parse(e.message) as { id?: number; result?: unknown };
+    if (m.id !== undefined) replies.get(m.id)?.(m.result);
+  });
+  let started: Promise<unknown> | undefined;
+  cdp.on(
+    'Target.attachedToTarget',
+    (e: { sessionId: string; targetInfo: { type: string; url: string } }) => {
+      if (sessionId || e.targetInfo.type !== 'worker' || !matches(e.targetInfo.url)) return;
+      sessionId = e.sessionId;
+      started = (async () => {
+        await call('Profiler.enable');
+        await call('Profiler.setSamplingInterval', { interval: 200 });
+        await call('Profiler.start');
+      })();
+    },
+  );
+  await cdp.send('Target.setAutoAttach', {
+    autoAttach: true,
+    waitForDebuggerOnStart: false,
+    flatten: false,
+  });
+  return {
+    async stop() {
+      try {
+        if (!started) return undefined;
+        await started;
+        const { profile } = (await call('Profiler.stop')) as { profile: CpuProfile };
+        return summarizeProfile(profile, top);
+      } finally {
+        await cdp.detach().catch(() => {});
+      }
+    },
+  };
+}
