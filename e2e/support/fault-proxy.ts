@@ -32,6 +32,13 @@ export interface FaultProxy {
    * link); 0 to stop
    */
   delayImages(ms: number): void;
+  /**
+   * the next `count` batched retrievals send their headers and first part, then nothing more:
+   * the connection stays open and silent (a server stuck mid-answer, a half-open connection)
+   */
+  stallBatches(count: number): void;
+  /** batched retrievals stalled so far, with the SOP Instance UIDs each asked for */
+  stalled(): string[][];
   /** reset the connection of every request whose path and query match, until called with null */
   dropConnections(match: ((pathAndQuery: string) => boolean) | null): void;
   stop(): Promise<void>;
@@ -77,6 +84,10 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   let drop: ((pathAndQuery: string) => boolean) | null = null;
   const order: string[] = [];
   let imageDelayMs = 0;
+  let toStall = 0;
+  /** ends the silence of the stalled answers */
+  const silent: Array<() => void> = [];
+  const stalledBatches: string[][] = [];
   const sockets = new Set<Socket>();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
@@ -133,7 +144,12 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
           req.socket.destroy();
           return;
         }
-        const go = () => sendBatch(req, res, pathAndQuery, body);
+        const stall = toStall > 0;
+        if (stall) {
+          toStall--;
+          stalledBatches.push(uids);
+        }
+        const go = () => sendBatch(req, res, pathAndQuery, body, stall);
         // a slow link: the time grows with the images (the bytes) a request brings
         if (imageDelayMs > 0) setTimeout(go, imageDelayMs * Math.max(1, uids.length));
         else go();
@@ -167,6 +183,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     res: ServerResponse,
     pathAndQuery: string,
     body: Buffer,
+    stall: boolean,
   ): void {
     const headers = { ...req.headers, 'content-length': String(body.length) };
     const out = toUpstream(req.method, pathAndQuery, headers, (up) => {
@@ -203,6 +220,13 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
             );
             res.write(`--${boundary}\r\n${lines.join('\r\n')}\r\n\r\n`, 'latin1');
             res.write(bytes);
+            if (stall) {
+              // the first part sent but for its closing line, then silence: the answer is never
+              // finished, the connection never closed, until the proxy stops
+              await new Promise<void>((resolve) => silent.push(resolve));
+              res.destroy();
+              return;
+            }
             res.write('\r\n', 'latin1');
             if (uid !== undefined && keep === undefined) bump(downloads, uid);
           }
@@ -269,6 +293,10 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     wadoRequests: () => new Map(requests),
     wadoDownloads: () => new Map(downloads),
     wadoOrder: () => [...order],
+    stallBatches(count) {
+      toStall = count;
+    },
+    stalled: () => stalledBatches.map((b) => [...b]),
     delayImages(ms) {
       imageDelayMs = ms;
     },
@@ -279,6 +307,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       drop = match;
     },
     async stop() {
+      for (const release of silent.splice(0)) release();
       for (const socket of sockets) socket.destroy();
       agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
