@@ -329,8 +329,13 @@ describe('HttpSyncBackend against a server that stops sending (real sockets)', (
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  const backendAt = (baseUrl: string, stallTimeoutMs: number) =>
-    new HttpSyncBackend({ baseUrl, fetch: (u, i) => fetch(u, i), stallTimeoutMs });
+  const backendAt = (baseUrl: string, stallTimeoutMs: number, answerTimeoutMs = stallTimeoutMs) =>
+    new HttpSyncBackend({
+      baseUrl,
+      fetch: (u, i) => fetch(u, i),
+      stallTimeoutMs,
+      answerTimeoutMs,
+    });
 
   const instance = {
     studyInstanceUid: '1.2.3',
@@ -424,6 +429,31 @@ describe('HttpSyncBackend against a server that stops sending (real sockets)', (
       expect((err as TandemError).code).toBe('offline');
       expect(classifyFailure(err)).toBe('network');
     }
+    expect((errors[0] as TandemError).message).toMatch(/stopped sending/);
+    expect((errors[2] as TandemError).message).toMatch(/did not answer in time/);
+  });
+
+  it('waits longer for an answer to begin than for one that has begun to go on', async () => {
+    const whole =
+      '--b\r\nContent-Length: 5\r\n' +
+      'Content-Location: /dicom-web/studies/1.2.3/series/1.2.3.1/instances/1.2.3.1.1\r\n\r\nfirst\r\n--b--\r\n';
+    const url = await serve((_req, res) => {
+      // thinks for 600 ms before answering (a PACS listing a large study), then answers at once
+      setTimeout(() => {
+        res.writeHead(200, {
+          'content-type': 'multipart/related; type="application/dicom"; boundary=b',
+        });
+        res.end(whole);
+      }, 600);
+    });
+    const got: string[] = [];
+    await backendAt(url, 200, 5_000).fetchInstances(
+      '1.2.3',
+      [instance],
+      new AbortController().signal,
+      (uid) => got.push(uid),
+    );
+    expect(got).toEqual(['1.2.3.1.1']);
   });
 
   it('an abort by the engine still rejects with its own reason, not as a stall', async () => {

@@ -31,16 +31,25 @@ export interface HttpSyncBackendOptions {
   token?: string;
   workstationId?: string;
   /**
-   * A request that receives nothing for this long (ms, default 30 s) is given up as the network
-   * failing, and the engine retries it: a connection left half-open by a changing network, or a
-   * server stuck in the middle of an answer, would otherwise hold its images for ever (browsers
-   * give no time limit to a response that stops arriving).
+   * An answer that, once begun, receives nothing for this long (ms, default 30 s) is given up as
+   * the network failing, and the engine retries it: a connection left half-open by a changing
+   * network, or a server stuck in the middle of an answer, would otherwise hold its images for
+   * ever (browsers give no time limit to a response that stops arriving).
    */
   stallTimeoutMs?: number;
+  /**
+   * A request whose answer has not begun (no status and headers) after this long (ms, default
+   * 2 min) is given up the same way. Longer than the stall limit: a server may think a while
+   * before it answers (a PACS listing a large study), and one asked again too soon never would.
+   */
+  answerTimeoutMs?: number;
 }
 
 /** The slowest a body whose progress cannot be watched (read whole) may arrive, in bytes/s. */
 const SLOWEST_WHOLE_BODY = 64_000;
+
+const NO_ANSWER =
+  'The server did not answer in time. Tandem will ask again; work cached on this workstation is still available.';
 
 const STALLED =
   'The server stopped sending in the middle of an answer. Tandem will ask again; work cached on this workstation is still available.';
@@ -62,12 +71,14 @@ const UNREACHABLE =
 export class HttpSyncBackend implements SyncBackend {
   private readonly opts: HttpSyncBackendOptions;
   private readonly stallMs: number;
+  private readonly answerMs: number;
   /** the server has no batched retrieval (an older backend): every image is fetched alone */
   private batchUnsupported = false;
 
   constructor(opts: HttpSyncBackendOptions) {
     this.opts = opts;
     this.stallMs = opts.stallTimeoutMs ?? 30_000;
+    this.answerMs = opts.answerTimeoutMs ?? 120_000;
   }
 
   async worklist(signal: AbortSignal): Promise<WorklistItem[]> {
@@ -187,6 +198,7 @@ export class HttpSyncBackend implements SyncBackend {
         signal,
       }),
     );
+    alive();
     if (res.status === 404 || res.status === 405 || res.status === 501) {
       // a server without it (Tandem's backend always answers 200 here, or 401/403)
       this.batchUnsupported = true;
@@ -238,9 +250,10 @@ export class HttpSyncBackend implements SyncBackend {
 
   /**
    * Runs a request under a watchdog. `step` gets a signal that aborts with the caller's, or with
-   * an `offline` error once `stallTimeoutMs` pass with nothing received; it calls `alive()` as
-   * bytes arrive, or `alive(ms)` before a read whose progress it cannot see, with the time that
-   * read may take.
+   * an `offline` error when its answer has not begun within `answerTimeoutMs`, or, once it has,
+   * when `stallTimeoutMs` pass with nothing received. `step` calls `alive()` when the answer
+   * begins and as its bytes arrive, or `alive(ms)` before a read whose progress it cannot see,
+   * with the time that read may take.
    */
   private async watched<T>(
     signal: AbortSignal,
@@ -251,11 +264,12 @@ export class HttpSyncBackend implements SyncBackend {
     const follow = () => inner.abort(signal.reason);
     signal.addEventListener('abort', follow, { once: true });
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const alive = (ms = this.stallMs) => {
+    const arm = (ms: number, message: string) => {
       clearTimeout(timer);
-      timer = setTimeout(() => inner.abort(new TandemError('offline', STALLED)), ms);
+      timer = setTimeout(() => inner.abort(new TandemError('offline', message)), ms);
     };
-    alive();
+    const alive = (ms = this.stallMs) => arm(ms, STALLED);
+    arm(this.answerMs, NO_ANSWER);
     try {
       return await step(inner.signal, alive);
     } catch (err) {
