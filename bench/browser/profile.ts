@@ -111,9 +111,9 @@ export async function hotFunctions<T>(
 }
 
 /**
- * Profiles a dedicated worker of the page (the first whose URL `matches`) from its start: call
- * before the page starts it. `stop()` returns its functions with the most self time, or
- * `undefined` when no such worker started. Workers are reached through the page's DevTools
+ * Profiles a dedicated worker of the page (the first whose URL `matches`; when it goes, with a
+ * page load, the next one) from its start: call before the page starts it. `stop()` returns its
+ * functions with the most self time, or `undefined` when no such worker is running. Workers are reached through the page's DevTools
  * session (auto-attach, messages relayed by target), as Playwright has no session of their own.
  */
 export async function profileWorker(
@@ -123,12 +123,12 @@ export async function profileWorker(
 ): Promise<{ stop(): Promise<ReturnType<typeof summarizeProfile> | undefined> }> {
   const cdp = await page.context().newCDPSession(page);
   let seq = 1;
-  const replies = new Map<number, (result: unknown) => void>();
+  const replies = new Map<number, { resolve: (result: unknown) => void; reject: () => void }>();
   let sessionId: string | undefined;
   const call = (method: string, params: object = {}) =>
     new Promise<unknown>((resolve, reject) => {
       const id = seq++;
-      replies.set(id, resolve);
+      replies.set(id, { resolve, reject: () => reject(new Error(`the worker went (${method})`)) });
       cdp
         .send('Target.sendMessageToTarget', {
           sessionId: sessionId!,
@@ -138,7 +138,17 @@ export async function profileWorker(
     });
   cdp.on('Target.receivedMessageFromTarget', (e: { message: string }) => {
     const m = JSON.parse(e.message) as { id?: number; result?: unknown };
-    if (m.id !== undefined) replies.get(m.id)?.(m.result);
+    if (m.id === undefined) return;
+    replies.get(m.id)?.resolve(m.result);
+    replies.delete(m.id);
+  });
+  cdp.on('Target.detachedFromTarget', (e: { sessionId: string }) => {
+    if (e.sessionId !== sessionId) return;
+    // that worker went (the page loaded again): the next one that matches is profiled
+    sessionId = undefined;
+    started = undefined;
+    for (const r of replies.values()) r.reject();
+    replies.clear();
   });
   let started: Promise<unknown> | undefined;
   cdp.on(
@@ -151,6 +161,7 @@ export async function profileWorker(
         await call('Profiler.setSamplingInterval', { interval: 200 });
         await call('Profiler.start');
       })();
+      started.catch(() => {});
     },
   );
   await cdp.send('Target.setAutoAttach', {
