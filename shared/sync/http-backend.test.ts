@@ -433,6 +433,25 @@ describe('HttpSyncBackend against a server that stops sending (real sockets)', (
     expect((errors[2] as TandemError).message).toMatch(/did not answer in time/);
   });
 
+  it('gives an image of unsaid length, read whole, the time a large file needs at a slow pace', async () => {
+    const url = await serve((_req, res) => {
+      // no Content-Length: chunked, a piece every 100 ms, twice the stall limit in all
+      res.writeHead(200, { 'content-type': 'application/dicom' });
+      let n = 0;
+      const tick = setInterval(() => {
+        res.write('DICM');
+        if (++n === 5) {
+          clearInterval(tick);
+          res.end();
+        }
+      }, 100);
+      res.on('close', () => clearInterval(tick));
+    });
+    const got = await backendAt(url, 250).fetchInstance(instance, new AbortController().signal);
+    expect(got.blob?.size).toBe(20);
+    expect(got.contentLength).toBeUndefined();
+  });
+
   it('waits longer for an answer to begin than for one that has begun to go on', async () => {
     const whole =
       '--b\r\nContent-Length: 5\r\n' +

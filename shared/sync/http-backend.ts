@@ -19,9 +19,10 @@ import type { FetchedInstance, InstanceBodyKind, RemoteInstance, SyncBackend } f
  * read with `response.blob()` so its bytes go from the socket to IndexedDB without passing
  * through JavaScript (or with `response.arrayBuffer()` when the store reads them anyway).
  * Transport is injected (`fetch`), so it runs in the sync worker, in Node and in tests alike.
- * Errors follow the port's contract (`ports.ts`): `offline` when the server cannot be reached or
- * stops sending in the middle of an answer (`stallTimeoutMs`), `http-<status>` (or the server's
- * own code) with `status` for HTTP errors, and the signal's reason when aborted.
+ * Errors follow the port's contract (`ports.ts`): `offline` when the server cannot be reached,
+ * does not answer in time (`answerTimeoutMs`) or stops sending in the middle of an answer
+ * (`stallTimeoutMs`), `http-<status>` (or the server's own code) with `status` for HTTP errors,
+ * and the signal's reason when aborted.
  */
 export interface HttpSyncBackendOptions {
   /** base URL of `/api` and `/dicom-web`: '' for the same origin */
@@ -47,6 +48,9 @@ export interface HttpSyncBackendOptions {
 
 /** The slowest a body whose progress cannot be watched (read whole) may arrive, in bytes/s. */
 const SLOWEST_WHOLE_BODY = 64_000;
+
+/** The size assumed of such a body whose length is not said (a large mammogram's). */
+const UNSAID_LENGTH = 32_000_000;
 
 const NO_ANSWER =
   'The server did not answer in time. Tandem will ask again; work cached on this workstation is still available.';
@@ -343,9 +347,12 @@ function unreadableList(): TandemError {
   return new TandemError('bad-response', 'The image server sent a list Tandem cannot read.');
 }
 
-/** How long a body read whole may take: the stall limit, and its size at the slowest pace. */
+/**
+ * How long a body read whole may take: the stall limit, and its size at the slowest pace (a large
+ * file's when the size is not said, so a slow link is never cut off for ever).
+ */
 function wholeBodyAllowance(stallMs: number, length: number | undefined): number {
-  return stallMs + Math.ceil(((length ?? 0) / SLOWEST_WHOLE_BODY) * 1000);
+  return stallMs + Math.ceil(((length ?? UNSAID_LENGTH) / SLOWEST_WHOLE_BODY) * 1000);
 }
 
 /** Content-Length when it counts the bytes `blob()` gives (not a compressed transfer). */
