@@ -113,8 +113,9 @@ export async function hotFunctions<T>(
 /**
  * Profiles a dedicated worker of the page (the first whose URL `matches`; when it goes, with a
  * page load, the next one) from its start: call before the page starts it. `stop()` returns its
- * functions with the most self time, or `undefined` when no such worker is running. Workers are reached through the page's DevTools
- * session (auto-attach, messages relayed by target), as Playwright has no session of their own.
+ * functions with the most self time, or `undefined` when no such worker is running. Workers are
+ * reached through the page's DevTools session (auto-attach, messages relayed by target), as
+ * Playwright has no session of their own.
  */
 export async function profileWorker(
   page: Page,
@@ -124,7 +125,9 @@ export async function profileWorker(
   const cdp = await page.context().newCDPSession(page);
   let seq = 1;
   const replies = new Map<number, { resolve: (result: unknown) => void; reject: () => void }>();
+  /** the profiled worker's session, and its profiler's start */
   let sessionId: string | undefined;
+  let started: Promise<unknown> | undefined;
   const call = (method: string, params: object = {}) =>
     new Promise<unknown>((resolve, reject) => {
       const id = seq++;
@@ -150,7 +153,6 @@ export async function profileWorker(
     for (const r of replies.values()) r.reject();
     replies.clear();
   });
-  let started: Promise<unknown> | undefined;
   cdp.on(
     'Target.attachedToTarget',
     (e: { sessionId: string; targetInfo: { type: string; url: string } }) => {
