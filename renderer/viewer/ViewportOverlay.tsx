@@ -59,7 +59,15 @@ export function ViewportOverlay({
           {imageCount > 0 ? `Im ${imageNumber}/${imageCount}` : 'No images'}
           {frameText && <span data-testid="frame-number"> · {frameText}</span>}
         </div>
-        <div>{sliceText}</div>
+        <div>
+          {/* a narrow viewport wraps the slice text between its items, never inside one */}
+          {sliceText.split(' · ').map((item, i) => (
+            <span key={i} className="overlay-item">
+              {i > 0 && ' · '}
+              {item}
+            </span>
+          ))}
+        </div>
         <span className="cine-state" ref={(n) => void (refs.cine = n)} />
       </div>
       <div className="corner bottom-right">

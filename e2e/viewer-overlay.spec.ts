@@ -1,0 +1,91 @@
+import type { Page } from '@playwright/test';
+import { test, expect, DEMO_PASSWORD } from './fixtures.ts';
+import { ctChestCase, demoManifest } from './demo-manifest.ts';
+
+interface Box {
+  what: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Where the text over each viewport is drawn: each corner's lines (the glyphs' boxes, not the
+ * block's padding), each orientation marker, and the scale bar (its line and label).
+ */
+function overlayBoxes(page: Page): Promise<Box[][]> {
+  return page.getByTestId('viewport').evaluateAll((viewports) =>
+    viewports.map((vp) => {
+      const boxes: Box[] = [];
+      const add = (what: string, r: DOMRect) => {
+        if (r.width > 0 && r.height > 0) {
+          boxes.push({ what, left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+        }
+      };
+      for (const corner of vp.querySelectorAll('.corner')) {
+        const range = document.createRange();
+        range.selectNodeContents(corner);
+        for (const r of range.getClientRects()) add(`corner ${corner.className}`, r);
+      }
+      for (const marker of vp.querySelectorAll('.orientation-markers .marker')) {
+        if (marker.textContent) add(`marker ${marker.className}`, marker.getBoundingClientRect());
+      }
+      const bar = vp.querySelector<HTMLElement>('.scale-bar');
+      if (bar && !bar.hidden) add('scale bar', bar.getBoundingClientRect());
+      return boxes;
+    }),
+  );
+}
+
+/** Pairs of boxes of different items that overlap by more than half a pixel. */
+function collisions(boxes: Box[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]!;
+      const b = boxes[j]!;
+      if (a.what === b.what) continue;
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 0.5 && h > 0.5) out.push(`${a.what} × ${b.what}`);
+    }
+  }
+  return out;
+}
+
+test('the text over the images, the orientation markers and the scale bar never overlap, however narrow the viewports of the layout', async ({
+  page,
+}) => {
+  const ct = ctChestCase(demoManifest());
+  await page.goto('/');
+  const form = page.getByTestId('login-form');
+  await form.getByLabel('Username').fill('radiologist1');
+  await form.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`).dblclick();
+  const first = page.locator('[data-testid="viewport"][data-viewport-index="0"]');
+  await expect(first).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+
+  for (const [key, columns] of [
+    ['Alt+1', '1'],
+    ['Alt+2', '2'],
+    ['Alt+5', '3'],
+  ] as const) {
+    await page.keyboard.press(key);
+    await expect(page.getByTestId('viewport-grid')).toHaveAttribute('data-columns', columns);
+    await expect(first).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+    // every viewport drawn, with its markers and scale bar in place
+    await expect
+      .poll(async () =>
+        (await overlayBoxes(page)).every(
+          (boxes) =>
+            boxes.some((b) => b.what === 'scale bar') &&
+            boxes.filter((b) => b.what.startsWith('marker')).length === 4,
+        ),
+      )
+      .toBe(true);
+    const found = (await overlayBoxes(page)).map(collisions);
+    expect(found, `1×${columns}: overlapping text in a viewport`).toEqual(found.map(() => []));
+  }
+});
