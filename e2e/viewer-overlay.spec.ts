@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, DEMO_PASSWORD } from './fixtures.ts';
+import { test, expect, signIn } from './fixtures.ts';
 import { ctChestCase, demoManifest } from './demo-manifest.ts';
 
 interface Box {
@@ -58,11 +58,7 @@ test('the text over the images, the orientation markers and the scale bar never 
   page,
 }) => {
   const ct = ctChestCase(demoManifest());
-  await page.goto('/');
-  const form = page.getByTestId('login-form');
-  await form.getByLabel('Username').fill('radiologist1');
-  await form.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.keyboard.press('Enter');
+  await signIn(page, 'radiologist1');
   await page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`).dblclick();
   const first = page.locator('[data-testid="viewport"][data-viewport-index="0"]');
   await expect(first).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
