@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { FileBody } from '../http/file-body.ts';
 import type { DicomHeader } from './dicom-header.ts';
 import type { DicomJsonDataset } from './dicom-json.ts';
 import type { QidoLevel, QidoQuery } from './qido-query.ts';
@@ -77,7 +78,8 @@ export interface PublicLinks {
 export interface BinaryResponse {
   status: number;
   headers: Record<string, string>;
-  body: Readable;
+  /** a stream (an upstream answer passed through), or files written from disk (`writeFileBody`) */
+  body: Readable | FileBody;
 }
 
 export interface StowFile {

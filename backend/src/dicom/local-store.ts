@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -31,11 +30,12 @@ import {
 import {
   newBoundary,
   multipartContentType,
-  multipartFromFiles,
+  multipartPieces,
   type MultipartFilePart,
 } from './multipart.ts';
 import { splitList, type QidoFilter, type QidoLevel, type QidoQuery } from './qido-query.ts';
 import { hashForLog } from '../http/log-redaction.ts';
+import { fileBody } from '../http/file-body.ts';
 import { walkFiles } from '../fs/walk-files.ts';
 
 /**
@@ -345,7 +345,7 @@ export class LocalDicomStore implements DicomStore {
     return {
       status: 200,
       headers: { 'content-type': multipartContentType(boundary, 'application/dicom') },
-      body: multipartFromFiles(parts, boundary),
+      body: fileBody(multipartPieces(parts, boundary)),
     };
   }
 
@@ -411,7 +411,7 @@ export class LocalDicomStore implements DicomStore {
     return {
       status: 200,
       headers: { 'content-type': multipartContentType(boundary, 'application/dicom') },
-      body: multipartFromFiles(parts(), boundary),
+      body: fileBody(multipartPieces(parts(), boundary)),
     };
   }
 
@@ -428,7 +428,7 @@ export class LocalDicomStore implements DicomStore {
     return {
       status: 200,
       headers: { 'content-type': 'application/dicom', 'content-length': String(size) },
-      body: createReadStream(file),
+      body: fileBody([{ path: file }]),
     };
   }
 

@@ -4,6 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { httpError } from '../http/api-errors.ts';
+import type { BodyPiece } from '../http/file-body.ts';
 
 /**
  * multipart/related (RFC 2387) as DICOMweb uses it: written as a stream straight from files, and
@@ -51,6 +52,22 @@ export function newBoundary(): string {
 
 export function multipartContentType(boundary: string, type: string): string {
   return `multipart/related; type="${type}"; boundary=${boundary}`;
+}
+
+/**
+ * The parts' files as one multipart body for an answer (`writeFileBody`): each part's head, its
+ * file, the line after it, then the closing delimiter. The next file is opened only when needed.
+ */
+export async function* multipartPieces(
+  parts: Iterable<MultipartFilePart> | AsyncIterable<MultipartFilePart>,
+  boundary: string,
+): AsyncGenerator<BodyPiece> {
+  for await (const part of parts) {
+    yield Buffer.from(partHead(part, boundary), 'latin1');
+    yield { path: part.path };
+    yield Buffer.from('\r\n', 'latin1');
+  }
+  yield Buffer.from(`--${boundary}--\r\n`, 'latin1');
 }
 
 /** Streams the parts' files as one multipart body; the next file is opened only when needed. */

@@ -1,13 +1,14 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Uid } from '../../../shared/domain/case.ts';
 import type { AppServices } from '../app-services.ts';
 import { requireAuth, workstationOf, type AuthContext } from '../auth/authenticate.ts';
 import { readDicomHeader } from '../dicom/dicom-header.ts';
+import { writeFileBody } from '../http/file-body.ts';
 import { DicomJsonArraySchema, DicomJsonDatasetSchema } from '../dicom/dicom-json-schema.ts';
 import { TAG, attr, type DicomJsonDataset } from '../dicom/dicom-json.ts';
 import {
@@ -140,7 +141,26 @@ export function dicomwebRoutes(services: AppServices) {
   function sendBinary(reply: FastifyReply, res: BinaryResponse): FastifyReply {
     reply.code(res.status).header('cache-control', 'private, no-store');
     for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
-    return reply.send(res.body);
+    if (res.body instanceof Readable) return reply.send(res.body);
+    // Files are written to the socket here, through reused buffers (`writeFileBody`). Fastify's
+    // onSend hooks do not run for a hijacked reply, so their one header for binaries is set here;
+    // onResponse (the request log line) still runs.
+    reply.header('x-content-type-options', 'nosniff');
+    reply.hijack();
+    const raw = reply.raw;
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(reply.getHeaders())) {
+      if (v !== undefined) headers[k] = typeof v === 'number' ? String(v) : v;
+    }
+    raw.writeHead(res.status, headers);
+    writeFileBody(raw, res.body).catch((err: unknown) => {
+      // Headers are gone: all the client can be told is that the answer was cut short.
+      if (!raw.destroyed) {
+        reply.log.warn({ err: String(err) }, 'an answer of files was cut short');
+        raw.destroy();
+      }
+    });
+    return reply;
   }
 
   function notFound(what: string): Error {
