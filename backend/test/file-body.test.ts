@@ -64,7 +64,9 @@ describe('file bodies written through reused buffers', () => {
     ];
     const expected = (n: number) =>
       Buffer.concat(
-        pieces(n).map((p) => (Buffer.isBuffer(p) ? p : files.find((f) => f.path === p.path)!.bytes)),
+        pieces(n).map((p) =>
+          Buffer.isBuffer(p) ? p : files.find((f) => f.path === p.path)!.bytes,
+        ),
       );
     const base = await serve((url) => pieces(Number(url.slice(1))));
     const answers = await Promise.all(
