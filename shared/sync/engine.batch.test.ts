@@ -208,4 +208,22 @@ describe('SyncEngine with batched retrieval', () => {
     expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 5, errors: [] });
     expect(backend.fetched()).toHaveLength(5);
   });
+
+  it('writes what a capped write left behind even when no other image is coming (the last images of a sync)', async () => {
+    // One answer brings all 6; the last to be checked finds all 6 waiting and writes them 4 and
+    // then 2: the 2 must not wait for an image that never comes (they once did, for ever).
+    const { engine, store, progress } = setup([{ caseId: 'a', study: study('1.1.1', 6) }], {
+      maxParallel: 1,
+      fetchBatch: 6,
+      maxWriteBatch: 4,
+      batchSize: 10,
+    });
+    engine.start();
+    // no clock advance: only what the engine does by itself, with no timer of its own firing
+    for (let i = 0; i < 300; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(store.instances.size).toBe(6);
+    expect(store.writeSizes).toEqual([4, 2]);
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 6 });
+  });
 });

@@ -1083,6 +1083,9 @@ export class SyncEngine {
     }
     const canWrite = () => evenIfStopped || this.active() || this.current.state === 'paused';
     this.flushing = (async () => {
+      // Images left over by a capped write were ready: they go in the next write, not when some
+      // later image comes (at the end of a sync none comes, and they waited for ever).
+      let leftOver: boolean;
       do {
         this.flushAgain = false;
         // At most `maxWriteBatch` a write: a write under way cannot be called back, so a cache
@@ -1090,6 +1093,7 @@ export class SyncEngine {
         const ready = this.batch.filter((j) => j.state === 'verified');
         const jobs = ready.slice(0, this.maxWriteBatch);
         this.batch = ready.slice(this.maxWriteBatch);
+        leftOver = this.batch.length > 0;
         if (!jobs.length || !canWrite()) {
           this.batch = ready;
           break;
@@ -1134,13 +1138,23 @@ export class SyncEngine {
         }
         // room for more downloads, if they were held back for the store
         this.pump();
-      } while (this.flushAgain || this.batch.length >= this.batchSize);
+      } while (this.flushAgain || leftOver || this.batch.length >= this.batchSize);
     })().finally(() => {
       this.flushing = undefined;
       // asked again after the loop's last look but before this ran: go once more
       if (this.flushAgain) {
         this.flushAgain = false;
         this.flush(evenIfStopped);
+      } else if (
+        this.active() &&
+        this.batchTimer === undefined &&
+        this.batch.some((j) => j.state === 'verified')
+      ) {
+        // Never leave checked images without a write to come (a resume flushes a halted engine).
+        this.batchTimer = this.clock.setTimeout(() => {
+          this.batchTimer = undefined;
+          this.flush();
+        }, this.batchDelayMs);
       }
       this.scheduleProgress();
       this.checkSettled();
