@@ -70,20 +70,24 @@ export async function* multipartPieces(
   yield Buffer.from(`--${boundary}--\r\n`, 'latin1');
 }
 
-/** Streams the parts' files as one multipart body; the next file is opened only when needed. */
+/**
+ * Streams the parts' files as one multipart body (a request to a PACS); the next file is opened
+ * only when needed.
+ */
 export function multipartFromFiles(
   parts: Iterable<MultipartFilePart> | AsyncIterable<MultipartFilePart>,
   boundary: string,
 ): Readable {
   async function* generate(): AsyncGenerator<Buffer> {
-    for await (const part of parts) {
-      yield Buffer.from(partHead(part, boundary), 'latin1');
-      for await (const chunk of createReadStream(part.path, { highWaterMark: 256 * 1024 })) {
+    for await (const piece of multipartPieces(parts, boundary)) {
+      if (Buffer.isBuffer(piece)) {
+        yield piece;
+        continue;
+      }
+      for await (const chunk of createReadStream(piece.path, { highWaterMark: 256 * 1024 })) {
         yield chunk as Buffer;
       }
-      yield Buffer.from('\r\n', 'latin1');
     }
-    yield Buffer.from(`--${boundary}--\r\n`, 'latin1');
   }
   return Readable.from(generate(), { objectMode: false });
 }
