@@ -790,11 +790,8 @@ export class SyncEngine {
         this.batch.some((j) => this.wanted.has(j.remote.sopInstanceUid));
       if (this.batch.length >= this.batchSize || forFocus || this.running.size === 0) {
         this.flush();
-      } else if (this.batchTimer === undefined) {
-        this.batchTimer = this.clock.setTimeout(() => {
-          this.batchTimer = undefined;
-          this.flush();
-        }, this.batchDelayMs);
+      } else {
+        this.armBatchTimer();
       }
     }
     this.checkSettled();
@@ -1145,20 +1142,22 @@ export class SyncEngine {
       if (this.flushAgain) {
         this.flushAgain = false;
         this.flush(evenIfStopped);
-      } else if (
-        this.active() &&
-        this.batchTimer === undefined &&
-        this.batch.some((j) => j.state === 'verified')
-      ) {
+      } else if (this.active() && this.batch.some((j) => j.state === 'verified')) {
         // Never leave checked images without a write to come (a resume flushes a halted engine).
-        this.batchTimer = this.clock.setTimeout(() => {
-          this.batchTimer = undefined;
-          this.flush();
-        }, this.batchDelayMs);
+        this.armBatchTimer();
       }
       this.scheduleProgress();
       this.checkSettled();
     });
+  }
+
+  /** The next write at most `batchDelayMs` from now, unless one is already due. */
+  private armBatchTimer(): void {
+    if (this.batchTimer !== undefined) return;
+    this.batchTimer = this.clock.setTimeout(() => {
+      this.batchTimer = undefined;
+      this.flush();
+    }, this.batchDelayMs);
   }
 
   private async storeCall<T>(fn: () => Promise<T>): Promise<T> {
