@@ -145,6 +145,7 @@ describe('bench plans', () => {
     'synced scroll passes, per case': plan.viewer.syncedPasses,
     'whole-worklist sync, CT series in the background, cache on disk':
       plan.sync.wholeWorklistRuns ?? 2,
+    'a 300-slice CT synced alone, sealed and plain': plan.sync.aloneRuns ?? 2,
     'worklist at 10,000 rows, memory included': plan.worklist.runs,
     'report outbox drains': plan.reports.drains ?? 3,
     'peak memory reading the large CT and MR': plan.scale.peakRuns ?? 2,

@@ -43,6 +43,7 @@ import {
   REPORT_DATA_SIZES,
   ensureBenchData,
 } from './data/bench-data.ts';
+import { measureCtAlone } from './figures/sync-alone.ts';
 import { measureSync } from './figures/sync.ts';
 import { measureAtRest } from './figures/at-rest.ts';
 import { measureViewer } from './figures/viewer.ts';
@@ -157,6 +158,17 @@ async function main(): Promise<number> {
             details['sync-figures'] = r.details;
           } catch (err) {
             failed('sync', err, ['Sync: CT series into IndexedDB', 'Cache size on disk']);
+          }
+          if ((plan.sync.aloneRuns ?? 2) > 0) {
+            try {
+              const r = await timed('sync', () =>
+                measureCtAlone(browser, { runs: plan.sync.aloneRuns ?? 2 }, log),
+              );
+              figures.push(...r.figures);
+              details['sync-alone'] = r.details;
+            } catch (err) {
+              failed('sync', err, ['Sync: a 300-slice CT alone, into IndexedDB']);
+            }
           }
         }
         if (options.only.has('at-rest')) {

@@ -74,10 +74,24 @@ export const REPORT_DATA_SIZES: BenchDataSizes = {
   reportCases: 310,
 };
 
+/**
+ * The issue's sync figure as asked, "a 300-slice CT" (`.cache/bench-ct-alone`, about 160 MB): its
+ * reader's only case, one study of one 300-image series, so its sync brings nothing else.
+ */
+export const CT_ALONE_SIZES: BenchDataSizes = {
+  mrImages: 0,
+  ctImages: 300,
+  worklistCases: 0,
+  imagesPerWorklistStudy: 0,
+  reportCases: 0,
+};
+
 /** Who reads what: the large series and the report cases are radiologist1's, the worklist radiologist2's. */
 export const BENCH_READERS = { large: 'radiologist1', worklist: 'radiologist2' } as const;
 export const MR_CASE_ID = 'bench-mr-1000';
-export const CT_LARGE_CASE_ID = 'bench-ct-1500';
+/** The CT case of a data set whose CT has `images` images. */
+export const ctCaseId = (images: number) => `bench-ct-${images}`;
+export const CT_LARGE_CASE_ID = ctCaseId(BENCH_DATA_SIZES.ctImages);
 export const worklistCaseId = (i: number) => `bench-worklist-${String(i + 1).padStart(3, '0')}`;
 export const reportCaseId = (i: number) => `bench-report-${String(i + 1).padStart(3, '0')}`;
 
@@ -126,7 +140,7 @@ export function benchDataPlan(sizes: BenchDataSizes): BenchDataPlan {
       ],
     });
     cases.push({
-      caseId: CT_LARGE_CASE_ID,
+      caseId: ctCaseId(sizes.ctImages),
       studyKey: 'ct',
       assignee: BENCH_READERS.large,
       priority: 'urgent',

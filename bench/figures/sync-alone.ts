@@ -1,0 +1,155 @@
+// The issue's sync figure as it is worded ("Sync and offline cache"): "a 300-slice CT from the
+// backend on loopback into IndexedDB", as a ratio to a plain parallel fetch of the same bytes. The
+// figures of `sync.ts` time the demo CT series inside a whole worklist's sync (other series share
+// its requests) or while the viewer reads it; here the CT is its reader's only case, on a backend
+// of its own (`CT_ALONE_SIZES`), so the sync brings that series and nothing else.
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from '@playwright/test';
+import {
+  REPO_ROOT,
+  makeTempDir,
+  removeDir,
+  startBackend,
+} from '../../backend/test-support/processes.ts';
+import { openBaselinePage } from '../browser/session.ts';
+import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId, ensureBenchData } from '../data/bench-data.ts';
+import { measuredFigure, type Figure } from '../figure.ts';
+import { resolveLargestSeries, resolveWorklistInstances } from './ct-case.ts';
+import {
+  PARALLEL,
+  THROUGHPUT_GOAL,
+  cookieContext,
+  fetchOnly,
+  mbPerS,
+  syncWholeWorklist,
+  type SyncResult,
+  type WholeWorklist,
+} from './sync.ts';
+
+export interface SyncAlonePlan {
+  /** fresh profiles of each kind (sealed, the default; plain), each run beside a fetch-only one */
+  runs: number;
+}
+
+type Step = 'sealed' | 'plain' | 'fetch';
+
+/**
+ * Each run: a fresh profile on disk signs in and syncs the CT with the cache sealed (the product
+ * default), another with the workstation setting "encrypt the cache" off, and the bare page
+ * fetches the same images between them; the order of the two syncs flips from run to run, so a
+ * drift of the machine favours neither.
+ */
+export async function measureCtAlone(
+  browser: Browser,
+  plan: SyncAlonePlan,
+  log: (line: string) => void,
+): Promise<SyncResult> {
+  const dataDir =
+    process.env['TANDEM_BENCH_CT_ALONE'] ?? path.join(REPO_ROOT, '.cache', 'bench-ct-alone');
+  ensureBenchData(dataDir, CT_ALONE_SIZES, log);
+  const ui = makeTempDir('bench-ui');
+  cpSync(path.join(REPO_ROOT, 'dist', 'renderer'), ui, { recursive: true });
+  const backend = await startBackend({
+    seed: 'demo',
+    ui,
+    env: { TANDEM_DEMO_CACHE: dataDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
+    timeoutMs: 10 * 60_000,
+  });
+  log(`sync, CT alone: backend at ${backend.url}`);
+  const reader = BENCH_READERS.large;
+  try {
+    const series = await resolveLargestSeries(
+      backend.url,
+      reader,
+      ctCaseId(CT_ALONE_SIZES.ctImages),
+    );
+    const all = await resolveWorklistInstances(backend.url, reader);
+    if (all.imageUrls.length !== series.imageUrls.length) {
+      throw new Error(
+        `the CT's reader has more to sync than the CT (${all.label}): the figure would time other images`,
+      );
+    }
+    const cookies = await cookieContext(browser, backend.url, reader);
+    const bare = await openBaselinePage(browser, cookies, backend.url);
+    const sealed: WholeWorklist[] = [];
+    const plain: WholeWorklist[] = [];
+    const fetched: Array<{ ms: number; bytes: number }> = [];
+    try {
+      // once, not counted: the backend's files into the page cache, the bare page's code warm
+      await fetchOnly(bare.page, series.imageUrls);
+      for (let run = 0; run < plan.runs; run++) {
+        const order: Step[] =
+          run % 2 === 0 ? ['sealed', 'fetch', 'plain'] : ['plain', 'fetch', 'sealed'];
+        for (const step of order) {
+          if (step === 'fetch') {
+            fetched.push(await fetchOnly(bare.page, series.imageUrls));
+            continue;
+          }
+          const w = await syncWholeWorklist(backend.url, reader, {
+            series,
+            storedPlain: step === 'plain',
+          });
+          if (w.seriesSyncMs === undefined) throw new Error('the series was not clocked');
+          if (w.instances !== series.imageUrls.length) {
+            throw new Error(`${w.instances} images stored of ${series.imageUrls.length}`);
+          }
+          (step === 'plain' ? plain : sealed).push(w);
+        }
+        const last = (xs: WholeWorklist[]) => xs.at(-1)!;
+        log(
+          `sync, CT alone, run ${run + 1}: sealed ${mbPerS(last(sealed).dicomBytes, last(sealed).seriesSyncMs!).toFixed(1)} MB/s, ` +
+            `plain ${mbPerS(last(plain).dicomBytes, last(plain).seriesSyncMs!).toFixed(1)} MB/s, ` +
+            `fetch-only ${mbPerS(fetched.at(-1)!.bytes, fetched.at(-1)!.ms).toFixed(1)} MB/s`,
+        );
+      }
+    } finally {
+      await bare.context.close();
+      await cookies.close();
+    }
+    const bytes = sealed[0]!.dicomBytes;
+    const baselineSamples = fetched.map((f) => mbPerS(f.bytes, f.ms));
+    const fromSignIn = (ws: WholeWorklist[]) =>
+      ws.map((w) => `${(w.ms / 1000).toFixed(1)} s`).join(', ');
+    const figure = (id: string, title: string, runs: WholeWorklist[], notes: string[]): Figure =>
+      measuredFigure({
+        id,
+        title,
+        unit: 'MB/s',
+        samples: runs.map((w) => mbPerS(w.dicomBytes, w.seriesSyncMs!)),
+        baselineTitle: `plain fetch of the same images, ${PARALLEL} in parallel, not stored`,
+        baselineSamples,
+        goal: THROUGHPUT_GOAL,
+        notes: [
+          `${runs.length} fresh profiles on disk, each signing in as the reader whose only case is this CT (${(bytes / 1e6).toFixed(0)} MB, a backend of its own), nothing opened; ` +
+            'from the sync’s first request for an image until every image is in IndexedDB (verified, then stored), so the sync brings this series and nothing else; ' +
+            'the baseline beside each run, between the two kinds of profile, whose order flips from run to run',
+          ...notes,
+          `sign-in to every row ready: ${fromSignIn(runs)}`,
+        ],
+      });
+    return {
+      figures: [
+        figure(
+          'sync.ct-alone',
+          `Sync: a 300-slice CT alone, into IndexedDB (${series.label})`,
+          sealed,
+          ['the product default: every image sealed with AES-GCM at rest (rows checked sealed)'],
+        ),
+        figure(
+          'sync.ct-alone-plain',
+          `Sync: a 300-slice CT alone, cache stored plain (encryption setting off) (${series.label})`,
+          plain,
+          [
+            'the workstation setting “encrypt the cache” off before sign-in: images stored as received (rows checked unsealed)',
+          ],
+        ),
+      ],
+      details: { sealed, plain, fetched, series: series.label },
+    };
+  } finally {
+    await backend.stop();
+    removeDir(backend.dataDir);
+    removeDir(ui);
+  }
+}
