@@ -37,12 +37,8 @@ import {
 } from './figures/scale.ts';
 import type { OpenedBeforeSync, WholeWorklist } from './figures/sync.ts';
 import { cacheFigures } from './figures/cache-probe.ts';
-import {
-  BENCH_DATA_SIZES,
-  BENCH_READERS,
-  REPORT_DATA_SIZES,
-  ensureBenchData,
-} from './data/bench-data.ts';
+import { BENCH_DATA_SIZES, BENCH_READERS, REPORT_DATA_SIZES } from './data/bench-data.ts';
+import { startBenchDataBackend } from './data/bench-backend.ts';
 import { measureCtAlone } from './figures/sync-alone.ts';
 import { measureSync } from './figures/sync.ts';
 import { measureAtRest } from './figures/at-rest.ts';
@@ -314,15 +310,8 @@ async function runReports(
 ): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
   const dataDir =
     process.env['TANDEM_BENCH_REPORTS'] ?? path.join(REPO_ROOT, '.cache', 'bench-reports');
-  ensureBenchData(dataDir, REPORT_DATA_SIZES, log);
-  const ui = makeTempDir('bench-ui');
-  cpSync(path.join(REPO_ROOT, 'dist', 'renderer'), ui, { recursive: true });
-  const backend = await startBackend({
-    seed: 'demo',
-    ui,
-    env: { TANDEM_DEMO_CACHE: dataDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
-    timeoutMs: 10 * 60_000,
-  });
+  const seeded = await startBenchDataBackend(dataDir, REPORT_DATA_SIZES, log);
+  const backend = seeded.backend;
   log(`reports backend at ${backend.url}`);
   const profile = makeTempDir('bench-reports-profile');
   try {
@@ -343,9 +332,7 @@ async function runReports(
     }
   } finally {
     removeDir(profile);
-    await backend.stop();
-    removeDir(backend.dataDir);
-    removeDir(ui);
+    await seeded.close();
   }
 }
 
@@ -362,16 +349,9 @@ async function runBenchDataGroups(
   failed: (group: Group, err: unknown, titles: string[]) => void,
 ): Promise<void> {
   const dataDir = process.env['TANDEM_BENCH_DATA'] ?? path.join(REPO_ROOT, '.cache', 'bench-data');
-  ensureBenchData(dataDir, BENCH_DATA_SIZES, log);
-  const ui = makeTempDir('bench-ui');
-  cpSync(path.join(REPO_ROOT, 'dist', 'renderer'), ui, { recursive: true });
   log('starting a backend with the bench-size data');
-  const backend = await startBackend({
-    seed: 'demo',
-    ui,
-    env: { TANDEM_DEMO_CACHE: dataDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
-    timeoutMs: 10 * 60_000,
-  });
+  const seeded = await startBenchDataBackend(dataDir, BENCH_DATA_SIZES, log);
+  const backend = seeded.backend;
   log(`bench-data backend at ${backend.url}`);
   try {
     // The reading session of the large series' reader first, in a fresh profile: the MR opened at
@@ -450,9 +430,7 @@ async function runBenchDataGroups(
       }
     }
   } finally {
-    await backend.stop();
-    removeDir(backend.dataDir);
-    removeDir(ui);
+    await seeded.close();
   }
 }
 

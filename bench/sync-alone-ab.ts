@@ -12,9 +12,10 @@
 // the cache" off in every profile.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, startBackend } from '../backend/test-support/processes.ts';
+import { REPO_ROOT } from '../backend/test-support/processes.ts';
 import { launchChromium, openBaselinePage } from './browser/session.ts';
-import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId, ensureBenchData } from './data/bench-data.ts';
+import { startBenchDataBackend } from './data/bench-backend.ts';
+import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId } from './data/bench-data.ts';
 import { resolveLargestSeries } from './figures/ct-case.ts';
 import { cookieContext, fetchOnly, mbPerS, syncWholeWorklist } from './figures/sync.ts';
 import { summarize } from './stats.ts';
@@ -27,17 +28,10 @@ const uis = (positionals[0] ?? path.join(REPO_ROOT, 'dist', 'renderer')).split('
 const runs = Number(values.runs);
 const dataDir =
   process.env['TANDEM_BENCH_CT_ALONE'] ?? path.join(REPO_ROOT, '.cache', 'bench-ct-alone');
-ensureBenchData(dataDir, CT_ALONE_SIZES, console.log);
-const backends = await Promise.all(
-  uis.map((ui) =>
-    startBackend({
-      seed: 'demo',
-      ui,
-      env: { TANDEM_DEMO_CACHE: dataDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
-      timeoutMs: 10 * 60_000,
-    }),
-  ),
+const seeded = await Promise.all(
+  uis.map((ui) => startBenchDataBackend(dataDir, CT_ALONE_SIZES, console.log, ui)),
 );
+const backends = seeded.map((s) => s.backend);
 const browser = await launchChromium();
 try {
   const reader = BENCH_READERS.large;
@@ -81,5 +75,5 @@ try {
   await cookies.close();
 } finally {
   await browser.close();
-  for (const b of backends) await b.stop();
+  for (const s of seeded) await s.close();
 }

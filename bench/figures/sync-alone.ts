@@ -3,17 +3,12 @@
 // figures of `sync.ts` time the demo CT series inside a whole worklist's sync (other series share
 // its requests) or while the viewer reads it; here the CT is its reader's only case, on a backend
 // of its own (`CT_ALONE_SIZES`), so the sync brings that series and nothing else.
-import { cpSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from '@playwright/test';
-import {
-  REPO_ROOT,
-  makeTempDir,
-  removeDir,
-  startBackend,
-} from '../../backend/test-support/processes.ts';
+import { REPO_ROOT } from '../../backend/test-support/processes.ts';
 import { openBaselinePage } from '../browser/session.ts';
-import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId, ensureBenchData } from '../data/bench-data.ts';
+import { startBenchDataBackend } from '../data/bench-backend.ts';
+import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId } from '../data/bench-data.ts';
 import { measuredFigure, type Figure } from '../figure.ts';
 import { resolveLargestSeries, resolveWorklistInstances } from './ct-case.ts';
 import {
@@ -47,15 +42,8 @@ export async function measureCtAlone(
 ): Promise<SyncResult> {
   const dataDir =
     process.env['TANDEM_BENCH_CT_ALONE'] ?? path.join(REPO_ROOT, '.cache', 'bench-ct-alone');
-  ensureBenchData(dataDir, CT_ALONE_SIZES, log);
-  const ui = makeTempDir('bench-ui');
-  cpSync(path.join(REPO_ROOT, 'dist', 'renderer'), ui, { recursive: true });
-  const backend = await startBackend({
-    seed: 'demo',
-    ui,
-    env: { TANDEM_DEMO_CACHE: dataDir, TANDEM_DEMO_SKIP_GENERATE: '1' },
-    timeoutMs: 10 * 60_000,
-  });
+  const seeded = await startBenchDataBackend(dataDir, CT_ALONE_SIZES, log);
+  const backend = seeded.backend;
   log(`sync, CT alone: backend at ${backend.url}`);
   const reader = BENCH_READERS.large;
   try {
@@ -148,8 +136,6 @@ export async function measureCtAlone(
       details: { sealed, plain, fetched, series: series.label },
     };
   } finally {
-    await backend.stop();
-    removeDir(backend.dataDir);
-    removeDir(ui);
+    await seeded.close();
   }
 }
