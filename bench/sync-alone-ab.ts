@@ -17,6 +17,7 @@ import { launchChromium, openBaselinePage } from './browser/session.ts';
 import { startBenchDataBackend } from './data/bench-backend.ts';
 import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId } from './data/bench-data.ts';
 import { resolveLargestSeries } from './figures/ct-case.ts';
+import { ctAloneDataDir } from './figures/sync-alone.ts';
 import { cookieContext, fetchOnly, mbPerS, syncWholeWorklist } from './figures/sync.ts';
 import { summarize } from './stats.ts';
 
@@ -26,10 +27,8 @@ const { values, positionals } = parseArgs({
 });
 const uis = (positionals[0] ?? path.join(REPO_ROOT, 'dist', 'renderer')).split(',');
 const runs = Number(values.runs);
-const dataDir =
-  process.env['TANDEM_BENCH_CT_ALONE'] ?? path.join(REPO_ROOT, '.cache', 'bench-ct-alone');
 const seeded = await Promise.all(
-  uis.map((ui) => startBenchDataBackend(dataDir, CT_ALONE_SIZES, console.log, ui)),
+  uis.map((ui) => startBenchDataBackend(ctAloneDataDir(), CT_ALONE_SIZES, console.log, ui)),
 );
 const backends = seeded.map((s) => s.backend);
 const browser = await launchChromium();

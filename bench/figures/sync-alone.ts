@@ -29,6 +29,11 @@ export interface SyncAlonePlan {
 
 type Step = 'sealed' | 'plain' | 'fetch';
 
+/** Where the CT-alone data set is written once (`TANDEM_BENCH_CT_ALONE` to put it elsewhere). */
+export function ctAloneDataDir(): string {
+  return process.env['TANDEM_BENCH_CT_ALONE'] ?? path.join(REPO_ROOT, '.cache', 'bench-ct-alone');
+}
+
 /**
  * Each run: a fresh profile on disk signs in and syncs the CT with the cache sealed (the product
  * default), another with the workstation setting "encrypt the cache" off, and the bare page
@@ -40,9 +45,7 @@ export async function measureCtAlone(
   plan: SyncAlonePlan,
   log: (line: string) => void,
 ): Promise<SyncResult> {
-  const dataDir =
-    process.env['TANDEM_BENCH_CT_ALONE'] ?? path.join(REPO_ROOT, '.cache', 'bench-ct-alone');
-  const seeded = await startBenchDataBackend(dataDir, CT_ALONE_SIZES, log);
+  const seeded = await startBenchDataBackend(ctAloneDataDir(), CT_ALONE_SIZES, log);
   const backend = seeded.backend;
   log(`sync, CT alone: backend at ${backend.url}`);
   const reader = BENCH_READERS.large;
