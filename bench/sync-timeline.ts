@@ -1,7 +1,7 @@
 // Diagnostic, not a figure: where a background sync's time goes (bench/README.md, figure 6).
 //
 //   node bench/sync-timeline.ts [--runs N] [--no-floors] [--no-sw] [--plain] [--profile-worker]
-//                               [--uis DIR,DIR] [--out FILE]
+//                               [--alone] [--uis DIR,DIR] [--out FILE]
 //
 // Run it under the bench's flock. Syncs the CT reader's whole worklist in a fresh profile on
 // disk, as the figure does, and builds a timeline of every image request from the browser's own
@@ -16,7 +16,9 @@
 // a backend of its own serving it), for an A/B beside each other; `--no-sw` blocks the app's
 // service worker; `--plain` turns the workstation's "encrypt the cache" setting off before sign-in;
 // `--profile-worker` samples the sync worker's CPU from sign-in (its functions by self time; the
-// profiler slows it, so the throughput of such a run is not comparable).
+// profiler slows it, so the throughput of such a run is not comparable). `--alone` syncs the
+// CT-alone data instead (`figures/sync-alone.ts`: a reader whose only case is a 300-slice CT),
+// the issue's figure as worded.
 import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Request } from '@playwright/test';
@@ -39,7 +41,15 @@ import {
   waitForSyncSettled,
 } from './browser/session.ts';
 import { profileWorker } from './browser/profile.ts';
-import { CT_READER, resolveLargestCtSeries, resolveWorklistInstances } from './figures/ct-case.ts';
+import {
+  CT_READER,
+  resolveLargestCtSeries,
+  resolveLargestSeries,
+  resolveWorklistInstances,
+} from './figures/ct-case.ts';
+import { startBenchDataBackend } from './data/bench-backend.ts';
+import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId } from './data/bench-data.ts';
+import { ctAloneDataDir } from './figures/sync-alone.ts';
 import {
   addFloors,
   cookieContext,
@@ -171,6 +181,9 @@ const summary = (xs: number[]) =>
   `median ${q(xs, 0.5).toFixed(0)}, p90 ${q(xs, 0.9).toFixed(0)}, max ${Math.max(...xs).toFixed(0)} ms`;
 
 const FLAGS = process.argv.slice(2);
+const ALONE = FLAGS.includes('--alone');
+/** whose worklist is synced: the demo CT reader, or the CT-alone data's reader */
+const READER = ALONE ? BENCH_READERS.large : CT_READER;
 
 async function syncTimeline(backendUrl: string, seriesUid: string) {
   const profile = makeTempDir('timeline-profile');
@@ -197,7 +210,7 @@ async function syncTimeline(backendUrl: string, seriesUid: string) {
     const profiling = FLAGS.includes('--profile-worker')
       ? await profileWorker(page, (url) => /\/sync\.worker[-.]/.test(url))
       : undefined;
-    await signIn(page, CT_READER);
+    await signIn(page, READER);
     await waitForSyncSettled(page, 10 * 60_000);
     const settledAt = Date.now();
     const workerProfile = await profiling?.stop();
@@ -331,7 +344,7 @@ async function floorsOnDisk(backendUrl: string, urls: string[], series: string[]
   });
   try {
     const res = await context.request.post('/api/session', {
-      data: { username: CT_READER, password: DEMO_PASSWORD },
+      data: { username: READER, password: DEMO_PASSWORD },
     });
     if (!res.ok()) throw new Error(`sign-in failed: ${res.status()}`);
     const page = context.pages()[0] ?? (await context.newPage());
@@ -373,24 +386,30 @@ async function main() {
     ? args[args.indexOf('--uis') + 1]!.split(',')
     : [path.join(REPO_ROOT, 'dist', 'renderer')];
   const backends = await Promise.all(
-    [...new Set(uis)].map(async (ui) => ({
-      ui,
-      backend: await startBackend({ seed: 'demo', ui, timeoutMs: 10 * 60_000 }),
-    })),
+    [...new Set(uis)].map(async (ui) => {
+      if (!ALONE) {
+        const backend = await startBackend({ seed: 'demo', ui, timeoutMs: 10 * 60_000 });
+        return { ui, backend, close: () => backend.stop() };
+      }
+      const seeded = await startBenchDataBackend(ctAloneDataDir(), CT_ALONE_SIZES, console.log, ui);
+      return { ui, backend: seeded.backend, close: () => seeded.close() };
+    }),
   );
   const browser = await launchChromium();
   const results: Record<string, unknown>[] = [];
   try {
     const first = backends[0]!.backend;
-    const series = await resolveLargestCtSeries(first.url);
-    const all = await resolveWorklistInstances(first.url, CT_READER);
+    const series = ALONE
+      ? await resolveLargestSeries(first.url, READER, ctCaseId(CT_ALONE_SIZES.ctImages))
+      : await resolveLargestCtSeries(first.url);
+    const all = await resolveWorklistInstances(first.url, READER);
     for (let run = 0; run < runs; run++) {
       for (const spec of uis) {
         const { backend } = backends.find((b) => b.ui === spec)!;
         backendPid = backend.child.pid ?? 0;
         const r: Record<string, unknown> = { run, ui: spec };
         if (!skipFloors) {
-          const cookies = await cookieContext(browser, backend.url);
+          const cookies = await cookieContext(browser, backend.url, READER);
           const bare = await openBaselinePage(browser, cookies, backend.url);
           await addFloors(bare.page);
           await fetchOnly(bare.page, series.imageUrls);
@@ -432,7 +451,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    for (const b of backends) await b.backend.stop();
+    for (const b of backends) await b.close();
   }
   if (out) writeFileSync(out, JSON.stringify(results, null, 1));
 }
