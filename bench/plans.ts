@@ -40,7 +40,7 @@ const QIDO_SHAPE = {
 };
 
 export const FULL: Plan = {
-  sync: { runs: 2, wholeWorklist: true, wholeWorklistRuns: 2 },
+  sync: { runs: 2, wholeWorklist: true, wholeWorklistRuns: 2, aloneRuns: 4 },
   'at-rest': { reloads: 3 },
   viewer: {
     reopen: 4,

@@ -42,7 +42,8 @@ export interface SyncPlan {
   wholeWorklistRuns?: number;
   /**
    * fresh profiles of each kind (sealed, plain) that sync a 300-slice CT alone, on a backend of
-   * its own (`sync-alone.ts`), each run beside a fetch-only one (default 2; 0 leaves it out)
+   * its own (`sync-alone.ts`), each run beside a fetch-only one (default 2, the full plan 4;
+   * 0 leaves it out)
    */
   aloneRuns?: number;
   /**
