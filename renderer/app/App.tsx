@@ -18,7 +18,7 @@ import { DisplayQaPage } from '../display-qa/DisplayQaPage.tsx';
 import { TestPattern } from '../display-qa/TestPattern.tsx';
 import { useLocked } from '../lock/lock-store.ts';
 import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
-import { scheduleViewerWarmUp, viewerWarmUpSettled, viewerWarmingUp } from '../viewer/warm-up.ts';
+import { scheduleViewerWarmUp } from '../viewer/warm-up.ts';
 import type CaseView from '../viewer/CaseView.tsx';
 
 // Cornerstone is large: load it only when a case is opened (or the warm-up prepares the viewer
@@ -79,19 +79,18 @@ export function App() {
 }
 
 /**
- * The case view, at once when its code is already loaded (the warm-up) and no warm-up is under
- * way, else once both hold. Not through `lazy` and Suspense: React holds content back for a while
- * after a Suspense fallback shows (about 300 ms), even content that is ready the moment after.
+ * The case view, at once when its code is already loaded (the warm-up), else once it is. Not
+ * through `lazy` and Suspense: React holds content back for a while after a Suspense fallback
+ * shows (about 300 ms), even content that is ready the moment after.
  */
 function CaseScreen({ caseId }: { caseId: string }) {
-  // A warm-up still under way (a case opened right after sign-in) ends first (warm-up.ts).
-  const [Loaded, setLoaded] = useState(() => (viewerWarmingUp() ? undefined : loadedCaseView));
+  const [Loaded, setLoaded] = useState(() => loadedCaseView);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     if (Loaded) return;
     let cancelled = false;
-    Promise.all([loadCaseView(), viewerWarmUpSettled()]).then(
-      ([component]) => !cancelled && setLoaded(() => component),
+    loadCaseView().then(
+      (component) => !cancelled && setLoaded(() => component),
       (err: unknown) => !cancelled && setError(err),
     );
     return () => {

@@ -11,8 +11,6 @@
  * This module is imported by the app shell: it must not import Cornerstone statically.
  */
 let started = false;
-/** The warm-up under way, settled (never rejected) when it ends or fails. */
-let running: Promise<void> | undefined;
 
 /**
  * Schedules the warm-up; returns what cancels it if it has not begun yet. `loadViewer` loads the
@@ -30,12 +28,10 @@ export function scheduleViewerWarmUp(loadViewer: () => Promise<unknown>): () => 
       idleHandle = onIdle(() => {
         if (cancelled || started) return;
         started = true;
-        running = warmUp(loadViewer)
-          .catch((err: unknown) => {
-            // The first opening will try again and show what failed; nothing to tell the reader.
-            console.warn('viewer: warm-up failed', err);
-          })
-          .finally(() => (running = undefined));
+        warmUp(loadViewer).catch((err: unknown) => {
+          // The first opening will try again and show what failed; nothing to tell the reader now.
+          console.warn('viewer: warm-up failed', err);
+        });
       });
     }, 0);
     cleanups.push(() => clearTimeout(timer));
@@ -46,34 +42,6 @@ export function scheduleViewerWarmUp(loadViewer: () => Promise<unknown>): () => 
     for (const c of cleanups) c();
     if (idleHandle !== undefined) cancelIdle(idleHandle);
   };
-}
-
-/**
- * Whether a warm-up is under way. A case opened right after sign-in waits for it to end before
- * setting up its viewports (`viewerWarmUpSettled`): the warm slice is drawn in an off-screen
- * viewport of the same rendering engine, enabled and removed there, and it takes the main thread
- * and the cores meanwhile. In the one CI run where openings right after sign-in met a warm-up
- * under way, a measurement came out in the wrong millimetres and an image asked for showed late.
- * Waiting costs the opening little: the warm-up's steps are the ones it would run itself.
- */
-export function viewerWarmingUp(): boolean {
-  return running !== undefined;
-}
-
-/**
- * Resolves once no warm-up is under way: at once when none began or it has ended, else when it
- * ends, or after `limitMs` at the latest.
- */
-export function viewerWarmUpSettled(limitMs = 3000): Promise<void> {
-  const under = running;
-  if (!under) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, limitMs);
-    void under.finally(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 /**
