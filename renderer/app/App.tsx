@@ -107,15 +107,11 @@ function Screens({ startError }: { startError: unknown }) {
   const route = useRoute();
   const settingsOpen = useSettingsOpen();
   const locked = useLocked();
-  // The viewer is prepared in idle time, so the first case opens fast. Signed out, while the
-  // reader types: there it costs nothing, where after sign-in it would take the cores from the
-  // first sync's downloads (warm-up.ts). Signed in (a session that came back on reload), the
-  // worklist does so once it is shown: waiting for a long list is not idle time.
+  // Signed in: prepare the viewer in idle time, so the first case opens fast. On the worklist
+  // the worklist does so once it is shown: waiting for a long list is not idle time.
   const onWorklist = route.name === 'worklist';
   useEffect(() => {
-    if (session.status === 'signed-out' || (session.status === 'signed-in' && !onWorklist)) {
-      return warmUpViewer();
-    }
+    if (session.status === 'signed-in' && !onWorklist) return warmUpViewer();
   }, [session.status, onWorklist]);
 
   // The QA test pattern holds no patient data: it shows whoever is signed in (its own window in Electron).

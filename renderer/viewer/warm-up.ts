@@ -1,12 +1,9 @@
 /**
- * Prepares the viewer before the first case is opened, so that opening does not pay for it: the
- * viewer's code chunk, Cornerstone (with its decode workers) and the rendering engine (with WebGL
- * contexts when stacks draw through WebGL). Runs once per page, in idle time: on the sign-in
- * screen while the reader types (after sign-in, its second of CPU on every thread would be taken
- * from the first sync's downloads, about a tenth of their speed on two cores: bench/README.md,
- * figure 6), else after the worklist is painted (a session that came back on reload). It holds
- * nothing per case, and no patient data: what it makes is what the first opening would have made
- * and kept for the page anyway.
+ * Prepares the viewer while the reader looks at the worklist, so the first case opened does not
+ * pay for it: the viewer's code chunk, Cornerstone (with its decode workers) and the rendering
+ * engine (with WebGL contexts when stacks draw through WebGL). Runs once per page, in idle time
+ * after the worklist is painted. It holds nothing per case: what it makes is what the first
+ * opening would have made and kept for the page anyway.
  *
  * This module is imported by the app shell: it must not import Cornerstone statically.
  */
