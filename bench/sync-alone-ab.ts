@@ -15,9 +15,8 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../backend/test-support/processes.ts';
 import { launchChromium, openBaselinePage } from './browser/session.ts';
 import { startBenchDataBackend } from './data/bench-backend.ts';
-import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId } from './data/bench-data.ts';
-import { resolveLargestSeries } from './figures/ct-case.ts';
-import { ctAloneDataDir } from './figures/sync-alone.ts';
+import { CT_ALONE_SIZES } from './data/bench-data.ts';
+import { CT_ALONE_READER, ctAloneDataDir, resolveCtAloneSeries } from './figures/sync-alone.ts';
 import { cookieContext, fetchOnly, mbPerS, syncWholeWorklist } from './figures/sync.ts';
 import { summarize } from './stats.ts';
 
@@ -33,9 +32,9 @@ const seeded = await Promise.all(
 const backends = seeded.map((s) => s.backend);
 const browser = await launchChromium();
 try {
-  const reader = BENCH_READERS.large;
+  const reader = CT_ALONE_READER;
   const url = backends[0]!.url;
-  const series = await resolveLargestSeries(url, reader, ctCaseId(CT_ALONE_SIZES.ctImages));
+  const series = await resolveCtAloneSeries(url);
   const cookies = await cookieContext(browser, url, reader);
   const bare = await openBaselinePage(browser, cookies, url);
   // once, not counted: the files into the page cache, and one sync with each renderer (the first

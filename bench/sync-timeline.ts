@@ -41,15 +41,10 @@ import {
   waitForSyncSettled,
 } from './browser/session.ts';
 import { profileWorker } from './browser/profile.ts';
-import {
-  CT_READER,
-  resolveLargestCtSeries,
-  resolveLargestSeries,
-  resolveWorklistInstances,
-} from './figures/ct-case.ts';
+import { CT_READER, resolveLargestCtSeries, resolveWorklistInstances } from './figures/ct-case.ts';
 import { startBenchDataBackend } from './data/bench-backend.ts';
-import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId } from './data/bench-data.ts';
-import { ctAloneDataDir } from './figures/sync-alone.ts';
+import { CT_ALONE_SIZES } from './data/bench-data.ts';
+import { CT_ALONE_READER, ctAloneDataDir, resolveCtAloneSeries } from './figures/sync-alone.ts';
 import {
   addFloors,
   cookieContext,
@@ -183,7 +178,7 @@ const summary = (xs: number[]) =>
 const FLAGS = process.argv.slice(2);
 const ALONE = FLAGS.includes('--alone');
 /** whose worklist is synced: the demo CT reader, or the CT-alone data's reader */
-const READER = ALONE ? BENCH_READERS.large : CT_READER;
+const READER = ALONE ? CT_ALONE_READER : CT_READER;
 
 async function syncTimeline(backendUrl: string, seriesUid: string) {
   const profile = makeTempDir('timeline-profile');
@@ -400,7 +395,7 @@ async function main() {
   try {
     const first = backends[0]!.backend;
     const series = ALONE
-      ? await resolveLargestSeries(first.url, READER, ctCaseId(CT_ALONE_SIZES.ctImages))
+      ? await resolveCtAloneSeries(first.url)
       : await resolveLargestCtSeries(first.url);
     const all = await resolveWorklistInstances(first.url, READER);
     for (let run = 0; run < runs; run++) {

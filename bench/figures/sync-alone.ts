@@ -10,7 +10,7 @@ import { openBaselinePage } from '../browser/session.ts';
 import { startBenchDataBackend } from '../data/bench-backend.ts';
 import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId } from '../data/bench-data.ts';
 import { measuredFigure, type Figure } from '../figure.ts';
-import { resolveLargestSeries, resolveWorklistInstances } from './ct-case.ts';
+import { resolveLargestSeries, resolveWorklistInstances, type InstanceSet } from './ct-case.ts';
 import {
   PARALLEL,
   THROUGHPUT_GOAL,
@@ -28,6 +28,14 @@ export interface SyncAlonePlan {
 }
 
 type Step = 'sealed' | 'plain' | 'fetch';
+
+/** The reader whose only case, on the CT-alone data, is the 300-slice CT. */
+export const CT_ALONE_READER = BENCH_READERS.large;
+
+/** The CT-alone data's series, as `CT_ALONE_READER` sees it on the backend at `backendUrl`. */
+export function resolveCtAloneSeries(backendUrl: string): Promise<InstanceSet> {
+  return resolveLargestSeries(backendUrl, CT_ALONE_READER, ctCaseId(CT_ALONE_SIZES.ctImages));
+}
 
 /** Where the CT-alone data set is written once (`TANDEM_BENCH_CT_ALONE` to put it elsewhere). */
 export function ctAloneDataDir(): string {
@@ -48,13 +56,9 @@ export async function measureCtAlone(
   const seeded = await startBenchDataBackend(ctAloneDataDir(), CT_ALONE_SIZES, log);
   const backend = seeded.backend;
   log(`sync, CT alone: backend at ${backend.url}`);
-  const reader = BENCH_READERS.large;
+  const reader = CT_ALONE_READER;
   try {
-    const series = await resolveLargestSeries(
-      backend.url,
-      reader,
-      ctCaseId(CT_ALONE_SIZES.ctImages),
-    );
+    const series = await resolveCtAloneSeries(backend.url);
     const all = await resolveWorklistInstances(backend.url, reader);
     if (all.imageUrls.length !== series.imageUrls.length) {
       throw new Error(
