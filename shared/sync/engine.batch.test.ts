@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncEngineOptions } from './engine.ts';
 import { orderInstances, seriesOrderOf } from './schedule.ts';
 import { engineRig, study } from './test-support/engine-rig.ts';
-import { BatchingFakeBackend, httpError } from './test-support/fake-backend.ts';
+import { BatchingFakeBackend, Gate, httpError } from './test-support/fake-backend.ts';
 import { caseDetail, instancesOf, type CaseSpec } from './test-support/fixtures.ts';
 
 // The engine with a backend that retrieves several images in one request (`fetchInstances`).
@@ -20,6 +20,12 @@ function asked(backend: BatchingFakeBackend): string[] {
         ? [c.slice('fetch:'.length)]
         : [],
   );
+}
+
+/** Lets real macrotasks run until the condition holds (for tests that hold answers mid-flight). */
+async function until(condition: () => boolean, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 0));
+  if (!condition()) throw new Error(`timed out waiting for ${what}`);
 }
 
 const batches = (backend: BatchingFakeBackend) =>
@@ -54,9 +60,9 @@ describe('SyncEngine with batched retrieval', () => {
     expect(backend.fetched()).toEqual([planned.at(-1)]);
   });
 
-  it('shares the last images of the queue among the request slots', async () => {
+  it("shares the last images of the queue among the background sync's request slots", async () => {
     const { engine, backend } = setup([{ caseId: 'a', study: study('1.1.1', 20) }], {
-      maxParallel: 4,
+      maxParallel: 5, // four for the background sync, one kept for reading
       fetchBatch: 12,
     });
     engine.start();
@@ -183,6 +189,33 @@ describe('SyncEngine with batched retrieval', () => {
     const got = backend.arrived();
     expect(got).toHaveLength(10);
     expect(new Set(got).size).toBe(10);
+  });
+
+  it('fetches an image the viewer asks for alone at once when it waits in a batch still coming, and stores it once', async () => {
+    const gate = new Gate();
+    const { engine, backend, store, progress } = setup(
+      [{ caseId: 'a', study: study('1.1.1', 24) }],
+      { maxParallel: 2, fetchBatch: 12 },
+    );
+    // a slow link: every part of a batched answer is held until released
+    backend.delay = (call) => (call.startsWith('part:') ? gate.delay(call) : Promise.resolve());
+    engine.start();
+    await until(() => gate.held().length === 1, 'the first part of the first batch');
+    const batch = backend.calls.find((c) => c.startsWith('batch:'))!.slice('batch:'.length);
+    const last = batch.split(',').at(-1)!;
+    // the reader opens the case and goes to the batch's last image: it would come after 11 others
+    engine.focus('a');
+    engine.want([last]);
+    await until(() => store.instances.has(last), 'the asked-for image stored');
+    expect(backend.fetched()).toEqual([last]);
+    expect(gate.held()).toEqual([`part:${batch.split(',')[0]}`]); // the batch has not moved
+    backend.delay = () => Promise.resolve();
+    gate.release();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 24 });
+    expect(store.instances.size).toBe(24);
+    // the batch's part for it, when it came, was let go: the image was stored once
+    expect(store.writeSizes.reduce((a, b) => a + b, 0)).toBe(24);
   });
 
   it('fetches every image alone from a server without batched retrieval', async () => {

@@ -176,15 +176,43 @@ describe('SyncEngine: bringing cases onto the workstation', () => {
     ]);
   });
 
-  it('keeps at most maxParallel requests in flight', async () => {
+  it('keeps at most maxParallel requests in flight, the last slot kept for reading', async () => {
     const { engine, backend, store } = setup([{ caseId: 'c', study: study('1.1.1', 12, 8) }], {
       maxParallel: 3,
     });
     backend.delay = () => new Promise((r) => setTimeout(r, 1));
     engine.start();
     await engine.settled();
-    expect(backend.maxInFlight).toBe(3);
+    // nothing was asked for: the background sync used every slot but the last
+    expect(backend.maxInFlight).toBe(2);
     expect(store.instances.size).toBe(20);
+  });
+
+  it('an image the viewer asks for starts at once in the kept slot, while the others are all busy', async () => {
+    const gate = new Gate();
+    const { engine, backend } = setup(
+      [
+        ctCase('stat', '1.1.1', { priority: 'stat', study: study('1.1.1', 12) }),
+        { caseId: 'opened', study: study('1.1.2', 9) },
+      ],
+      { maxParallel: 3 },
+    );
+    backend.delay = (call) => (call.startsWith('fetch:') ? gate.delay(call) : Promise.resolve());
+    engine.start();
+    await until(() => gate.held().length === 2, 'two background fetches');
+    // the background holds its two slots (a slow link): no third one starts for it
+    await new Promise((r) => setTimeout(r, 20));
+    expect(gate.held()).toHaveLength(2);
+    expect(backend.fetched().every((sop) => sop.startsWith('1.1.1.'))).toBe(true);
+    // the reader opens a case and scrolls to image 6: it is asked for before any slot frees
+    engine.focus('opened');
+    engine.want(['1.1.2.1.6']);
+    await until(() => gate.held().length === 3, 'the asked-for image in flight');
+    expect(backend.fetched().filter((sop) => sop.startsWith('1.1.2.'))).toEqual(['1.1.2.1.6']);
+    backend.delay = () => Promise.resolve();
+    gate.release();
+    await engine.settled();
+    expect(new Set(backend.fetched()).size).toBe(21);
   });
 
   it('fetches an instance needed by two cases (a shared prior) once, and counts it for both', async () => {
@@ -593,7 +621,7 @@ describe('SyncEngine: cache limits and control', () => {
     const { engine, backend, progress } = setup(
       [ctCase('a', '1.1.1', { study: study('1.1.1', 5) })],
       {
-        maxParallel: 2,
+        maxParallel: 3, // two for the background sync, one kept for reading
       },
     );
     backend.delay = (call) => (call.startsWith('fetch:') ? gate.delay(call) : Promise.resolve());

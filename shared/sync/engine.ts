@@ -19,7 +19,9 @@
  *   await engine.settled();     // nothing left that can run now (work done, or waiting on a timer)
  *
  * Behaviour in short (details beside the code): STAT > urgent > routine, then due time
- * (`schedule.ts`); at most `maxParallel` requests in flight besides the worklist poll (an image
+ * (`schedule.ts`); at most `maxParallel` requests in flight besides the worklist poll, the last
+ * slot kept for what the reader waits for (an asked-for image, the opened case's details), and an
+ * asked-for image that waits in a batched request still coming is fetched alone at once (an image
  * is checked and sealed after its request, while the next one downloads); when the
  * server cannot be reached (or answers 502/503/504/429) all work waits with capped exponential
  * backoff and jitter, other 5xx and 408 retry the item a few times and again at each poll; every
@@ -71,7 +73,11 @@ export interface SyncEngineOptions {
   store: SyncStore;
   clock?: Clock;
   random?: Random;
-  /** requests in flight at most, the worklist poll aside (default 6: browsers open six per host) */
+  /**
+   * requests in flight at most, the worklist poll aside (default 6: browsers open six per host).
+   * The last one is kept for reading (`forReading`): the background sync uses the others, so an
+   * image the viewer asks for never waits behind a full set of batched requests on a slow link.
+   */
   maxParallel?: number;
   /** between worklist polls, in ms (default 60 s) */
   pollIntervalMs?: number;
@@ -177,6 +183,12 @@ export class SyncEngine {
   private readonly onNetwork = new Set<object>();
   /** running instances whose bytes have not arrived yet */
   private readonly awaitingBytes = new Set<Job>();
+  /**
+   * Images of batched requests in flight whose parts have not come yet, each with its request's
+   * map of those (`runGroup`): an image the viewer asks for meanwhile is taken out of it and
+   * fetched alone (`fetchWantedAlone`).
+   */
+  private readonly inBatch = new Map<string, Map<string, InstanceJob>>();
   private batch: InstanceJob[] = [];
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
@@ -548,8 +560,11 @@ export class SyncEngine {
     this.queueDirty = false;
   }
 
-  /** The best job that may start now, taken off the queue; also arms the timer for later ones. */
-  private take(now: number): Job | undefined {
+  /**
+   * The best job that may start now, taken off the queue; also arms the timer for later ones.
+   * `readingOnly`: only if that job is for reading (`forReading`), else none.
+   */
+  private take(now: number, readingOnly = false): Job | undefined {
     if (this.queueDirty) this.sortQueue();
     let earliest = Infinity;
     for (let i = 0; i < this.queue.length;) {
@@ -563,11 +578,29 @@ export class SyncEngine {
         i++;
         continue;
       }
+      if (readingOnly && !this.forReading(job)) return undefined;
       this.queue.splice(i, 1);
       return job;
     }
     if (earliest < Infinity) this.wakeUpAt(earliest);
     return undefined;
+  }
+
+  /** Request slots the background sync may use: all but one, kept for reading (`forReading`). */
+  private backgroundSlots(): number {
+    return this.maxParallel > 1 ? this.maxParallel - 1 : 1;
+  }
+
+  /**
+   * Whether the reader is waiting for this job: an image the viewer asked for, or the opened
+   * case's details and series listings (the viewer can ask for no image before it has them).
+   * The queue puts these first.
+   */
+  private forReading(job: Job): boolean {
+    if (job.kind === 'instance') return this.wanted.has(job.remote.sopInstanceUid);
+    if (this.focusId === null) return false;
+    if (job.kind === 'detail') return job.caseId === this.focusId;
+    return job.study.owners.has(this.focusId);
   }
 
   /**
@@ -607,15 +640,18 @@ export class SyncEngine {
         // Requests in flight are bounded by `maxParallel`; jobs past their request (verifying,
         // sealing) by twice as many, so a slow check cannot pile up downloaded bytes; and images
         // fetched but not yet written by `maxUnwritten`, so a slow store cannot either.
+        // The last request slot only takes what the reader is waiting for (`forReading`).
+        const reserved = this.maxParallel - this.backgroundSlots();
         while (
           this.onNetwork.size < this.maxParallel &&
           this.running.size - this.awaitingBytes.size < this.maxParallel * 2 &&
           this.unwritten() < this.maxUnwritten
         ) {
-          const job = this.take(now);
+          const job = this.take(now, this.maxParallel - this.onNetwork.size <= reserved);
           if (!job) break;
           this.run(job);
         }
+        this.fetchWantedAlone();
       }
     }
     this.scheduleProgress();
@@ -679,7 +715,10 @@ export class SyncEngine {
     const now = this.clock.now();
     // Near the end of the queue, what is left is shared evenly among the request slots, so the
     // last images do not wait in one long batch while the other connections stand idle.
-    const size = Math.min(this.fetchBatch, Math.ceil((this.queue.length + 1) / this.maxParallel));
+    const size = Math.min(
+      this.fetchBatch,
+      Math.ceil((this.queue.length + 1) / this.backgroundSlots()),
+    );
     while (group.length < size && this.queue.length > 0) {
       const next = this.queue[0]!;
       if (next.state !== 'pending') {
@@ -715,6 +754,10 @@ export class SyncEngine {
     this.onNetwork.add(request);
     const signal = controller.signal;
     const notYet = new Map(group.map((j) => [j.remote.sopInstanceUid, j]));
+    for (const uid of notYet.keys()) this.inBatch.set(uid, notYet);
+    const leaveBatch = (uid: string) => {
+      if (this.inBatch.get(uid) === notYet) this.inBatch.delete(uid);
+    };
     const finish = (job: InstanceJob, work: Promise<void>) =>
       work.then(
         () => this.settle(job),
@@ -729,20 +772,23 @@ export class SyncEngine {
       signal,
       (uid, body) => {
         const job = notYet.get(uid);
-        if (!job) return;
+        if (!job) return; // not asked for here, or taken out to be fetched alone
         notYet.delete(uid);
+        leaveBatch(uid);
         this.awaitingBytes.delete(job);
         void finish(job, this.afterFetch(job, body, signal));
       },
     );
     fetched.then(
       () => {
+        for (const uid of notYet.keys()) leaveBatch(uid);
         this.onNetwork.delete(request);
         // not brought (not found in a batch, or the server cannot batch): fetched alone
         for (const job of notYet.values()) this.requeueAlone(job);
         this.pump();
       },
       (err: unknown) => {
+        for (const uid of notYet.keys()) leaveBatch(uid);
         this.onNetwork.delete(request);
         const kind = classifyFailure(err, signal);
         for (const job of notYet.values()) {
@@ -758,6 +804,37 @@ export class SyncEngine {
         this.pump();
       },
     );
+  }
+
+  /**
+   * Images the viewer asks for that wait in a batched request in flight: on a slow link their
+   * part may come seconds later, behind the parts before it. Each is taken out of its request
+   * (whose part for it, when it comes, is let go) and fetched alone, the latest ask first, while
+   * a request slot is free: the one kept for reading if no other.
+   */
+  private fetchWantedAlone(): void {
+    if (this.inBatch.size === 0 || this.wanted.size === 0) return;
+    const asked = [...this.wanted.keys()].reverse();
+    for (const uid of asked) {
+      if (this.onNetwork.size >= this.maxParallel) return;
+      const notYet = this.inBatch.get(uid);
+      const job = notYet?.get(uid);
+      if (!notYet || !job || job.cancel !== undefined) continue;
+      notYet.delete(uid);
+      this.inBatch.delete(uid);
+      // its own request, under its own controller: the batch's end no longer concerns it
+      const controller = new AbortController();
+      job.controller = controller;
+      job.alone = true;
+      this.onNetwork.add(job);
+      this.runInstance(job, controller.signal).then(
+        () => this.settle(job),
+        (err: unknown) => {
+          this.onFailure(job, err, controller.signal);
+          this.settle(job);
+        },
+      );
+    }
   }
 
   /** A running job of a batch that did not bring it: back to the queue, to be fetched alone. */
