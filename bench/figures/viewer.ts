@@ -569,9 +569,14 @@ function syncedFigures(input: {
   );
 }
 
-/** Where the viewer's warm-up was when the case was clicked (ms on the page's clock). */
+/**
+ * Where the viewer's warm-up was when the case was clicked (ms on the page's clock): its code
+ * part (on the sign-in screen) and its engine-and-render part (after the worklist is painted).
+ */
 interface WarmUpAtClick {
   clickAt: number;
+  codeStartedAt: number | null;
+  codeEndedAt: number | null;
   startedAt: number | null;
   endedAt: number | null;
 }
@@ -580,16 +585,24 @@ async function warmUpAtClick(page: Page, clickAt: number): Promise<WarmUpAtClick
   const marks = await page.evaluate(() => {
     const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? null;
     // renderer/viewer/warm-up.ts WARM_UP_MARKS
-    return { startedAt: at('tandem:viewer-warm-up'), endedAt: at('tandem:viewer-warm') };
+    return {
+      codeStartedAt: at('tandem:viewer-code'),
+      codeEndedAt: at('tandem:viewer-code-ready'),
+      startedAt: at('tandem:viewer-warm-up'),
+      endedAt: at('tandem:viewer-warm'),
+    };
   });
   return { clickAt, ...marks };
 }
 
 function describeWarmUp(w: WarmUpAtClick): string {
-  if (w.startedAt === null || w.startedAt > w.clickAt) return 'not begun';
-  if (w.endedAt === null || w.endedAt > w.clickAt)
-    return `under way (began ${Math.round(w.clickAt - w.startedAt)} ms before)`;
-  return `done (${Math.round(w.endedAt - w.startedAt)} ms, ended ${Math.round(w.clickAt - w.endedAt)} ms before)`;
+  const part = (startedAt: number | null, endedAt: number | null): string => {
+    if (startedAt === null || startedAt > w.clickAt) return 'not begun';
+    if (endedAt === null || endedAt > w.clickAt)
+      return `under way (began ${Math.round(w.clickAt - startedAt)} ms before)`;
+    return `done (${Math.round(endedAt - startedAt)} ms, ended ${Math.round(w.clickAt - endedAt)} ms before)`;
+  };
+  return `code ${part(w.codeStartedAt, w.codeEndedAt)}, engine and first render ${part(w.startedAt, w.endedAt)}`;
 }
 
 const RENDERER_NAME = { gpu: 'WebGL', cpu: 'CPU' } as const;

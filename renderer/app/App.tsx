@@ -18,11 +18,11 @@ import { DisplayQaPage } from '../display-qa/DisplayQaPage.tsx';
 import { TestPattern } from '../display-qa/TestPattern.tsx';
 import { useLocked } from '../lock/lock-store.ts';
 import { useSettingsOpen } from '../settings/settings-dialog-store.ts';
-import { scheduleViewerWarmUp } from '../viewer/warm-up.ts';
+import { scheduleViewerCode, scheduleViewerWarmUp } from '../viewer/warm-up.ts';
 import type CaseView from '../viewer/CaseView.tsx';
 
-// Cornerstone is large: load it only when a case is opened (or the warm-up prepares the viewer
-// while the worklist shows), so sign-in and the worklist come up fast.
+// Cornerstone is large: load it only when a case is opened or in idle time (the warm-up: on the
+// sign-in screen, and once the worklist shows), so sign-in and the worklist come up fast.
 type CaseViewComponent = typeof CaseView;
 let loadedCaseView: CaseViewComponent | undefined;
 function loadCaseView(): Promise<CaseViewComponent> {
@@ -30,6 +30,8 @@ function loadCaseView(): Promise<CaseViewComponent> {
 }
 /** Prepares the viewer in idle time (see warm-up.ts); returns what cancels it. */
 const warmUpViewer = (): (() => void) => scheduleViewerWarmUp(loadCaseView);
+/** Loads the viewer's code in idle time (see warm-up.ts); returns what cancels it. */
+const loadViewerCode = (): (() => void) => scheduleViewerCode(loadCaseView);
 const QaScreen = lazy(() => import('../qa/QaScreen.tsx'));
 const ImagesWindow = lazy(() => import('../images-window/ImagesWindow.tsx'));
 
@@ -107,10 +109,13 @@ function Screens({ startError }: { startError: unknown }) {
   const route = useRoute();
   const settingsOpen = useSettingsOpen();
   const locked = useLocked();
-  // Signed in: prepare the viewer in idle time, so the first case opens fast. On the worklist
-  // the worklist does so once it is shown: waiting for a long list is not idle time.
+  // The viewer is prepared in idle time, so the first case opens fast. Its code while the reader
+  // types on the sign-in screen: after sign-in it would take the cores from the first sync's
+  // downloads. The rest once signed in; on the worklist the worklist does so once it is shown
+  // (waiting for a long list is not idle time).
   const onWorklist = route.name === 'worklist';
   useEffect(() => {
+    if (session.status === 'signed-out') return loadViewerCode();
     if (session.status === 'signed-in' && !onWorklist) return warmUpViewer();
   }, [session.status, onWorklist]);
 
