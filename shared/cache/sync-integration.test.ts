@@ -57,7 +57,7 @@ describe('sync engine over the Dexie cache', () => {
       backend: backend1,
       store: new DexieSyncStore(db1),
       clock: new FakeClock(),
-      maxParallel: 3,
+      maxParallel: 4, // three for the background sync, one kept for reading
       batchSize: 4,
     });
     engine1.start();
