@@ -112,12 +112,16 @@ function Screens({ startError }: { startError: unknown }) {
   // The viewer is prepared in idle time, so the first case opens fast. Its code while the reader
   // types on the sign-in screen: after sign-in it would take the cores from the first sync's
   // downloads. The rest once signed in; on the worklist the worklist does so once it is shown
-  // (waiting for a long list is not idle time).
+  // (waiting for a long list is not idle time). A screen that opens viewports itself (a case, a
+  // display's images) gets the code part only, which its opening shares: the warm-up's own
+  // off-screen viewport never draws beside them.
   const onWorklist = route.name === 'worklist';
+  const opensViewports = route.name === 'case' || route.name === 'images';
   useEffect(() => {
     if (session.status === 'signed-out') return loadViewerCode();
-    if (session.status === 'signed-in' && !onWorklist) return warmUpViewer();
-  }, [session.status, onWorklist]);
+    if (session.status !== 'signed-in' || onWorklist) return;
+    return opensViewports ? loadViewerCode() : warmUpViewer();
+  }, [session.status, onWorklist, opensViewports]);
 
   // The QA test pattern holds no patient data: it shows whoever is signed in (its own window in Electron).
   if (route.name === 'display-qa-pattern') return <TestPattern />;
