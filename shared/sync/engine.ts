@@ -684,10 +684,15 @@ export class SyncEngine {
         : job.kind === 'listing'
           ? this.runListing(job, controller.signal)
           : this.runInstance(job, controller.signal);
+    this.settleAfter(job, work, controller.signal);
+  }
+
+  /** When `work` (a job's request and what follows it) ends: its failure handled, the job settled. */
+  private settleAfter(job: Job, work: Promise<void>, signal: AbortSignal): void {
     work.then(
       () => this.settle(job),
       (err: unknown) => {
-        this.onFailure(job, err, controller.signal);
+        this.onFailure(job, err, signal);
         this.settle(job);
       },
     );
@@ -766,14 +771,6 @@ export class SyncEngine {
     const leaveBatch = (uid: string) => {
       if (this.inBatch.get(uid) === entry) this.inBatch.delete(uid);
     };
-    const finish = (job: InstanceJob, work: Promise<void>) =>
-      work.then(
-        () => this.settle(job),
-        (err: unknown) => {
-          this.onFailure(job, err, signal);
-          this.settle(job);
-        },
-      );
     const fetched = this.backend.fetchInstances!(
       group[0]!.study.uid,
       group.map((j) => j.remote),
@@ -784,7 +781,7 @@ export class SyncEngine {
         notYet.delete(uid);
         leaveBatch(uid);
         this.awaitingBytes.delete(job);
-        void finish(job, this.afterFetch(job, body, signal));
+        this.settleAfter(job, this.afterFetch(job, body, signal), signal);
       },
     );
     fetched.then(
@@ -843,13 +840,7 @@ export class SyncEngine {
       job.controller = controller;
       job.alone = true;
       this.onNetwork.add(job);
-      this.runInstance(job, controller.signal).then(
-        () => this.settle(job),
-        (err: unknown) => {
-          this.onFailure(job, err, controller.signal);
-          this.settle(job);
-        },
-      );
+      this.settleAfter(job, this.runInstance(job, controller.signal), controller.signal);
     }
     if (recheckAt < Infinity) this.wakeUpAt(recheckAt);
   }
