@@ -4,6 +4,7 @@ import { orderInstances, seriesOrderOf } from './schedule.ts';
 import { engineRig, study } from './test-support/engine-rig.ts';
 import { BatchingFakeBackend, Gate, httpError } from './test-support/fake-backend.ts';
 import { caseDetail, instancesOf, type CaseSpec } from './test-support/fixtures.ts';
+import { until } from './test-support/until.ts';
 
 // The engine with a backend that retrieves several images in one request (`fetchInstances`).
 
@@ -20,12 +21,6 @@ function asked(backend: BatchingFakeBackend): string[] {
         ? [c.slice('fetch:'.length)]
         : [],
   );
-}
-
-/** Lets real macrotasks run until the condition holds (for tests that hold answers mid-flight). */
-async function until(condition: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 0));
-  if (!condition()) throw new Error(`timed out waiting for ${what}`);
 }
 
 const batches = (backend: BatchingFakeBackend) =>

@@ -6,6 +6,7 @@ import { FakeBackend, Gate, httpError, offline } from './test-support/fake-backe
 import { instancesOf, type CaseSpec, type StudySpec } from './test-support/fixtures.ts';
 import { MemoryStore } from './test-support/memory-store.ts';
 import { buildPart10 } from './test-support/part10.ts';
+import { until } from './test-support/until.ts';
 
 function ctCase(caseId: string, studyUid: string, extra: Partial<CaseSpec> = {}): CaseSpec {
   return { caseId, study: study(studyUid, 3), ...extra };
@@ -17,12 +18,6 @@ function setup(
   store = new MemoryStore(),
 ) {
   return engineRig(new FakeBackend(specs), opts, store);
-}
-
-/** Lets real macrotasks run until the condition holds (for tests that hold answers mid-flight). */
-async function until(condition: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 0));
-  if (!condition()) throw new Error(`timed out waiting for ${what}`);
 }
 
 const sopsOf = (s: StudySpec) => instancesOf(s).map((i) => i.sopInstanceUid);
