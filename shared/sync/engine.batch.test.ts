@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { WANTED_IN_BATCH_PATIENCE_MS, type SyncEngineOptions } from './engine.ts';
+import type { SyncEngineOptions } from './engine.ts';
 import { orderInstances, seriesOrderOf } from './schedule.ts';
 import { engineRig, study } from './test-support/engine-rig.ts';
-import { BatchingFakeBackend, Gate, httpError } from './test-support/fake-backend.ts';
+import { BatchingFakeBackend, httpError } from './test-support/fake-backend.ts';
 import { caseDetail, instancesOf, type CaseSpec } from './test-support/fixtures.ts';
-import { until } from './test-support/until.ts';
 
 // The engine with a backend that retrieves several images in one request (`fetchInstances`).
 
@@ -184,37 +183,6 @@ describe('SyncEngine with batched retrieval', () => {
     const got = backend.arrived();
     expect(got).toHaveLength(10);
     expect(new Set(got).size).toBe(10);
-  });
-
-  it('fetches an image the viewer asks for alone when it waits in a batch still coming after a while, and stores it once', async () => {
-    const gate = new Gate();
-    const { engine, backend, store, progress, clock } = setup(
-      [{ caseId: 'a', study: study('1.1.1', 24) }],
-      { maxParallel: 2, fetchBatch: 12 },
-    );
-    // a slow link: every part of a batched answer is held until released
-    backend.delay = (call) => (call.startsWith('part:') ? gate.delay(call) : Promise.resolve());
-    engine.start();
-    await until(() => gate.held().length === 1, 'the first part of the first batch');
-    const batch = backend.calls.find((c) => c.startsWith('batch:'))!.slice('batch:'.length);
-    const last = batch.split(',').at(-1)!;
-    // the reader opens the case and goes to the batch's last image: it would come after 11 others
-    engine.focus('a');
-    engine.want([last]);
-    // on a good link the batch would have come whole by now: it is given that long first
-    await new Promise((r) => setTimeout(r, 20));
-    expect(backend.fetched()).toEqual([]);
-    clock.advance(WANTED_IN_BATCH_PATIENCE_MS);
-    await until(() => store.instances.has(last), 'the asked-for image stored');
-    expect(backend.fetched()).toEqual([last]);
-    expect(gate.held()).toEqual([`part:${batch.split(',')[0]}`]); // the batch has not moved
-    backend.delay = () => Promise.resolve();
-    gate.release();
-    await engine.settled();
-    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 24 });
-    expect(store.instances.size).toBe(24);
-    // the batch's part for it, when it came, was let go: the image was stored once
-    expect(store.writeSizes.reduce((a, b) => a + b, 0)).toBe(24);
   });
 
   it('fetches every image alone from a server without batched retrieval', async () => {

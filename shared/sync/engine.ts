@@ -20,9 +20,8 @@
  *
  * Behaviour in short (details beside the code): STAT > urgent > routine, then due time
  * (`schedule.ts`); at most `maxParallel` requests in flight besides the worklist poll, the last
- * slot kept for what the reader waits for (an asked-for image, the opened case's details), and an
- * asked-for image that waits in a batched request still coming is fetched alone at once (an image
- * is checked and sealed after its request, while the next one downloads); when the
+ * slot kept for what the reader waits for, an asked-for image or the opened case's details (an
+ * image is checked and sealed after its request, while the next one downloads); when the
  * server cannot be reached (or answers 502/503/504/429) all work waits with capped exponential
  * backoff and jitter, other 5xx and 408 retry the item a few times and again at each poll; every
  * instance is verified (`verify-instance.ts`) before it is stored, corrupt ones are retried, then
@@ -67,13 +66,6 @@ import { verifyPart10, type InstanceVerifier } from './verify-instance.ts';
 
 /** How many asked-for images the engine remembers (a stack being scrolled asks for many). */
 export const MAX_WANTED = 256;
-
-/**
- * How long an asked-for image may wait in a batched request in flight before it is fetched
- * alone, in ms: a batch of 12 images on a good link has come whole well before (about 0.1-0.3 s
- * on loopback under load), on a slow one it takes seconds.
- */
-export const WANTED_IN_BATCH_PATIENCE_MS = 500;
 
 export interface SyncEngineOptions {
   backend: SyncBackend;
@@ -190,12 +182,6 @@ export class SyncEngine {
   private readonly onNetwork = new Set<object>();
   /** running instances whose bytes have not arrived yet */
   private readonly awaitingBytes = new Set<Job>();
-  /**
-   * Images of batched requests in flight whose parts have not come yet, each with its request's
-   * map of those and when it started (`runGroup`): an image the viewer asks for meanwhile may be
-   * taken out of it and fetched alone (`fetchWantedAlone`).
-   */
-  private readonly inBatch = new Map<string, { notYet: Map<string, InstanceJob>; since: number }>();
   private batch: InstanceJob[] = [];
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
@@ -658,7 +644,6 @@ export class SyncEngine {
           if (!job) break;
           this.run(job);
         }
-        this.fetchWantedAlone(now);
       }
     }
     this.scheduleProgress();
@@ -766,34 +751,26 @@ export class SyncEngine {
     this.onNetwork.add(request);
     const signal = controller.signal;
     const notYet = new Map(group.map((j) => [j.remote.sopInstanceUid, j]));
-    const entry = { notYet, since: this.clock.now() };
-    for (const uid of notYet.keys()) this.inBatch.set(uid, entry);
-    const leaveBatch = (uid: string) => {
-      if (this.inBatch.get(uid) === entry) this.inBatch.delete(uid);
-    };
     const fetched = this.backend.fetchInstances!(
       group[0]!.study.uid,
       group.map((j) => j.remote),
       signal,
       (uid, body) => {
         const job = notYet.get(uid);
-        if (!job) return; // not asked for here, or taken out to be fetched alone
+        if (!job) return;
         notYet.delete(uid);
-        leaveBatch(uid);
         this.awaitingBytes.delete(job);
         this.settleAfter(job, this.afterFetch(job, body, signal), signal);
       },
     );
     fetched.then(
       () => {
-        for (const uid of notYet.keys()) leaveBatch(uid);
         this.onNetwork.delete(request);
         // not brought (not found in a batch, or the server cannot batch): fetched alone
         for (const job of notYet.values()) this.requeueAlone(job);
         this.pump();
       },
       (err: unknown) => {
-        for (const uid of notYet.keys()) leaveBatch(uid);
         this.onNetwork.delete(request);
         const kind = classifyFailure(err, signal);
         for (const job of notYet.values()) {
@@ -809,40 +786,6 @@ export class SyncEngine {
         this.pump();
       },
     );
-  }
-
-  /**
-   * Images the viewer asks for that wait in a batched request in flight: on a slow link their
-   * part may come seconds later, behind the parts before it. Once that request has run for
-   * `WANTED_IN_BATCH_PATIENCE_MS` (on a good link it has ended by then, and a request of its
-   * own would only come later), each is taken out of it (its part, when it comes, is let go) and
-   * fetched alone, the latest ask first, while a request slot is free: the one kept for reading
-   * if no other.
-   */
-  private fetchWantedAlone(now: number): void {
-    if (this.inBatch.size === 0 || this.wanted.size === 0) return;
-    const asked = [...this.wanted.keys()].reverse();
-    let recheckAt = Infinity;
-    for (const uid of asked) {
-      if (this.onNetwork.size >= this.maxParallel) break;
-      const entry = this.inBatch.get(uid);
-      const job = entry?.notYet.get(uid);
-      if (!entry || !job || job.cancel !== undefined) continue;
-      const due = entry.since + WANTED_IN_BATCH_PATIENCE_MS;
-      if (due > now) {
-        recheckAt = Math.min(recheckAt, due);
-        continue;
-      }
-      entry.notYet.delete(uid);
-      this.inBatch.delete(uid);
-      // its own request, under its own controller: the batch's end no longer concerns it
-      const controller = new AbortController();
-      job.controller = controller;
-      job.alone = true;
-      this.onNetwork.add(job);
-      this.settleAfter(job, this.runInstance(job, controller.signal), controller.signal);
-    }
-    if (recheckAt < Infinity) this.wakeUpAt(recheckAt);
   }
 
   /** A running job of a batch that did not bring it: back to the queue, to be fetched alone. */
