@@ -28,8 +28,8 @@ export interface FaultProxy {
   /** SOP Instance UIDs in the order they were asked for */
   wadoOrder(): string[];
   /**
-   * hold every image request this long, per image it asks for, before forwarding it (a slow
-   * link); 0 to stop
+   * a slow link: an image requested alone is held this long before it is forwarded, and each
+   * part of a batched answer this long after the one before it; 0 to stop
    */
   delayImages(ms: number): void;
   /**
@@ -149,10 +149,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
           toStall--;
           stalledBatches.push(uids);
         }
-        const go = () => sendBatch(req, res, pathAndQuery, body, stall);
-        // a slow link: the time grows with the images (the bytes) a request brings
-        if (imageDelayMs > 0) setTimeout(go, imageDelayMs * Math.max(1, uids.length));
-        else go();
+        // (a slow link delays each part of the answer: `sendBatch`)
+        sendBatch(req, res, pathAndQuery, body, stall);
       });
       return;
     }
@@ -218,6 +216,9 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
             const lines = [...part.headers].map(([k, v]) =>
               k === 'content-length' ? `Content-Length: ${bytes.length}` : `${k}: ${v}`,
             );
+            // a slow link: each part comes its image's time after the one before it, as the
+            // bytes of a real answer come one after another
+            if (imageDelayMs > 0) await new Promise((r) => setTimeout(r, imageDelayMs));
             res.write(`--${boundary}\r\n${lines.join('\r\n')}\r\n\r\n`, 'latin1');
             res.write(bytes);
             if (stall) {
