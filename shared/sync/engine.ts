@@ -633,14 +633,13 @@ export class SyncEngine {
         // Requests in flight are bounded by `maxParallel`; jobs past their request (verifying,
         // sealing) by twice as many, so a slow check cannot pile up downloaded bytes; and images
         // fetched but not yet written by `maxUnwritten`, so a slow store cannot either.
-        // The last request slot only takes what the reader is waiting for (`forReading`).
-        const reserved = this.maxParallel - this.backgroundSlots();
+        // Past the background sync's slots, only what the reader is waiting for (`forReading`).
         while (
           this.onNetwork.size < this.maxParallel &&
           this.running.size - this.awaitingBytes.size < this.maxParallel * 2 &&
           this.unwritten() < this.maxUnwritten
         ) {
-          const job = this.take(now, this.maxParallel - this.onNetwork.size <= reserved);
+          const job = this.take(now, this.onNetwork.size >= this.backgroundSlots());
           if (!job) break;
           this.run(job);
         }
