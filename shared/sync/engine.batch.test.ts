@@ -7,14 +7,9 @@ import { caseDetail, instancesOf, type CaseSpec } from './test-support/fixtures.
 
 // The engine with a backend that retrieves several images in one request (`fetchInstances`).
 
-// Batches are `fetchBatch` from the first (`firstBatch` otherwise holds them smaller until the
-// link's pace is known), unless a test is about that.
 function setup(specs: CaseSpec[], opts: Partial<SyncEngineOptions> = {}) {
-  return engineRig(new BatchingFakeBackend(specs), { firstBatch: Infinity, ...opts });
+  return engineRig(new BatchingFakeBackend(specs), opts);
 }
-
-const batchSizes = (backend: BatchingFakeBackend) =>
-  backend.calls.filter((c) => c.startsWith('batch:')).map((c) => c.split(',').length);
 
 /** Images asked for, in the order asked: each batch's list, then each image asked alone. */
 function asked(backend: BatchingFakeBackend): string[] {
@@ -57,70 +52,6 @@ describe('SyncEngine with batched retrieval', () => {
     // first, middle and last of each series lead the first batch
     expect(asked(backend)).toEqual(planned);
     expect(backend.fetched()).toEqual([planned.at(-1)]);
-  });
-
-  it('on a slow link asks a batch for no more images than come in `batchTargetMs`, small at first, and for `fetchBatch` again once parts come fast', async () => {
-    const { engine, backend, clock, store } = setup([{ caseId: 'a', study: study('1.1.1', 60) }], {
-      maxParallel: 2, // one request for the background sync: its parts come one after another
-      fetchBatch: 12,
-      firstBatch: 4,
-      batchTargetMs: 1000,
-    });
-    // the first 20 parts come 400 ms apart (a slow link), the rest at once
-    let parts = 0;
-    backend.delay = (call) => {
-      if (call.startsWith('part:') && ++parts <= 20) clock.advance(400);
-      return Promise.resolve();
-    };
-    engine.start();
-    await engine.settled();
-    expect(store.instances.size).toBe(60);
-    expect(new Set(backend.arrived()).size).toBe(60);
-    expect(backend.arrived()).toHaveLength(60);
-    const sizes = batchSizes(backend);
-    // before any part came the pace was unknown: a small first batch
-    expect(sizes[0]).toBe(4);
-    // then 400 ms a part: two parts come in a second, so none waits longer behind the others
-    let before = sizes[0]!;
-    for (const n of sizes.slice(1)) {
-      if (before >= 20) break;
-      expect(n).toBeLessThanOrEqual(2);
-      before += n;
-    }
-    // once parts come fast again, whole batches
-    expect(sizes.filter((n) => n === 12).length).toBeGreaterThanOrEqual(2);
-  });
-
-  it('on a slow link, an image asked for while it waits in a batch in flight comes within about `batchTargetMs`', async () => {
-    const { engine, backend, clock, store } = setup([{ caseId: 'a', study: study('1.1.1', 60) }], {
-      maxParallel: 2,
-      fetchBatch: 12,
-      firstBatch: 4,
-      batchTargetMs: 1000,
-    });
-    // each part of an answer comes 400 ms after the one before it
-    backend.delay = (call) =>
-      call.startsWith('part:')
-        ? new Promise<void>((resolve) => clock.setTimeout(resolve, 400))
-        : Promise.resolve();
-    const step = async () => {
-      clock.advance(50);
-      for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
-    };
-    engine.start();
-    // the background sync under way at the link's pace
-    while (store.instances.size < 12) await step();
-    // the last image of the batch in flight, not come yet
-    const inFlight = backend.calls.filter((c) => c.startsWith('batch:')).at(-1)!;
-    const last = inFlight.slice('batch:'.length).split(',').at(-1)!;
-    expect(backend.arrived()).not.toContain(last);
-    const askedAt = clock.now();
-    engine.want([last]);
-    while (!backend.arrived().includes(last)) await step();
-    // the parts before it in its batch (two at most: two come in a second), then its own
-    expect(clock.now() - askedAt).toBeLessThanOrEqual(2 * 400 + 50);
-    while (store.instances.size < 60) await step();
-    expect(backend.arrived()).toHaveLength(60);
   });
 
   it("shares the last images of the queue among the background sync's request slots", async () => {

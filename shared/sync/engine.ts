@@ -67,9 +67,6 @@ import { verifyPart10, type InstanceVerifier } from './verify-instance.ts';
 /** How many asked-for images the engine remembers (a stack being scrolled asks for many). */
 export const MAX_WANTED = 256;
 
-/** How much the latest part's pace moves the average of `SyncEngine.msPerPart`. */
-const PACE_WEIGHT = 0.3;
-
 export interface SyncEngineOptions {
   backend: SyncBackend;
   store: SyncStore;
@@ -94,15 +91,6 @@ export interface SyncEngineOptions {
    * is most of what a sync costs beyond the bytes. The viewer's asks go alone, at once.
    */
   fetchBatch?: number;
-  /**
-   * A batched request asks for no more images than come in about this long, in ms, at the pace
-   * the parts of recent answers came (default 1000): on a slow link an image the reader asks for
-   * that is already in a batch in flight waits for the parts before it, and so waits about this
-   * long at most, instead of up to `fetchBatch − 1` images' time.
-   */
-  batchTargetMs?: number;
-  /** images a batched request asks for at most until a part has come and the pace is known (default 4) */
-  firstBatch?: number;
   /**
    * images fetched but not yet written to the store, at most (default 120): past it no request
    * starts until a write lands. Fetching further ahead than the store can write gains nothing,
@@ -165,10 +153,6 @@ export class SyncEngine {
   private readonly batchSize: number;
   private readonly batchDelayMs: number;
   private readonly fetchBatch: number;
-  private readonly batchTargetMs: number;
-  private readonly firstBatch: number;
-  /** ms between the parts of a batched answer as they came (an exponential average); once known */
-  private msPerPart: number | undefined;
   private readonly maxUnwritten: number;
   private readonly maxWriteBatch: number;
   private readonly progressIntervalMs: number;
@@ -245,8 +229,6 @@ export class SyncEngine {
     this.batchSize = Math.max(1, opts.batchSize ?? 10);
     this.batchDelayMs = opts.batchDelayMs ?? 250;
     this.fetchBatch = Math.max(1, opts.fetchBatch ?? 12);
-    this.batchTargetMs = Math.max(1, opts.batchTargetMs ?? 1000);
-    this.firstBatch = Math.max(1, opts.firstBatch ?? 4);
     this.maxUnwritten = Math.max(1, opts.maxUnwritten ?? 120);
     this.maxWriteBatch = Math.max(1, opts.maxWriteBatch ?? 48);
     this.progressIntervalMs = opts.progressIntervalMs ?? 250;
@@ -730,7 +712,7 @@ export class SyncEngine {
     // Near the end of the queue, what is left is shared evenly among the request slots, so the
     // last images do not wait in one long batch while the other connections stand idle.
     const size = Math.min(
-      this.batchLimit(),
+      this.fetchBatch,
       Math.ceil((this.queue.length + 1) / this.backgroundSlots()),
     );
     while (group.length < size && this.queue.length > 0) {
@@ -755,31 +737,6 @@ export class SyncEngine {
   }
 
   /**
-   * Images a batched request may ask for: as many as come in `batchTargetMs` at the pace parts
-   * came lately (`fetchBatch` at most), so none waits long behind the others on a slow link;
-   * `firstBatch` while that pace is not known yet.
-   */
-  private batchLimit(): number {
-    if (this.msPerPart === undefined) return Math.min(this.fetchBatch, this.firstBatch);
-    if (this.msPerPart <= 0) return this.fetchBatch;
-    const n = Math.floor(this.batchTargetMs / this.msPerPart);
-    return Math.max(1, Math.min(this.fetchBatch, n));
-  }
-
-  /**
-   * A part of a batched answer came `ms` after the one before it (or after the request began).
-   * A pace slower than `batchTargetMs` already means batches of one, so a longer one (or a clock
-   * set forward meanwhile) counts as twice that, and cannot hold batches small for long after.
-   */
-  private notePartPace(ms: number): void {
-    const sample = Math.min(Math.max(0, ms), 2 * this.batchTargetMs);
-    this.msPerPart =
-      this.msPerPart === undefined
-        ? sample
-        : this.msPerPart + PACE_WEIGHT * (sample - this.msPerPart);
-  }
-
-  /**
    * Fetches a batch of instances of one study in one request (`SyncBackend.fetchInstances`): each
    * goes on as a job of its own once its bytes are in (verified, sealed, stored as one fetched
    * alone is); the request holds one place among those in flight until its response ends. What
@@ -793,15 +750,11 @@ export class SyncEngine {
     this.onNetwork.add(request);
     const signal = controller.signal;
     const notYet = new Map(group.map((j) => [j.remote.sopInstanceUid, j]));
-    let lastPartAt = this.clock.now();
     const fetched = this.backend.fetchInstances!(
       group[0]!.study.uid,
       group.map((j) => j.remote),
       signal,
       (uid, body) => {
-        const now = this.clock.now();
-        this.notePartPace(now - lastPartAt);
-        lastPartAt = now;
         const job = notYet.get(uid);
         if (!job) return;
         notYet.delete(uid);
