@@ -140,4 +140,181 @@ async function fetchBatched(urls, parallel, batch) {
   return { ms: performance.now() - started, bytes, requests: groups.length };
 }
 
-window.tandemBenchFloor = { fetchAndStore, fetchBatched };
+/**
+ * The least a page does to bring the images in as the sync does and keep them as the cache does:
+ * in a dedicated worker (where the sync runs), batched requests of `batch` images of a study
+ * (`parallel` at a time, the sync's background request slots), each answer read whole and cut
+ * into its parts by their Content-Length; each part sealed with AES-GCM and stored as
+ * `Blob([magic, iv, ciphertext])` (`mode` `sealed`, the cache's default) or as a `Blob` of its
+ * bytes (`plain`); put into a plain object store, a transaction as soon as 10 wait, at most 48 a
+ * transaction, one at a time (the engine's `batchSize` and `maxWriteBatch`). No verification, no
+ * Dexie, no indexes, no progress rows, no page drawn. Fails unless every image is stored. The
+ * clock runs from the first request to the last transaction complete.
+ */
+async function storeBatchedInWorker(urls, parallel, batch, mode) {
+  const source = `(${batchedStoreWorker.toString()})();`;
+  const code = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(code);
+  try {
+    return await new Promise((resolve, reject) => {
+      worker.onmessage = (event) =>
+        event.data.error ? reject(new Error(event.data.error)) : resolve(event.data);
+      worker.onerror = (event) => reject(new Error(event.message || 'the floor worker failed'));
+      worker.postMessage({
+        urls: urls.map((u) => new URL(u, location.href).href),
+        origin: location.origin,
+        parallel,
+        batch,
+        mode,
+      });
+    });
+  } finally {
+    worker.terminate();
+    URL.revokeObjectURL(code);
+  }
+}
+
+/** The worker of `storeBatchedInWorker`, sent as its source: it may use nothing from here. */
+function batchedStoreWorker() {
+  const MAGIC = new Uint8Array([0x54, 0x44, 0x4d, 0x31]);
+  const MAX_WRITE = 48;
+  const MIN_WRITE = 10;
+
+  self.onmessage = async (event) => {
+    try {
+      self.postMessage(await run(event.data));
+    } catch (err) {
+      self.postMessage({ error: String(err) });
+    }
+  };
+
+  /** Where the blank line after a part's headers starts, from `at`; -1 when there is none. */
+  function headersEnd(bytes, at) {
+    for (let i = at; i + 3 < bytes.length; i++) {
+      if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  async function run({ urls, origin, parallel, batch, mode }) {
+    const name = `tandem-bench-floor-batched-${Math.random().toString(36).slice(2)}`;
+    const db = await new Promise((resolve, reject) => {
+      const req = indexedDB.open(name, 1);
+      req.onupgradeneeded = () => req.result.createObjectStore('files');
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => resolve(req.result);
+    });
+    const key =
+      mode === 'sealed'
+        ? await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt'])
+        : null;
+    const groups = [];
+    urls.forEach((u, index) => {
+      const q = new URL(u).searchParams;
+      const image = { index, series: q.get('seriesUID'), sop: q.get('objectUID') };
+      const study = q.get('studyUID');
+      const last = groups.at(-1);
+      if (last && last.study === study && last.items.length < batch) last.items.push(image);
+      else groups.push({ study, items: [image] });
+    });
+    let failed = null;
+    let bytes = 0;
+    let transactions = 0;
+    let writing = false;
+    let fetching = 0;
+    const pending = [];
+    let finish;
+    const finished = new Promise((resolve) => (finish = resolve));
+    const write = () => {
+      if (writing || !pending.length || (pending.length < MIN_WRITE && fetching > 0)) return;
+      writing = true;
+      transactions++;
+      const tx = db.transaction('files', 'readwrite');
+      const store = tx.objectStore('files');
+      for (const [k, value] of pending.splice(0, MAX_WRITE)) store.put(value, k);
+      const done = (err) => {
+        if (err) failed ??= err;
+        writing = false;
+        write();
+        if (!writing && fetching === 0 && !pending.length) finish();
+      };
+      tx.oncomplete = () => done(null);
+      tx.onabort = () => done(tx.error ?? new Error('a floor transaction was aborted'));
+    };
+    const keep = async (index, part) => {
+      bytes += part.byteLength;
+      let value;
+      if (key) {
+        const iv = crypto.getRandomValues(new Uint8Array(12));
+        const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, part);
+        value = new Blob([MAGIC, iv, sealed]);
+      } else {
+        value = new Blob([part]);
+      }
+      pending.push([index, value]);
+      write();
+    };
+    const started = performance.now();
+    let next = 0;
+    const fetcher = async () => {
+      fetching++;
+      try {
+        while (next < groups.length) {
+          const group = groups[next++];
+          const response = await fetch(
+            `${origin}/dicom-web/studies/${group.study}/instances/retrieve`,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                instances: group.items.map((i) => ({
+                  seriesInstanceUid: i.series,
+                  sopInstanceUid: i.sop,
+                })),
+              }),
+              cache: 'no-store',
+              credentials: 'same-origin',
+            },
+          );
+          if (!response.ok) throw new Error(`batched retrieval answered ${response.status}`);
+          const answer = new Uint8Array(await response.arrayBuffer());
+          const kept = [];
+          let at = 0;
+          for (const item of group.items) {
+            const end = headersEnd(answer, at);
+            const length = /content-length:\s*(\d+)/i.exec(
+              new TextDecoder().decode(answer.subarray(at, Math.max(at, end))),
+            );
+            if (end < 0 || !length) throw new Error('a part of a batched answer has no length');
+            const from = end + 4;
+            const to = from + Number(length[1]);
+            kept.push(keep(item.index, answer.subarray(from, to)));
+            at = to;
+          }
+          await Promise.all(kept);
+        }
+      } finally {
+        fetching--;
+        write();
+        if (!writing && fetching === 0 && !pending.length) finish();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, groups.length) }, fetcher));
+    await finished;
+    const ms = performance.now() - started;
+    const stored = await new Promise((resolve, reject) => {
+      const count = db.transaction('files').objectStore('files').count();
+      count.onsuccess = () => resolve(count.result);
+      count.onerror = () => reject(count.error);
+    });
+    db.close();
+    indexedDB.deleteDatabase(name);
+    if (failed) throw failed;
+    if (stored !== urls.length) throw new Error(`the floor stored ${stored} of ${urls.length}`);
+    return { ms, bytes, transactions };
+  }
+}
+
+window.tandemBenchFloor = { fetchAndStore, fetchBatched, storeBatchedInWorker };
