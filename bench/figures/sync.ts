@@ -168,26 +168,38 @@ export async function fetchAndStore(
 }
 
 /**
- * The sealed floor on `urls` in a browser on a profile on disk, as the app's whole-worklist runs
- * have: the bare page fetching, sealing and storing them (`fetchAndStore`, `sealed`).
+ * `run` on the bare page with its floors, signed in as `reader` in a browser of its own on a fresh
+ * profile on disk, as the app's whole-worklist runs have; the browser and profile go afterwards.
  */
-export async function sealedFloorOnDisk(
+async function onBarePageOnDisk<T>(
   backendUrl: string,
-  urls: string[],
-  reader: string = CT_READER,
-): Promise<{ ms: number; bytes: number; transactions: number }> {
+  reader: string,
+  run: (page: Page) => Promise<T>,
+): Promise<T> {
   const profile = makeTempDir('bench-floor');
   try {
     const { page, context } = await openBaselinePageOnDisk(profile, backendUrl, reader);
     try {
       await addFloors(page);
-      return await fetchAndStore(page, urls, 'sealed');
+      return await run(page);
     } finally {
       await context.close();
     }
   } finally {
     removeDir(profile);
   }
+}
+
+/**
+ * The sealed floor on `urls` in a browser on a profile on disk, as the app's whole-worklist runs
+ * have: the bare page fetching, sealing and storing them (`fetchAndStore`, `sealed`).
+ */
+export function sealedFloorOnDisk(
+  backendUrl: string,
+  urls: string[],
+  reader: string = CT_READER,
+): Promise<{ ms: number; bytes: number; transactions: number }> {
+  return onBarePageOnDisk(backendUrl, reader, (page) => fetchAndStore(page, urls, 'sealed'));
 }
 
 /**
@@ -204,34 +216,25 @@ const FLOOR_SETTLE_MS = 4000;
  * `storeBatchedInWorker` (batched requests in a dedicated worker, each part sealed, or kept plain,
  * and put into a plain object store), on the sync's background request slots.
  */
-export async function batchedFloorOnDisk(
+export function batchedFloorOnDisk(
   backendUrl: string,
   urls: string[],
   reader: string,
   mode: 'sealed' | 'plain',
 ): Promise<{ ms: number; bytes: number; transactions: number }> {
-  const profile = makeTempDir('bench-floor');
-  try {
-    const { page, context } = await openBaselinePageOnDisk(profile, backendUrl, reader);
-    try {
-      await addFloors(page);
-      await page.waitForTimeout(FLOOR_SETTLE_MS);
-      return await page.evaluate(
-        ({ urls, parallel, batch, mode }) =>
-          (window as unknown as Bench).tandemBenchFloor.storeBatchedInWorker(
-            urls,
-            parallel,
-            batch,
-            mode,
-          ),
-        { urls, parallel: PARALLEL - 1, batch: SYNC_FETCH_BATCH, mode },
-      );
-    } finally {
-      await context.close();
-    }
-  } finally {
-    removeDir(profile);
-  }
+  return onBarePageOnDisk(backendUrl, reader, async (page) => {
+    await page.waitForTimeout(FLOOR_SETTLE_MS);
+    return page.evaluate(
+      ({ urls, parallel, batch, mode }) =>
+        (window as unknown as Bench).tandemBenchFloor.storeBatchedInWorker(
+          urls,
+          parallel,
+          batch,
+          mode,
+        ),
+      { urls, parallel: PARALLEL - 1, batch: SYNC_FETCH_BATCH, mode },
+    );
+  });
 }
 
 /**

@@ -96,6 +96,25 @@ async function fetchAndStore(urls, parallel, mode) {
 }
 
 /**
+ * One batched retrieval as the sync asks for it (`POST /dicom-web/studies/{study}/instances/retrieve`,
+ * the images as JSON), its answer not yet read. Used by the page and, sent as source, by the
+ * worker of `storeBatchedInWorker`: it may use nothing else from here.
+ */
+async function batchedRetrieve(origin, group) {
+  const response = await fetch(`${origin}/dicom-web/studies/${group.study}/instances/retrieve`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      instances: group.items.map((i) => ({ seriesInstanceUid: i.series, sopInstanceUid: i.sop })),
+    }),
+    cache: 'no-store',
+    credentials: 'same-origin',
+  });
+  if (!response.ok) throw new Error(`batched retrieval answered ${response.status}`);
+  return response;
+}
+
+/**
  * The same images fetched the way the sync now fetches them, without storing anything: in batched
  * requests (`POST /dicom-web/studies/{study}/instances/retrieve`, `batch` images of one study a
  * request, `parallel` requests at a time), each multipart answer read whole and dropped. Says what
@@ -118,19 +137,7 @@ async function fetchBatched(urls, parallel, batch) {
   const worker = async () => {
     while (next < groups.length) {
       const group = groups[next++];
-      const response = await fetch(`/dicom-web/studies/${group.study}/instances/retrieve`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          instances: group.items.map((i) => ({
-            seriesInstanceUid: i.series,
-            sopInstanceUid: i.sop,
-          })),
-        }),
-        cache: 'no-store',
-        credentials: 'same-origin',
-      });
-      if (!response.ok) throw new Error(`batched retrieval answered ${response.status}`);
+      const response = await batchedRetrieve(location.origin, group);
       // read first, then add: `bytes += await …` would add to the value before the await
       const got = (await response.arrayBuffer()).byteLength;
       bytes += got;
@@ -152,7 +159,7 @@ async function fetchBatched(urls, parallel, batch) {
  * clock runs from the first request to the last transaction complete.
  */
 async function storeBatchedInWorker(urls, parallel, batch, mode) {
-  const source = `(${batchedStoreWorker.toString()})();`;
+  const source = `${batchedRetrieve.toString()}\n(${batchedStoreWorker.toString()})();`;
   const code = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   const worker = new Worker(code);
   try {
@@ -174,7 +181,10 @@ async function storeBatchedInWorker(urls, parallel, batch, mode) {
   }
 }
 
-/** The worker of `storeBatchedInWorker`, sent as its source: it may use nothing from here. */
+/**
+ * The worker of `storeBatchedInWorker`, sent as its source with `batchedRetrieve`'s: it may use
+ * nothing else from here.
+ */
 function batchedStoreWorker() {
   const MAGIC = new Uint8Array([0x54, 0x44, 0x4d, 0x31]);
   const MAX_WRITE = 48;
@@ -263,22 +273,7 @@ function batchedStoreWorker() {
       try {
         while (next < groups.length) {
           const group = groups[next++];
-          const response = await fetch(
-            `${origin}/dicom-web/studies/${group.study}/instances/retrieve`,
-            {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({
-                instances: group.items.map((i) => ({
-                  seriesInstanceUid: i.series,
-                  sopInstanceUid: i.sop,
-                })),
-              }),
-              cache: 'no-store',
-              credentials: 'same-origin',
-            },
-          );
-          if (!response.ok) throw new Error(`batched retrieval answered ${response.status}`);
+          const response = await batchedRetrieve(origin, group);
           const answer = new Uint8Array(await response.arrayBuffer());
           const kept = [];
           let at = 0;
