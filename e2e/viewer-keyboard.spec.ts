@@ -99,4 +99,43 @@ test.describe('reading with the keyboard only', () => {
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('shortcut-help')).toHaveCount(0);
   });
+
+  test('a double-click on a row opens the case as it is; a double-click on a viewport maximizes it', async ({
+    page,
+  }) => {
+    const ct = ctChestCase(demoManifest());
+    await page.goto('/');
+    const form = page.getByTestId('login-form');
+    await form.getByLabel('Username').fill('radiologist1');
+    await form.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    const row = page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`);
+    await expect(row).toBeVisible();
+    const box = (await row.boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    // The first click of a double-click opens the case (a row opens on one click) ...
+    await page.mouse.click(x, y);
+    const grid = page.getByTestId('viewport-grid');
+    const first = page.locator('[data-testid="viewport"][data-viewport-index="0"]');
+    await expect(first).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+    // ... and its second click lands on a viewport drawn meanwhile (as on a reopen from the cache,
+    // drawn within the double-click's interval): it belongs to the row and leaves the grid as it is.
+    const slots = page.getByTestId('viewport-slot');
+    const slot = (await slots.nth(0).boundingBox())!;
+    await page.mouse.move(slot.x + slot.width / 2, slot.y + slot.height / 2);
+    await page.mouse.down({ clickCount: 2 });
+    await page.mouse.up({ clickCount: 2 });
+    await page.waitForTimeout(300);
+    await expect(grid).not.toHaveAttribute('data-maximized', /.*/);
+    const count = await slots.count();
+    expect(count).toBeGreaterThan(1);
+
+    // A double-click that begins on a viewport maximizes it, and another gives the grid back.
+    await slots.nth(0).dblclick();
+    await expect(grid).toHaveAttribute('data-maximized', '0');
+    await expect(slots).toHaveCount(1);
+    await slots.nth(0).dblclick();
+    await expect(slots).toHaveCount(count);
+  });
 });

@@ -584,6 +584,10 @@ function ViewportGrid({
   onDropSeries,
 }: GridProps) {
   const single = maximized !== null && maximized < layout.viewports.length;
+  // The slot where a double-click began (its first press). A worklist row opens its case on the
+  // first click, so a reader's double-click on the row can end on a viewport drawn meanwhile: that
+  // second click belongs to the row and must not maximize the viewport under it.
+  const firstPress = useRef<number | null>(null);
   return (
     <section
       className="viewport-grid"
@@ -605,8 +609,13 @@ function ViewportGrid({
             className={`viewport-slot${index === active ? ' active' : ''}`}
             data-testid="viewport-slot"
             data-slot-index={index}
-            onMouseDownCapture={() => onActivate(index)}
-            onDoubleClick={() => onMaximize(index)}
+            onMouseDownCapture={(e) => {
+              onActivate(index);
+              if (e.detail <= 1) firstPress.current = index;
+            }}
+            onDoubleClick={() => {
+              if (firstPress.current === index) onMaximize(index);
+            }}
             onDragOver={(e) => {
               if (e.dataTransfer.types.includes(SERIES_DRAG_TYPE)) e.preventDefault();
             }}
