@@ -1,5 +1,5 @@
 import { PHANTOM_FACTS } from '../scripts/demo-data/phantom-facts.ts';
-import { test, expect, DEMO_PASSWORD } from './fixtures.ts';
+import { test, expect, DEMO_PASSWORD, signIn } from './fixtures.ts';
 import { ctChestCase, demoManifest } from './demo-manifest.ts';
 
 test.describe('reading with the keyboard only', () => {
@@ -104,11 +104,7 @@ test.describe('reading with the keyboard only', () => {
     page,
   }) => {
     const ct = ctChestCase(demoManifest());
-    await page.goto('/');
-    const form = page.getByTestId('login-form');
-    await form.getByLabel('Username').fill('radiologist1');
-    await form.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.keyboard.press('Enter');
+    await signIn(page, 'radiologist1');
     const row = page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`);
     await expect(row).toBeVisible();
     const box = (await row.boundingBox())!;

@@ -10,6 +10,7 @@ import { openBaselinePage } from '../browser/session.ts';
 import { startBenchDataBackend } from '../data/bench-backend.ts';
 import { BENCH_READERS, CT_ALONE_SIZES, ctCaseId } from '../data/bench-data.ts';
 import { measuredFigure, type Figure } from '../figure.ts';
+import { median } from '../stats.ts';
 import { resolveLargestSeries, resolveWorklistInstances, type InstanceSet } from './ct-case.ts';
 import {
   NO_GOAL,
@@ -117,11 +118,6 @@ export async function measureCtAlone(
     const bytes = sealed[0]!.dicomBytes;
     const baselineSamples = fetched.map((f) => mbPerS(f.bytes, f.ms));
     const floorSamples = floor.map((f) => mbPerS(f.bytes, f.ms));
-    const median = (xs: number[]) => {
-      const s = [...xs].sort((a, b) => a - b);
-      const m = s.length >> 1;
-      return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-    };
     const ofFloor = (ws: WholeWorklist[]) =>
       `${(median(ws.map((w) => mbPerS(w.dicomBytes, w.seriesSyncMs!))) / median(floorSamples)).toFixed(2)}×`;
     const fromSignIn = (ws: WholeWorklist[]) =>

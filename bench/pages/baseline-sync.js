@@ -96,6 +96,23 @@ async function fetchAndStore(urls, parallel, mode) {
 }
 
 /**
+ * The WADO-URI addresses `urls` as the sync's batched requests carry them: runs of up to `batch`
+ * images of one study, each image with its place in `urls`.
+ */
+function batchGroups(urls, batch) {
+  const groups = [];
+  urls.forEach((u, index) => {
+    const q = new URL(u, location.href).searchParams;
+    const image = { index, series: q.get('seriesUID'), sop: q.get('objectUID') };
+    const study = q.get('studyUID');
+    const last = groups.at(-1);
+    if (last && last.study === study && last.items.length < batch) last.items.push(image);
+    else groups.push({ study, items: [image] });
+  });
+  return groups;
+}
+
+/**
  * One batched retrieval as the sync asks for it (`POST /dicom-web/studies/{study}/instances/retrieve`,
  * the images as JSON), its answer not yet read. Used by the page and, sent as source, by the
  * worker of `storeBatchedInWorker`: it may use nothing else from here.
@@ -121,16 +138,7 @@ async function batchedRetrieve(origin, group) {
  * the transport alone does beside the one-image-a-request plain fetch.
  */
 async function fetchBatched(urls, parallel, batch) {
-  const images = urls.map((u) => {
-    const q = new URL(u, location.href).searchParams;
-    return { study: q.get('studyUID'), series: q.get('seriesUID'), sop: q.get('objectUID') };
-  });
-  const groups = [];
-  for (const image of images) {
-    const last = groups.at(-1);
-    if (last && last.study === image.study && last.items.length < batch) last.items.push(image);
-    else groups.push({ study: image.study, items: [image] });
-  }
+  const groups = batchGroups(urls, batch);
   const started = performance.now();
   let next = 0;
   let bytes = 0;
@@ -168,10 +176,10 @@ async function storeBatchedInWorker(urls, parallel, batch, mode) {
         event.data.error ? reject(new Error(event.data.error)) : resolve(event.data);
       worker.onerror = (event) => reject(new Error(event.message || 'the floor worker failed'));
       worker.postMessage({
-        urls: urls.map((u) => new URL(u, location.href).href),
+        groups: batchGroups(urls, batch),
+        count: urls.length,
         origin: location.origin,
         parallel,
-        batch,
         mode,
       });
     });
@@ -208,7 +216,7 @@ function batchedStoreWorker() {
     return -1;
   }
 
-  async function run({ urls, origin, parallel, batch, mode }) {
+  async function run({ groups, count, origin, parallel, mode }) {
     const name = `tandem-bench-floor-batched-${Math.random().toString(36).slice(2)}`;
     const db = await new Promise((resolve, reject) => {
       const req = indexedDB.open(name, 1);
@@ -220,15 +228,6 @@ function batchedStoreWorker() {
       mode === 'sealed'
         ? await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt'])
         : null;
-    const groups = [];
-    urls.forEach((u, index) => {
-      const q = new URL(u).searchParams;
-      const image = { index, series: q.get('seriesUID'), sop: q.get('objectUID') };
-      const study = q.get('studyUID');
-      const last = groups.at(-1);
-      if (last && last.study === study && last.items.length < batch) last.items.push(image);
-      else groups.push({ study, items: [image] });
-    });
     let failed = null;
     let bytes = 0;
     let transactions = 0;
@@ -307,7 +306,7 @@ function batchedStoreWorker() {
     db.close();
     indexedDB.deleteDatabase(name);
     if (failed) throw failed;
-    if (stored !== urls.length) throw new Error(`the floor stored ${stored} of ${urls.length}`);
+    if (stored !== count) throw new Error(`the floor stored ${stored} of ${count}`);
     return { ms, bytes, transactions };
   }
 }
