@@ -85,3 +85,76 @@ test('the text over the images, the orientation markers and the scale bar never 
     expect(found, `1×${columns}: overlapping text in a viewport`).toEqual(found.map(() => []));
   }
 });
+
+test('while scrolling, the image number over a viewport changes in the frame that draws its image', async ({
+  page,
+}) => {
+  const ct = ctChestCase(demoManifest());
+  await signIn(page, 'radiologist1');
+  await page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`).dblclick();
+  const first = page.locator('[data-testid="viewport"][data-viewport-index="0"]');
+  await expect(first).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+  // the images to scroll through decoded first, so that each step is drawn in the next frame
+  await first.click();
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowDown');
+  await expect(first).toHaveAttribute('data-image-index', '12');
+  await expect(first).toHaveAttribute('data-rendered', 'true');
+  await page.keyboard.press('Home');
+  await expect(first).toHaveAttribute('data-image-index', '0');
+  await expect(first).toHaveAttribute('data-rendered', 'true');
+
+  // Each step: ArrowDown between two frames, then, after each following frame's animation
+  // callbacks (where the viewer draws), the canvas read back; once its pixels change, what the
+  // overlay and the test hooks say at that very moment.
+  const seen = await first.evaluate(async (viewport) => {
+    const canvas = viewport.querySelector('canvas')!;
+    const probe = document.createElement('canvas');
+    probe.width = probe.height = 64;
+    const ctx = probe.getContext('2d', { willReadFrequently: true })!;
+    const hash = () => {
+      ctx.drawImage(canvas, 0, 0, 64, 64);
+      const px = new Uint32Array(ctx.getImageData(0, 0, 64, 64).data.buffer);
+      let h = 0x811c9dc5;
+      for (const p of px) h = Math.imul(h ^ p, 0x01000193);
+      return h >>> 0;
+    };
+    const afterFrame = () =>
+      new Promise<void>((resolve) =>
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve();
+          channel.port2.postMessage(null);
+        }),
+      );
+    const out: Array<{ step: number; label: string; index: string; rendered: string }> = [];
+    await afterFrame();
+    if (viewport.dataset['imageIndex'] !== '0')
+      throw new Error('the viewport moved before the steps');
+    let before = hash();
+    for (let step = 1; step <= 10; step++) {
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+      for (let frame = 0; frame < 60; frame++) {
+        await afterFrame();
+        const now = hash();
+        if (now === before) continue;
+        before = now;
+        out.push({
+          step,
+          label: /Im (\d+)\/\d+/.exec(viewport.textContent ?? '')?.[1] ?? '',
+          index: viewport.dataset['imageIndex'] ?? '',
+          rendered: viewport.dataset['rendered'] ?? '',
+        });
+        break;
+      }
+    }
+    return out;
+  });
+  expect(seen).toEqual(
+    Array.from({ length: 10 }, (_, i) => ({
+      step: i + 1,
+      label: String(i + 2),
+      index: String(i + 1),
+      rendered: 'true',
+    })),
+  );
+});

@@ -5,6 +5,7 @@ import {
   type Types as ToolTypes,
 } from '@cornerstonejs/tools';
 import { useEffect, useReducer, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { presetByName, presetsFor } from './voi-presets.ts';
 import {
   enableStackViewport,
@@ -168,16 +169,24 @@ export function StackViewport({
       const index = viewport.getImageIds().indexOf(image.imageId);
       if (index < 0) return;
       const voiRange = viewport.getProperties().voiRange;
-      if (voiRange) dispatch({ type: 'voi', range: voiRange });
-      if (
+      const shown =
         checkedImageId !== image.imageId &&
-        viewportShowsImage(drawnCanvas(viewport, image, stackRenderer() === 'cpu'), image, voiRange)
-      ) {
+        viewportShowsImage(
+          drawnCanvas(viewport, image, stackRenderer() === 'cpu'),
+          image,
+          voiRange,
+        );
+      if (shown) {
         checkedImageId = image.imageId;
         markOpening(`${viewportId}:rendered`);
         firstImageDone(viewportId);
-        dispatch({ type: 'image-rendered', index });
       }
+      // Cornerstone draws in an animation frame: the overlay (the image's labels, its window) is
+      // committed in that same frame, so it never lags the pixels by a frame while scrolling.
+      flushSync(() => {
+        if (voiRange) dispatch({ type: 'voi', range: voiRange });
+        if (shown) dispatch({ type: 'image-rendered', index });
+      });
     };
     const onVoi = (evt: Event) => {
       const { range } = (evt as CustomEvent<{ range: { lower: number; upper: number } }>).detail;
