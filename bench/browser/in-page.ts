@@ -115,8 +115,8 @@ export interface SteppedRun {
 
 /**
  * Steps through images as fast as the page shows them: one step, then wait for animation frames
- * until the displayed pixels change (and, in the viewer, until it reports the asked-for image as
- * rendered), then the next step. The viewer is stepped by a keydown ArrowDown on window, as its
+ * (each read once all of its animation callbacks have run) until the displayed pixels change
+ * (and, in the viewer, until it reports the asked-for image as rendered), then the next step. The viewer is stepped by a keydown ArrowDown on window, as its
  * keyboard handler listens there; the baseline by drawing its next pre-windowed frame. Both read
  * their canvas back the same way after each frame (scaled into a 128×128 probe, hashed).
  */
@@ -126,7 +126,16 @@ export async function steppedRun(args: {
   stepTimeoutMs: number;
 }): Promise<SteppedRun> {
   const PROBE_SIZE = 128;
-  const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+  // Once every animation callback of the next frame has run, the viewer's own included (it draws
+  // in one it may have asked for after ours): a task queued from our callback runs after them.
+  const nextFrame = () =>
+    new Promise<number>((resolve) =>
+      requestAnimationFrame((t) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve(t);
+        channel.port2.postMessage(null);
+      }),
+    );
   let canvas: HTMLCanvasElement;
   let step: (i: number) => void;
   let arrived: (i: number) => boolean;
@@ -349,7 +358,16 @@ export async function syncedRun(args: {
   stepTimeoutMs: number;
 }): Promise<SyncedRun> {
   const SIZE = 96;
-  const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+  // Once every animation callback of the next frame has run, the viewer's own included (it draws
+  // in one it may have asked for after ours): a task queued from our callback runs after them.
+  const nextFrame = () =>
+    new Promise<number>((resolve) =>
+      requestAnimationFrame((t) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve(t);
+        channel.port2.postMessage(null);
+      }),
+    );
   const viewports = Array.from(
     document.querySelectorAll<HTMLElement>('[data-testid="viewport"]'),
   ).sort((a, b) => Number(a.dataset['viewportIndex']) - Number(b.dataset['viewportIndex']));
