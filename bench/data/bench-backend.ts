@@ -11,6 +11,8 @@ import { ensureBenchData, type BenchDataSizes } from './bench-data.ts';
 
 export interface BenchDataBackend {
   backend: BackendProcess;
+  /** the built renderer the backend serves */
+  uiDir: string;
   /** stops the backend and removes its own database (and the renderer copy it made) */
   close(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export async function startBenchDataBackend(
     });
     return {
       backend,
+      uiDir: ui ?? copy!,
       async close() {
         await backend.stop();
         removeDir(backend.dataDir);

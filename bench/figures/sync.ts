@@ -238,6 +238,52 @@ export function batchedFloorOnDisk(
 }
 
 /**
+ * The app's own sync worker (the `sync.worker-*.js` of the renderer in `uiDir`, as the backend
+ * serves it) started on the bare page, in a browser on a fresh profile on disk, signed in by API
+ * and left alone as the floors are: the sync as the app runs it (Dexie, verification, sealing with
+ * a key of its own, progress rows), without the app's page (React, the worklist drawn, the
+ * viewer's warm-up). The figure's clock: the first request for an image of `series` until every
+ * image of it is in IndexedDB.
+ */
+export function appWorkerOnBarePage(
+  backendUrl: string,
+  uiDir: string,
+  series: InstanceSet,
+  reader: string,
+): Promise<{ ms: number }> {
+  const worker = readdirSync(path.join(uiDir, 'assets')).find((f) =>
+    /^sync\.worker-[\w-]+\.js$/.test(f),
+  );
+  if (!worker) throw new Error(`no sync worker in ${uiDir}`);
+  return onBarePageOnDisk(backendUrl, reader, async (page) => {
+    const requests = watchSeriesRequests(page.context(), series.seriesUid!);
+    try {
+      await page.waitForTimeout(FLOOR_SETTLE_MS);
+      await page.evaluate(async (url) => {
+        const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+          'encrypt',
+          'decrypt',
+        ]);
+        const w = new Worker(url, { type: 'module' });
+        // the commands the app's page sends (shared/ipc/sync-channel.ts): the key, then start
+        w.postMessage({ type: 'cacheKey', key, sealNew: true });
+        w.postMessage({ type: 'start', backendBaseUrl: '' });
+        (window as unknown as { benchSyncWorker: Worker }).benchSyncWorker = w;
+      }, `/assets/${worker}`);
+      const doneAt = await page.evaluate(seriesStoredAt, {
+        seriesUid: series.seriesUid!,
+        expected: series.imageUrls.length,
+      });
+      const first = requests.firstAt();
+      if (first === undefined) throw new Error('no image request of the worker seen');
+      return { ms: doneAt - first };
+    } finally {
+      requests.stop();
+    }
+  });
+}
+
+/**
  * When the app's first WADO-URI request for a series went out (epoch ms), from the context's
  * request events (the sync worker's requests included). Start it before sign-in: the sync may
  * ask for an image of the series (its first, middle or last) before the case is opened.
