@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { test, expect, signIn } from './fixtures.ts';
 import { ctChestCase, demoManifest } from './demo-manifest.ts';
 
@@ -54,14 +54,20 @@ function collisions(boxes: Box[]): string[] {
   return out;
 }
 
-test('the text over the images, the orientation markers and the scale bar never overlap, however narrow the viewports of the layout', async ({
-  page,
-}) => {
+/** Signs in as radiologist1 and opens the CT chest case; its first viewport, once it shows its image. */
+async function openCtChest(page: Page): Promise<Locator> {
   const ct = ctChestCase(demoManifest());
   await signIn(page, 'radiologist1');
   await page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`).dblclick();
   const first = page.locator('[data-testid="viewport"][data-viewport-index="0"]');
   await expect(first).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+  return first;
+}
+
+test('the text over the images, the orientation markers and the scale bar never overlap, however narrow the viewports of the layout', async ({
+  page,
+}) => {
+  const first = await openCtChest(page);
 
   for (const [key, columns] of [
     ['Alt+1', '1'],
@@ -89,11 +95,7 @@ test('the text over the images, the orientation markers and the scale bar never 
 test('while scrolling, the image number over a viewport changes in the frame that draws its image', async ({
   page,
 }) => {
-  const ct = ctChestCase(demoManifest());
-  await signIn(page, 'radiologist1');
-  await page.locator(`[data-testid="worklist-row"][data-case-id="${ct.caseId}"]`).dblclick();
-  const first = page.locator('[data-testid="viewport"][data-viewport-index="0"]');
-  await expect(first).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+  const first = await openCtChest(page);
   // the images to scroll through decoded first, so that each step is drawn in the next frame
   await first.click();
   for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowDown');
