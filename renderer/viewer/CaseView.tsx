@@ -586,7 +586,8 @@ function ViewportGrid({
   const single = maximized !== null && maximized < layout.viewports.length;
   // The slot where a double-click began (its first press). A worklist row opens its case on the
   // first click, so a reader's double-click on the row can end on a viewport drawn meanwhile: that
-  // second click belongs to the row and must not maximize the viewport under it.
+  // second click belongs to the row and must neither make the viewport under it the active one
+  // nor maximize it.
   const firstPress = useRef<number | null>(null);
   return (
     <section
@@ -610,6 +611,7 @@ function ViewportGrid({
             data-testid="viewport-slot"
             data-slot-index={index}
             onMouseDownCapture={(e) => {
+              if (e.detail > 1 && firstPress.current === null) return; // began on the row
               onActivate(index);
               if (e.detail <= 1) firstPress.current = index;
             }}
