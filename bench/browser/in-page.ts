@@ -116,9 +116,11 @@ export interface SteppedRun {
 /**
  * Steps through images as fast as the page shows them: one step, then wait for animation frames
  * (each read once all of its animation callbacks have run) until the displayed pixels change
- * (and, in the viewer, until it reports the asked-for image as rendered), then the next step. The viewer is stepped by a keydown ArrowDown on window, as its
- * keyboard handler listens there; the baseline by drawing its next pre-windowed frame. Both read
- * their canvas back the same way after each frame (scaled into a 128×128 probe, hashed).
+ * (and, in the viewer, until it reports the asked-for image as rendered), then the next step.
+ * The viewer is stepped by a keydown ArrowDown on window, as its keyboard handler listens there;
+ * the baseline by drawing its next pre-windowed frame. Both read their canvas back the same way
+ * after each frame (scaled into a 128×128 probe, hashed). `syncedRun` waits for frames the same
+ * way, with its own copy of `nextFrame`: each function goes to the page whole (`page.evaluate`).
  */
 export async function steppedRun(args: {
   mode: 'viewer' | 'baseline';

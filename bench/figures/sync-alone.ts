@@ -16,8 +16,8 @@ import {
   NO_GOAL,
   PARALLEL,
   SYNC_FETCH_BATCH,
-  appWorkerOnBarePage,
   THROUGHPUT_GOAL,
+  appWorkerOnBarePage,
   batchedFloorOnDisk,
   cookieContext,
   fetchOnly,
@@ -126,8 +126,9 @@ export async function measureCtAlone(
     const baselineSamples = fetched.map((f) => mbPerS(f.bytes, f.ms));
     const floorSamples = floor.map((f) => mbPerS(f.bytes, f.ms));
     const workerSamples = worker.map((ms) => mbPerS(bytes, ms));
-    const ofFloor = (ws: WholeWorklist[]) =>
-      `${(median(ws.map((w) => mbPerS(w.dicomBytes, w.seriesSyncMs!))) / median(floorSamples)).toFixed(2)}×`;
+    /** the median of these syncs as a share of the median of `samples` */
+    const shareOf = (ws: WholeWorklist[], samples: number[]) =>
+      `${(median(ws.map((w) => mbPerS(w.dicomBytes, w.seriesSyncMs!))) / median(samples)).toFixed(2)}×`;
     const fromSignIn = (ws: WholeWorklist[]) =>
       ws.map((w) => `${(w.ms / 1000).toFixed(1)} s`).join(', ');
     const figure = (id: string, title: string, runs: WholeWorklist[], notes: string[]): Figure =>
@@ -155,8 +156,8 @@ export async function measureCtAlone(
           sealed,
           [
             'the product default: every image sealed with AES-GCM at rest (rows checked sealed)',
-            `${ofFloor(sealed)} of the floor measured beside it (the floor figure below; medians)`,
-            `${(median(sealed.map((w) => mbPerS(w.dicomBytes, w.seriesSyncMs!))) / median(workerSamples)).toFixed(2)}× of its own sync worker on the bare page (the diagnostic below; medians)`,
+            `${shareOf(sealed, floorSamples)} of the floor measured beside it (the floor figure below; medians)`,
+            `${shareOf(sealed, workerSamples)} of its own sync worker on the bare page (the diagnostic below; medians)`,
           ],
         ),
         figure(

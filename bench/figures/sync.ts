@@ -268,6 +268,7 @@ export function appWorkerOnBarePage(
         // the commands the app's page sends (shared/ipc/sync-channel.ts): the key, then start
         w.postMessage({ type: 'cacheKey', key, sealNew: true });
         w.postMessage({ type: 'start', backendBaseUrl: '' });
+        // held by the page, as the app's page holds its worker, for as long as the page lives
         (window as unknown as { benchSyncWorker: Worker }).benchSyncWorker = w;
       }, `/assets/${worker}`);
       const doneAt = await page.evaluate(seriesStoredAt, {
