@@ -14,6 +14,7 @@ import type { SyncBackend } from '../../shared/sync/ports.ts';
 import { changedWorklistItems } from '../../shared/sync/worklist-diff.ts';
 import type { WorklistItem } from '../../shared/api/contract.ts';
 import { cacheBudget } from '../app/workstation-db.ts';
+import { sealOffThread } from './off-thread-seal.ts';
 import { WorkerOutbox } from './report-outbox.ts';
 
 /**
@@ -21,7 +22,9 @@ import { WorkerOutbox } from './report-outbox.ts';
  * running the sync engine over the Dexie cache. Its controller — the page in browser mode, main
  * in Electron — drives it with `SyncCommand`s and hears `SyncEvent`s (`shared/ipc/sync-channel.ts`).
  * Requests go out with the worker's own `fetch`: the session cookie (or a header main injects)
- * authenticates them, and image bytes go from the socket into IndexedDB without leaving here.
+ * authenticates them, and image bytes go from the socket into IndexedDB without the page. Sealed
+ * at rest, each image is encrypted by a sealing worker of this one (`off-thread-seal.ts`), so
+ * this thread keeps reading the images that stream in.
  *
  * One engine per origin: a Web Lock makes a second window's worker wait until the first stops,
  * so two windows never download the same case twice.
@@ -93,7 +96,7 @@ class SyncWorker {
         this.decideCipher({
           // with a key, what was sealed earlier opens even when new rows are stored plain
           cipher: command.key
-            ? aesGcmCipher(command.key, { sealNew: command.sealNew })
+            ? sealOffThread(aesGcmCipher(command.key, { sealNew: command.sealNew }), command.key)
             : PLAIN_CIPHER,
         });
         return;

@@ -21,7 +21,12 @@ import type { WebCryptoKey } from '../report/signing.ts';
 export interface AtRestCipher {
   /** whether `seal` and `sealValue` really encrypt (new rows); sealed rows open either way with a key */
   readonly encrypts: boolean;
-  /** The blob to store; bytes already in memory are encrypted without another copy first. */
+  /**
+   * The blob to store; bytes already in memory are encrypted without another copy first. It may
+   * take the bytes' buffer (handed to another thread): nothing may use `body`, nor a view of its
+   * buffer, once it is called. It rejects with `SEAL_LOST` (`shared/sync/failure.ts`) when the
+   * bytes were lost that way.
+   */
   seal(body: Blob | Uint8Array<ArrayBuffer>): Promise<Blob>;
   open(blob: Blob, sealed: boolean): Promise<ArrayBuffer>;
   /** Small bytes kept inline in a row (an image's header), sealed as `seal` would; always a copy. */

@@ -1,7 +1,12 @@
 import 'fake-indexeddb/auto';
 import dicomParser from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
-import { aesGcmCipher, generateCacheKey, PLAIN_CIPHER } from './at-rest-cipher.ts';
+import {
+  aesGcmCipher,
+  generateCacheKey,
+  PLAIN_CIPHER,
+  type AtRestCipher,
+} from './at-rest-cipher.ts';
 import { TandemDb } from './db.ts';
 import { headerOf, readStoredHeader, readStoredInstance } from './read-instance.ts';
 import { DexieSyncStore } from './sync-store.ts';
@@ -106,5 +111,27 @@ describe('readStoredInstance / readStoredHeader', () => {
     });
     const header = await readStoredHeader(db, () => Promise.resolve(cipher), '1.2.3.4');
     expect(new Uint8Array(header!)).toEqual(file.subarray(0, headerLength));
+  });
+
+  it('seals the header before a cipher that hands the file to another thread takes it', async () => {
+    const inThread = aesGcmCipher(await generateCacheKey());
+    // as `sealOffThread` does: the file's buffer goes elsewhere (detached here), a view of it with it
+    const taking: AtRestCipher = {
+      ...inThread,
+      seal(body) {
+        if (body instanceof Blob) return inThread.seal(body);
+        return inThread.seal(structuredClone(body, { transfer: [body.buffer] }));
+      },
+    };
+    const store = new DexieSyncStore(new TandemDb('read-instance-3'), { cipher: taking });
+    const file = new Uint8Array(fileOf(EXPLICIT));
+    const copy = file.slice();
+    const headerLength = headerOf(file.buffer)!.byteLength;
+    const prepared = await store.prepareBlob(file, file.subarray(0, headerLength));
+    expect(file.byteLength).toBe(0);
+    expect(new Uint8Array(await inThread.openBytes(prepared.header!, true))).toEqual(
+      copy.subarray(0, headerLength),
+    );
+    expect(new Uint8Array(await inThread.open(prepared.blob, true))).toEqual(copy);
   });
 });

@@ -113,9 +113,13 @@ export class DexieSyncStore implements SyncStore {
     body: Blob | Uint8Array<ArrayBuffer>,
     header?: Uint8Array<ArrayBuffer>,
   ): Promise<PreparedBlob> {
-    const blob = await this.cipher.seal(body);
-    const prepared: PreparedBlob = { blob, sealed: this.cipher.encrypts };
-    if (header?.byteLength) prepared.header = await this.cipher.sealBytes(header);
+    // the header first: it is a view of the body, which `seal` may take
+    const sealedHeader = header?.byteLength ? await this.cipher.sealBytes(header) : undefined;
+    const prepared: PreparedBlob = {
+      blob: await this.cipher.seal(body),
+      sealed: this.cipher.encrypts,
+    };
+    if (sealedHeader) prepared.header = sealedHeader;
     return prepared;
   }
 

@@ -7,6 +7,36 @@ import { instancesOf, type CaseSpec, type StudySpec } from './test-support/fixtu
 import { MemoryStore } from './test-support/memory-store.ts';
 import { buildPart10 } from './test-support/part10.ts';
 import { until } from './test-support/until.ts';
+import { TandemError } from '../api/errors.ts';
+import { SEAL_LOST } from './failure.ts';
+import type { PreparedBlob } from './ports.ts';
+
+/**
+ * A store that seals as the workstation's does, through a cipher that may lose the bytes on the
+ * way (a sealing worker that stopped): `loses(call)` says which calls do, counted from 1, among
+ * the images of `onlyUid` when it is given.
+ */
+class SealingStore extends MemoryStore {
+  calls = 0;
+  breakSealing = false;
+  private readonly loses: (call: number) => boolean;
+  private readonly onlyUid: string | undefined;
+  constructor(loses: (call: number) => boolean, onlyUid?: string) {
+    super();
+    this.loses = loses;
+    this.onlyUid = onlyUid;
+  }
+  async prepareBlob(body: Blob | Uint8Array<ArrayBuffer>): Promise<PreparedBlob> {
+    const blob = body instanceof Blob ? body : new Blob([body]);
+    if (this.breakSealing) throw new TandemError('store', 'The disk is not writable.');
+    // the fixtures' UIDs are distinct as text: the file names its own
+    const text = new TextDecoder('latin1').decode(await blob.arrayBuffer());
+    if (this.onlyUid === undefined || text.includes(`${this.onlyUid}\0`)) {
+      if (this.loses(++this.calls)) throw new TandemError(SEAL_LOST, 'lost while sealed.');
+    }
+    return { blob, sealed: false };
+  }
+}
 
 function ctCase(caseId: string, studyUid: string, extra: Partial<CaseSpec> = {}): CaseSpec {
   return { caseId, study: study(studyUid, 3), ...extra };
@@ -502,6 +532,47 @@ describe('SyncEngine: failures', () => {
     );
     expect(store.instances.has('1.1.1.1.2')).toBe(false);
     expect(progress.get('b')?.state).toBe('ready');
+  });
+
+  it('fetches an image again when its bytes were lost on the way to be sealed, and stores it', async () => {
+    const store = new SealingStore((call) => call === 1);
+    const { engine, backend, progress } = setup([ctCase('a', '1.1.1')], {}, store);
+    engine.start();
+    await engine.settled();
+    expect(progress.get('a')).toMatchObject({ state: 'ready', instancesDone: 3, errors: [] });
+    expect(store.instances.size).toBe(3);
+    // the lost one came twice, the others once; nothing waited on a backoff, nothing failed
+    expect(backend.fetched()).toHaveLength(4);
+    expect(engine.status().state).not.toBe('failed');
+  });
+
+  it('marks an image as not stored when its bytes keep being lost; the sync goes on', async () => {
+    const store = new SealingStore(() => true, '1.1.1.1.2');
+    const { engine, backend, progress } = setup(
+      [ctCase('a', '1.1.1'), ctCase('b', '1.1.2')],
+      {},
+      store,
+    );
+    engine.start();
+    await engine.settled();
+    const p = progress.get('a')!;
+    expect(p).toMatchObject({ state: 'error', instancesDone: 2, instancesTotal: 3 });
+    expect(p.errors[0]).toMatchObject({ subject: 'instance:1.1.1.1.2', code: 'store' });
+    expect(p.errors[0]!.message).toBe(
+      'Image 2 of series 1 (Series 1) of study "CT CHEST" could not be stored: lost while sealed.',
+    );
+    expect(backend.fetched().filter((s) => s === '1.1.1.1.2')).toHaveLength(5);
+    expect(progress.get('b')?.state).toBe('ready');
+    expect(engine.status().state).not.toBe('failed');
+  });
+
+  it('stops with a clear message when sealing an image fails in the store', async () => {
+    const store = new SealingStore(() => false);
+    store.breakSealing = true;
+    const { engine } = setup([ctCase('a', '1.1.1')], {}, store);
+    engine.start();
+    await until(() => engine.status().state === 'failed');
+    expect(engine.status()).toMatchObject({ code: 'store', message: 'The disk is not writable.' });
   });
 
   it('does not retry an image the server refuses (404) and says so on the case', async () => {

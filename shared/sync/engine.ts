@@ -34,9 +34,10 @@
  * until `resume()` — without blaming any item.
  */
 import type { WorklistItem } from '../api/contract.ts';
+import { TandemError } from '../api/errors.ts';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
 import { Emitter } from './emitter.ts';
-import { classifyFailure, readableMessage } from './failure.ts';
+import { SEAL_LOST, classifyFailure, readableMessage } from './failure.ts';
 import { changedWorklistItems } from './worklist-diff.ts';
 import {
   mathRandom,
@@ -986,8 +987,16 @@ export class SyncEngine {
     body: Blob | Uint8Array<ArrayBuffer>,
     header: Uint8Array<ArrayBuffer> | undefined,
   ): Promise<{ blob: Blob; sealed?: boolean; header?: Uint8Array<ArrayBuffer> }> {
-    if (this.store.prepareBlob) return this.storeCall(() => this.store.prepareBlob!(body, header));
-    return { blob: body instanceof Uint8Array ? new Blob([body]) : body };
+    if (!this.store.prepareBlob) {
+      return { blob: body instanceof Uint8Array ? new Blob([body]) : body };
+    }
+    try {
+      return await this.store.prepareBlob(body, header);
+    } catch (err) {
+      // bytes lost on their way to be sealed: the image is fetched again (`onFailure`)
+      if (err instanceof TandemError && err.code === SEAL_LOST) throw err;
+      throw new StoreFailure(err);
+    }
   }
 
   private describeInstance(job: InstanceJob): string {
@@ -1007,6 +1016,17 @@ export class SyncEngine {
       // the backend part succeeded; the job runs again once the store works
       if (job.state === 'running') this.enqueue(job);
       this.storeFailed(err.cause);
+      return;
+    }
+    if (err instanceof TandemError && err.code === SEAL_LOST && !signal.aborted) {
+      // Its bytes were lost while being sealed: fetched again at once, neither the server's
+      // fault nor the store's. Counted, so a cipher that kept losing them could not loop.
+      job.attempts++;
+      if (job.attempts >= this.maxServerAttempts) {
+        this.failJob(job, 'store', `${this.describeJob(job)} could not be stored: ${err.message}`);
+      } else {
+        this.enqueue(job);
+      }
       return;
     }
     const kind = classifyFailure(err, signal);

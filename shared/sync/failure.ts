@@ -31,6 +31,13 @@ export function classifyFailure(err: unknown, signal?: AbortSignal): FailureKind
   return 'server';
 }
 
+/**
+ * The code of the error `AtRestCipher.seal` rejects with when the bytes it was given went to a thread that
+ * stopped before it sealed them: not the store's failure, nor the server's; the image is fetched
+ * again.
+ */
+export const SEAL_LOST = 'seal-lost';
+
 export function storageFullError(neededBytes: number, budgetBytes: number): TandemError {
   const mb = (n: number) => Math.ceil(n / 1_000_000).toLocaleString('en');
   return new TandemError(

@@ -91,7 +91,9 @@ export interface SyncStore {
    * Turns a verified instance's bytes into the blob the store keeps (sealed at rest, or as it
    * came). The engine calls it per instance as soon as it is verified, in parallel with other
    * downloads and outside any store transaction, and hands the result to `putInstances` with
-   * `sealed` set. Without it the engine stores the bytes as received.
+   * `sealed` set. Without it the engine stores the bytes as received. It may take `body` (and so
+   * `header`, a view of it): the engine uses neither afterwards. A `SEAL_LOST` rejection
+   * (`failure.ts`) means the bytes were lost on the way, not that the store failed.
    */
   prepareBlob?(
     body: Blob | Uint8Array<ArrayBuffer>,

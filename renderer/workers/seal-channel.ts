@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { WebCryptoKey } from '../../shared/report/signing.ts';
+
+/**
+ * The sync worker and its sealing worker (`seal.worker.ts`): the sync worker hands over each
+ * verified image's bytes (transferred, not copied) and gets back the blob to store, sealed at rest
+ * as `AtRestCipher.seal` seals it. Every message is checked on arrival.
+ */
+export const SealCommand = z.discriminatedUnion('type', [
+  /** the workstation key; sent once, before the first image */
+  z.object({
+    type: z.literal('key'),
+    key: z.custom<WebCryptoKey>((v) => v instanceof CryptoKey),
+  }),
+  z.object({
+    type: z.literal('seal'),
+    id: z.number().int(),
+    body: z.union([
+      z.custom<Uint8Array<ArrayBuffer>>((v) => v instanceof Uint8Array),
+      z.instanceof(Blob),
+    ]),
+  }),
+]);
+export type SealCommand = z.infer<typeof SealCommand>;
+
+export const SealReply = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('sealed'), id: z.number().int(), blob: z.instanceof(Blob) }),
+  /** sealing failed: a TandemError's code and message when it was one */
+  z.object({
+    type: z.literal('failed'),
+    id: z.number().int(),
+    code: z.string().nullable(),
+    message: z.string(),
+  }),
+]);
+export type SealReply = z.infer<typeof SealReply>;

@@ -1,0 +1,45 @@
+// First: configures zod before any schema is defined.
+import '../app/zod-config.ts';
+import { TandemError } from '../../shared/api/errors.ts';
+import { aesGcmCipher, type AtRestCipher } from '../../shared/cache/at-rest-cipher.ts';
+import { SealCommand, type SealReply } from './seal-channel.ts';
+
+/**
+ * The sync worker's sealing worker (`off-thread-seal.ts`): encrypts each image the sync stores
+ * and makes its blob, work that would otherwise hold up the sync worker's thread while the next
+ * images stream in (in Chromium, making a blob of an image's bytes costs about as much as
+ * encrypting them). It holds the workstation's non-extractable key and nothing else; it never
+ * logs what it sealed.
+ */
+
+let setCipher: (cipher: AtRestCipher) => void = () => {};
+/** Images wait for the key the sync worker sends first. */
+const cipher = new Promise<AtRestCipher>((resolve) => (setCipher = resolve));
+
+function reply(message: SealReply): void {
+  self.postMessage(message);
+}
+
+async function seal(id: number, body: Blob | Uint8Array<ArrayBuffer>): Promise<void> {
+  try {
+    reply({ type: 'sealed', id, blob: await (await cipher).seal(body) });
+  } catch (err) {
+    reply({
+      type: 'failed',
+      id,
+      code: err instanceof TandemError ? err.code : null,
+      message: err instanceof Error ? err.message : 'the image could not be encrypted',
+    });
+  }
+}
+
+self.addEventListener('message', (event: MessageEvent) => {
+  const parsed = SealCommand.safeParse(event.data);
+  if (!parsed.success) {
+    console.warn('sealing worker: ignored a message that is not a command');
+    return;
+  }
+  const command = parsed.data;
+  if (command.type === 'key') setCipher(aesGcmCipher(command.key));
+  else void seal(command.id, command.body);
+});
