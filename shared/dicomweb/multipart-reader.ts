@@ -3,15 +3,40 @@
  * handing over each part as soon as its last byte has arrived. A part that says its length
  * (`Content-Length`, as Tandem's backend writes) is cut by counting, with no search for the
  * boundary through its bytes; one that does not is cut at the next delimiter. Runs anywhere: the
- * body is any async source of byte chunks (a `ReadableStream` reader in the browser).
+ * body is any async source of byte chunks (a `ReadableStream` reader in the browser), or, better,
+ * a `ByteSource` that reads into buffers it is given (a stream's BYOB reader).
  */
 
 export interface MultipartPart {
   /** header names in lower case */
   headers: Map<string, string>;
-  /** the part's bytes: a view of one received chunk when it lies in one, else a copy */
+  /**
+   * The part's bytes: from a `ByteSource`, a part that says its length is read into a buffer of
+   * its own; otherwise a view of one received chunk when it lies in one, else a copy.
+   */
   body: Uint8Array<ArrayBuffer>;
 }
+
+/**
+ * A body read into buffers the reader provides (`ReadableStreamBYOBReader`): a part that says its
+ * length is read straight into a buffer of its own, where chunks would each be copied into one.
+ */
+export interface ByteSource {
+  /**
+   * Reads at least one byte into `into`, or null at the end. The source may take `into`'s
+   * buffer (a BYOB read transfers it): the bytes come back in the view it returns, over the
+   * buffer that replaces it.
+   */
+  readInto(into: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer> | null>;
+}
+
+/** How much a `ByteSource` is asked for at a time between parts (boundaries, headers). */
+const READ_BYTES = 64 * 1024;
+/**
+ * A part that says it is longer is not given a buffer of that size before its bytes come: a
+ * length is only what the server says (a lie could ask for any amount of memory).
+ */
+const MAX_PART_BUFFER = 64 * 1024 * 1024;
 
 export class MultipartError extends Error {}
 
@@ -63,6 +88,21 @@ class Pending {
     return out;
   }
 
+  /** Takes up to `out.length` bytes into `out`; how many. */
+  takeInto(out: Uint8Array): number {
+    let at = 0;
+    while (at < out.length && this.chunks.length) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, out.length - at);
+      out.set(c.subarray(0, k), at);
+      at += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    this.length -= at;
+    return at;
+  }
+
   /** The first `n` bytes without taking them (a copy when they span chunks). */
   peek(n: number): Uint8Array<ArrayBuffer> {
     const first = this.chunks[0];
@@ -107,35 +147,62 @@ function parseHeaders(bytes: Uint8Array): Map<string, string> {
   return headers;
 }
 
+function isByteSource(
+  body: AsyncIterable<Uint8Array<ArrayBuffer>> | ByteSource,
+): body is ByteSource {
+  return 'readInto' in body;
+}
+
 /**
- * Yields the parts of a multipart body read from `chunks`. Throws `MultipartError` when the body
+ * Yields the parts of a multipart body read from `body`. Throws `MultipartError` when the body
  * is not well-formed or ends before its closing delimiter (a cut-off response): every part
  * yielded before that is whole.
  */
 export async function* readMultipart(
-  chunks: AsyncIterable<Uint8Array<ArrayBuffer>>,
+  body: AsyncIterable<Uint8Array<ArrayBuffer>> | ByteSource,
   boundary: string,
 ): AsyncGenerator<MultipartPart> {
   const dashBoundary = ascii(`--${boundary}`);
   const delimiter = ascii(`\r\n--${boundary}`);
   const headerEnd = ascii('\r\n\r\n');
   const pending = new Pending();
-  const source = chunks[Symbol.asyncIterator]();
+  const byteSource = isByteSource(body) ? body : undefined;
+  const chunks = isByteSource(body) ? undefined : body[Symbol.asyncIterator]();
   let ended = false;
-  const more = async (): Promise<boolean> => {
-    if (ended) return false;
-    const next = await source.next();
-    if (next.done) {
-      ended = true;
-      return false;
+  /** the next bytes, in a buffer of their own; null at the end */
+  const read = async (into?: Uint8Array<ArrayBuffer>) => {
+    if (ended) return null;
+    let got: Uint8Array<ArrayBuffer> | null;
+    if (byteSource) {
+      got = await byteSource.readInto(into ?? new Uint8Array(READ_BYTES));
+    } else {
+      const next = await chunks!.next();
+      got = next.done ? null : next.value;
     }
-    pending.push(next.value);
-    return true;
+    if (got === null) ended = true;
+    return got;
+  };
+  const more = async (): Promise<boolean> => {
+    const got = await read();
+    if (got) pending.push(got);
+    return got !== null;
   };
   const need = async (n: number) => {
     while (pending.length < n) {
       if (!(await more())) throw new MultipartError('the response ended in the middle of a part');
     }
+  };
+  /** A part of `n` bytes read into a buffer of its own: what is pending, then straight from the source. */
+  const readPart = async (n: number) => {
+    let part = new Uint8Array(n);
+    let filled = pending.takeInto(part);
+    while (filled < n) {
+      const got = await read(part.subarray(filled));
+      if (!got) throw new MultipartError('the response ended in the middle of a part');
+      part = new Uint8Array(got.buffer, 0, n);
+      filled += got.length;
+    }
+    return part;
   };
 
   // preamble, then the first boundary line
@@ -178,11 +245,16 @@ export async function* readMultipart(
       pending.take(headerEnd.length);
     }
     const declared = headers.get('content-length');
-    let body: Uint8Array<ArrayBuffer>;
+    let bytes: Uint8Array<ArrayBuffer>;
     if (declared !== undefined && /^\d{1,12}$/.test(declared)) {
       const n = Number(declared);
-      await need(n + delimiter.length);
-      body = pending.take(n);
+      if (byteSource && n > pending.length && n <= MAX_PART_BUFFER) {
+        bytes = await readPart(n);
+        await need(delimiter.length);
+      } else {
+        await need(n + delimiter.length);
+        bytes = pending.take(n);
+      }
       const next = pending.peek(delimiter.length);
       if (!delimiter.every((b, i) => next[i] === b)) {
         throw new MultipartError('a part is longer than its Content-Length says');
@@ -195,9 +267,9 @@ export async function* readMultipart(
         if (!(await more())) throw new MultipartError('the response ended in the middle of a part');
         at = pending.indexOf(delimiter, from);
       }
-      body = pending.take(at);
+      bytes = pending.take(at);
     }
     pending.take(delimiter.length);
-    yield { headers, body };
+    yield { headers, body: bytes };
   }
 }

@@ -210,8 +210,16 @@ describe('HttpSyncBackend', () => {
       sopInstanceUid: sop,
     });
     const enc = new TextEncoder();
-    /** A multipart answer whose parts carry their length and address; `cutAt` ends it early. */
-    function multipart(parts: Array<[string, Uint8Array]>, cutAt?: number): Response {
+    /**
+     * A multipart answer whose parts carry their length and address; `cutAt` ends it early.
+     * `stream`: `bytes` a byte stream (as fetch's bodies are: read into the reader's buffers),
+     * `chunks` a stream of chunks (read chunk by chunk).
+     */
+    function multipart(
+      parts: Array<[string, Uint8Array]>,
+      cutAt?: number,
+      stream: 'bytes' | 'chunks' = 'chunks',
+    ): Response {
       const pieces: Uint8Array[] = [];
       for (const [sop, bytes] of parts) {
         pieces.push(
@@ -232,17 +240,59 @@ describe('HttpSyncBackend', () => {
       }
       const sent = whole.subarray(0, cutAt ?? whole.length);
       let i = 0;
-      const stream = new ReadableStream<Uint8Array>({
-        pull(c) {
-          if (i < sent.length) {
-            c.enqueue(sent.slice(i, i + 100));
-            i += 100;
-          } else if (cutAt === undefined) c.close();
-          else c.error(new TypeError('network error'));
-        },
-      });
-      return new Response(stream, {
+      const pull = (
+        c: ReadableStreamDefaultController<Uint8Array> | ReadableByteStreamController,
+      ) => {
+        if (i < sent.length) {
+          c.enqueue(sent.slice(i, i + 100));
+          i += 100;
+        } else if (cutAt === undefined) {
+          c.close();
+          // a byte stream closed under a read into a buffer answers that read with the end
+          if ('byobRequest' in c) c.byobRequest?.respond(0);
+        } else c.error(new TypeError('network error'));
+      };
+      const body =
+        stream === 'bytes'
+          ? new ReadableStream({ type: 'bytes', pull })
+          : new ReadableStream<Uint8Array>({ pull });
+      return new Response(body, {
         headers: { 'content-type': 'multipart/related; type="application/dicom"; boundary=bnd' },
+      });
+    }
+
+    for (const stream of ['chunks', 'bytes'] as const) {
+      it(`hands over each part whole from a stream of ${stream}, or what came whole before a drop`, async () => {
+        const a = Uint8Array.from({ length: 700 }, (_, i) => i % 251);
+        const b = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
+        const parts: Array<[string, Uint8Array]> = [
+          ['1.2.1.2', b],
+          ['1.2.1.1', a],
+        ];
+        const whole = new HttpSyncBackend({
+          baseUrl: '',
+          fetch: fakeFetch(() => multipart(parts, undefined, stream)).fetch,
+        });
+        const got: Array<[string, number[]]> = [];
+        await whole.fetchInstances('1.2', [inst('1.2.1.1'), inst('1.2.1.2')], signal(), (uid, f) =>
+          got.push([uid, [...f.bytes!]]),
+        );
+        expect(got).toEqual([
+          ['1.2.1.2', [...b]],
+          ['1.2.1.1', [...a]],
+        ]);
+        const cut = new HttpSyncBackend({
+          baseUrl: '',
+          fetch: fakeFetch(() => multipart(parts, 800, stream)).fetch,
+        });
+        const came: string[] = [];
+        const err = await cut
+          .fetchInstances('1.2', [inst('1.2.1.1'), inst('1.2.1.2')], signal(), (uid) =>
+            came.push(uid),
+          )
+          .catch((e: unknown) => e);
+        expect(came).toEqual(['1.2.1.2']);
+        expect(classifyFailure(err)).toBe('network');
       });
     }
 

@@ -9,7 +9,12 @@ import {
   Tag,
   type DicomJsonDataset,
 } from '../dicomweb/dicom-json.ts';
-import { boundaryOf, MultipartError, readMultipart } from '../dicomweb/multipart-reader.ts';
+import {
+  boundaryOf,
+  MultipartError,
+  readMultipart,
+  type ByteSource,
+} from '../dicomweb/multipart-reader.ts';
 import { wadoUriUrl } from '../dicomweb/wado-uri.ts';
 import type { FetchedInstance, InstanceBodyKind, RemoteInstance, SyncBackend } from './ports.ts';
 
@@ -215,29 +220,46 @@ export class HttpSyncBackend implements SyncBackend {
       throw new TandemError('bad-response', 'The image server sent images Tandem cannot read.');
     }
     const wanted = new Set(instances.map((i) => i.sopInstanceUid));
-    const reader = res.body.getReader();
+    // Read into buffers of the reader's making where the stream can (a byte stream, as fetch's
+    // bodies are in Chromium): each image lands in a buffer of its own, not in chunks copied out.
+    const byob = byobReaderOf(res.body);
+    const reader = byob ?? res.body.getReader();
     let ended = false;
-    const chunks: AsyncIterable<Uint8Array<ArrayBuffer>> = {
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          const next = await reader.read();
-          alive();
-          if (next.done) {
-            ended = true;
-            return;
-          }
-          yield next.value as Uint8Array<ArrayBuffer>;
+    const source: ByteSource | AsyncIterable<Uint8Array<ArrayBuffer>> = byob
+      ? {
+          async readInto(into) {
+            const next = await byob.read(into);
+            alive();
+            ended = next.done;
+            return next.done ? null : next.value;
+          },
         }
-      },
-    };
+      : {
+          async *[Symbol.asyncIterator]() {
+            const chunks = reader as ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>;
+            for (;;) {
+              const next = await chunks.read();
+              alive();
+              if (next.done) {
+                ended = true;
+                return;
+              }
+              yield next.value;
+            }
+          },
+        };
     try {
-      for await (const part of readMultipart(chunks, boundary)) {
+      for await (const part of readMultipart(source, boundary)) {
         const uid = sopInstanceUidOf(part.headers.get('content-location'));
         if (uid === undefined || !wanted.delete(uid)) continue;
         onInstance(uid, { bytes: part.body, contentLength: part.body.byteLength });
       }
       // the epilogue after the closing delimiter: read to the end, so the connection is reused
-      while (!ended) ended = (await reader.read()).done;
+      while (!ended) {
+        ended = byob
+          ? (await byob.read(new Uint8Array(1024))).done
+          : (await (reader as ReadableStreamDefaultReader).read()).done;
+      }
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       // A well-formed start that ends early is a connection cut off, as a reset mid-body is.
@@ -374,4 +396,15 @@ async function errorOf(res: Response): Promise<TandemError> {
     // not JSON: the status says enough
   }
   return new TandemError(`http-${res.status}`, `The server answered ${res.status}.`, res.status);
+}
+
+/** A BYOB reader of `body` when it is a byte stream; undefined when it is not (its reader is then the default one). */
+function byobReaderOf(
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+): ReadableStreamBYOBReader | undefined {
+  try {
+    return body.getReader({ mode: 'byob' });
+  } catch {
+    return undefined;
+  }
 }
