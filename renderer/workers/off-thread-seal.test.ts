@@ -1,13 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TandemError } from '../../shared/api/errors.ts';
-import { PLAIN_CIPHER, aesGcmCipher, generateCacheKey } from '../../shared/cache/at-rest-cipher.ts';
+import {
+  PLAIN_CIPHER,
+  aesGcmCipher,
+  generateCacheKey,
+  type AtRestCipher,
+} from '../../shared/cache/at-rest-cipher.ts';
 import { SEAL_LOST } from '../../shared/sync/failure.ts';
 import { SealCommand, type SealReply } from './seal-channel.ts';
 import { sealOffThread } from './off-thread-seal.ts';
 
 /**
  * The sealing worker at the seam: each command is checked as the worker checks it, and sealed
- * with the key it was sent (as `seal.worker.ts` does), unless the test holds the replies.
+ * with the key and setting it was sent (as `seal.worker.ts` does), unless the test holds the replies.
  */
 class FakeSealWorker extends EventTarget {
   readonly commands: SealCommand[] = [];
@@ -15,20 +20,23 @@ class FakeSealWorker extends EventTarget {
   readonly transferred: ArrayBuffer[][] = [];
   hold = false;
   terminated = false;
-  private key: CryptoKey | undefined;
+  private cipher: AtRestCipher | undefined;
   postMessage(data: unknown, transfer: Transferable[] = []): void {
     // a transfer detaches the sender's buffers, as a real postMessage does
     const command = SealCommand.parse(structuredClone(data, { transfer }));
     this.commands.push(command);
     this.transferred.push(transfer as ArrayBuffer[]);
-    if (command.type === 'key') this.key = command.key;
-    else if (!this.hold) void this.seal(command.id, command.body);
+    if (command.type === 'key') {
+      this.cipher = command.key
+        ? aesGcmCipher(command.key, { sealNew: command.sealNew })
+        : PLAIN_CIPHER;
+    } else if (!this.hold) void this.seal(command.id, command.body);
   }
   terminate(): void {
     this.terminated = true;
   }
   async seal(id: number, body: Blob | Uint8Array<ArrayBuffer>): Promise<void> {
-    this.reply({ type: 'sealed', id, blob: await aesGcmCipher(this.key!).seal(body) });
+    this.reply({ type: 'sealed', id, blob: await this.cipher!.seal(body) });
   }
   reply(message: SealReply): void {
     this.dispatchEvent(new MessageEvent('message', { data: message }));
@@ -45,7 +53,7 @@ async function setUp() {
   const inThread = aesGcmCipher(key);
   const worker = new FakeSealWorker();
   const spawn = vi.fn(() => worker as unknown as Worker);
-  const cipher = sealOffThread(inThread, key, spawn);
+  const cipher = sealOffThread(inThread, key, true, spawn);
   return { key, inThread, worker, spawn, cipher };
 }
 
@@ -59,7 +67,7 @@ describe('sealOffThread (the sync worker side of the sealing worker)', () => {
   it('sends the key first, then seals in the worker what opens with the same key', async () => {
     const { worker, spawn, cipher, inThread } = await setUp();
     expect(spawn).toHaveBeenCalledTimes(1);
-    expect(worker.commands[0]).toMatchObject({ type: 'key' });
+    expect(worker.commands[0]).toMatchObject({ type: 'key', sealNew: true });
     const plain = file(70_000);
     const sealed = await cipher.seal(plain.slice());
     expect(worker.commands[1]).toMatchObject({ type: 'seal' });
@@ -128,7 +136,7 @@ describe('sealOffThread (the sync worker side of the sealing worker)', () => {
     const key = await generateCacheKey();
     const inThread = aesGcmCipher(key);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const cipher = sealOffThread(inThread, key, () => {
+    const cipher = sealOffThread(inThread, key, true, () => {
       throw new Error('workers cannot start here');
     });
     const plain = file(1000);
@@ -138,12 +146,23 @@ describe('sealOffThread (the sync worker side of the sealing worker)', () => {
     warn.mockRestore();
   });
 
-  it('starts no worker when new images are stored plain', async () => {
+  it('stored plain (no key, or the setting off): the worker only makes the blob; a blob stays as it came', async () => {
     const key = await generateCacheKey();
-    const spawn = vi.fn(() => new FakeSealWorker() as unknown as Worker);
-    expect(sealOffThread(PLAIN_CIPHER, key, spawn)).toBe(PLAIN_CIPHER);
-    const notSealing = aesGcmCipher(key, { sealNew: false });
-    expect(sealOffThread(notSealing, key, spawn)).toBe(notSealing);
-    expect(spawn).not.toHaveBeenCalled();
+    for (const [inThread, k] of [
+      [PLAIN_CIPHER, null],
+      [aesGcmCipher(key, { sealNew: false }), key],
+    ] as const) {
+      const worker = new FakeSealWorker();
+      const cipher = sealOffThread(inThread, k, false, () => worker as unknown as Worker);
+      expect(worker.commands[0]).toEqual({ type: 'key', key: k, sealNew: false });
+      const plain = file(3000);
+      const blob = await cipher.seal(plain.slice());
+      expect(worker.commands[1]).toMatchObject({ type: 'seal' });
+      expect(new Uint8Array(await blob.arrayBuffer())).toEqual(plain);
+      expect(cipher.encrypts).toBe(false);
+      const received = new Blob([plain]);
+      expect(await cipher.seal(received)).toBe(received);
+      expect(worker.commands).toHaveLength(2);
+    }
   });
 });

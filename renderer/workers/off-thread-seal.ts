@@ -12,11 +12,13 @@ interface Pending {
 }
 
 /**
- * `inThread` with its `seal` done by a sealing worker (`seal.worker.ts`) under the same key: the
- * sync worker's thread reads the images as they stream in, and every millisecond it spends
- * encrypting one and making its blob is one the next image's bytes wait in the socket. The
- * image's bytes are transferred to the sealing worker (no copy when the view is its buffer
- * whole, so the caller must not use them, nor views of them, afterwards); the blob comes back.
+ * `inThread` with its `seal` done by a sealing worker (`seal.worker.ts`) under the same key and
+ * setting (`inThread` is the cipher they make: `aesGcmCipher(key, { sealNew })`, or
+ * `PLAIN_CIPHER` without a key): the sync worker's thread reads the images as they stream in, and
+ * every millisecond it spends encrypting one or making its blob is one the next image's bytes
+ * wait in the socket. The image's bytes are transferred to the sealing worker (no copy when the
+ * view is its buffer whole, so the caller must not use them, nor views of them, afterwards); the
+ * blob comes back. A blob stored plain is stored as it is, with no round trip.
  *
  * Where the worker cannot run (it failed to load or stopped), seals are done on this thread.
  * Images whose bytes had gone to a worker that stopped are lost with it: their seal rejects with
@@ -24,15 +26,15 @@ interface Pending {
  */
 export function sealOffThread(
   inThread: AtRestCipher,
-  key: WebCryptoKey,
+  key: WebCryptoKey | null,
+  sealNew: boolean,
   spawnWorker: () => Worker = () =>
     new Worker(new URL('./seal.worker.ts', import.meta.url), {
       type: 'module',
       name: 'tandem-seal',
     }),
 ): AtRestCipher {
-  if (!inThread.encrypts) return inThread;
-  const sealer = new OffThreadSealer(inThread, key, spawnWorker);
+  const sealer = new OffThreadSealer(inThread, { type: 'key', key, sealNew }, spawnWorker);
   return {
     encrypts: inThread.encrypts,
     seal: (body) => sealer.seal(body),
@@ -50,10 +52,14 @@ class OffThreadSealer {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly inThread: AtRestCipher;
-  private readonly key: WebCryptoKey;
+  private readonly key: Extract<SealCommand, { type: 'key' }>;
   private readonly spawnWorker: () => Worker;
 
-  constructor(inThread: AtRestCipher, key: WebCryptoKey, spawnWorker: () => Worker) {
+  constructor(
+    inThread: AtRestCipher,
+    key: Extract<SealCommand, { type: 'key' }>,
+    spawnWorker: () => Worker,
+  ) {
     this.inThread = inThread;
     this.key = key;
     this.spawnWorker = spawnWorker;
@@ -63,7 +69,10 @@ class OffThreadSealer {
 
   seal(body: Blob | Uint8Array<ArrayBuffer>): Promise<Blob> {
     const worker = this.worker;
-    if (!worker) return this.inThread.seal(body);
+    // plain, a blob is stored as it came: nothing to do, here or there
+    if (!worker || (body instanceof Blob && !this.inThread.encrypts)) {
+      return this.inThread.seal(body);
+    }
     const id = this.nextId++;
     return new Promise<Blob>((resolve, reject) => {
       if (body instanceof Blob) {
@@ -90,7 +99,7 @@ class OffThreadSealer {
       console.warn(`sealing worker: sealing on the sync worker instead (${String(err)})`);
       return undefined;
     }
-    worker.postMessage({ type: 'key', key: this.key } satisfies SealCommand);
+    worker.postMessage(this.key);
     worker.addEventListener('message', (event: MessageEvent) => {
       const parsed = SealReply.safeParse(event.data);
       if (!parsed.success) {

@@ -4,13 +4,15 @@ import type { WebCryptoKey } from '../../shared/report/signing.ts';
 /**
  * The sync worker and its sealing worker (`seal.worker.ts`): the sync worker hands over each
  * verified image's bytes (transferred, not copied) and gets back the blob to store, sealed at rest
- * as `AtRestCipher.seal` seals it. Every message is checked on arrival.
+ * as `AtRestCipher.seal` seals it (or only made a blob, when new images are stored plain). Every
+ * message is checked on arrival.
  */
 export const SealCommand = z.discriminatedUnion('type', [
-  /** the workstation key; sent once, before the first image */
+  /** the workstation key (null: none) and its setting; sent once, before the first image */
   z.object({
     type: z.literal('key'),
-    key: z.custom<WebCryptoKey>((v) => v instanceof CryptoKey),
+    key: z.custom<WebCryptoKey>((v) => v instanceof CryptoKey).nullable(),
+    sealNew: z.boolean(),
   }),
   z.object({
     type: z.literal('seal'),

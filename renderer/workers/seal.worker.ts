@@ -1,15 +1,19 @@
 // First: configures zod before any schema is defined.
 import '../app/zod-config.ts';
 import { TandemError } from '../../shared/api/errors.ts';
-import { aesGcmCipher, type AtRestCipher } from '../../shared/cache/at-rest-cipher.ts';
+import {
+  PLAIN_CIPHER,
+  aesGcmCipher,
+  type AtRestCipher,
+} from '../../shared/cache/at-rest-cipher.ts';
 import { SealCommand, type SealReply } from './seal-channel.ts';
 
 /**
  * The sync worker's sealing worker (`off-thread-seal.ts`): encrypts each image the sync stores
- * and makes its blob, work that would otherwise hold up the sync worker's thread while the next
- * images stream in (in Chromium, making a blob of an image's bytes costs about as much as
- * encrypting them). It holds the workstation's non-extractable key and nothing else; it never
- * logs what it sealed.
+ * and makes its blob (only the blob, when new images are stored plain), work that would otherwise
+ * hold up the sync worker's thread while the next images stream in: in Chromium, making a blob of
+ * an image's bytes costs the thread more than encrypting them. It holds the workstation's
+ * non-extractable key and nothing else; it never logs what it sealed.
  */
 
 let setCipher: (cipher: AtRestCipher) => void = () => {};
@@ -40,6 +44,7 @@ self.addEventListener('message', (event: MessageEvent) => {
     return;
   }
   const command = parsed.data;
-  if (command.type === 'key') setCipher(aesGcmCipher(command.key));
-  else void seal(command.id, command.body);
+  if (command.type === 'key') {
+    setCipher(command.key ? aesGcmCipher(command.key, { sealNew: command.sealNew }) : PLAIN_CIPHER);
+  } else void seal(command.id, command.body);
 });

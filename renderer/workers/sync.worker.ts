@@ -22,9 +22,9 @@ import { WorkerOutbox } from './report-outbox.ts';
  * running the sync engine over the Dexie cache. Its controller — the page in browser mode, main
  * in Electron — drives it with `SyncCommand`s and hears `SyncEvent`s (`shared/ipc/sync-channel.ts`).
  * Requests go out with the worker's own `fetch`: the session cookie (or a header main injects)
- * authenticates them, and image bytes go from the socket into IndexedDB without the page. Sealed
- * at rest, each image is encrypted by a sealing worker of this one (`off-thread-seal.ts`), so
- * this thread keeps reading the images that stream in.
+ * authenticates them, and image bytes go from the socket into IndexedDB without the page. Each
+ * image is sealed at rest (or only made a blob, stored plain) by a sealing worker of this one
+ * (`off-thread-seal.ts`), so this thread keeps reading the images that stream in.
  *
  * One engine per origin: a Web Lock makes a second window's worker wait until the first stops,
  * so two windows never download the same case twice.
@@ -95,9 +95,11 @@ class SyncWorker {
       case 'cacheKey':
         this.decideCipher({
           // with a key, what was sealed earlier opens even when new rows are stored plain
-          cipher: command.key
-            ? sealOffThread(aesGcmCipher(command.key, { sealNew: command.sealNew }), command.key)
-            : PLAIN_CIPHER,
+          cipher: sealOffThread(
+            command.key ? aesGcmCipher(command.key, { sealNew: command.sealNew }) : PLAIN_CIPHER,
+            command.key,
+            command.sealNew,
+          ),
         });
         return;
       case 'want':
