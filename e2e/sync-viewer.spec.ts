@@ -48,6 +48,14 @@ test('a case opened before it is synced jumps the queue: its images show as the 
         dicmAt128: false,
       });
     }
+    // ...by the sync worker's sealing worker, still running: one that could not start, or
+    // stopped, would have left the sealing to the sync worker (and gone from the page's workers)
+    expect(page.workers().map((w) => new URL(w.url()).pathname)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/assets\/sync\.worker-/),
+        expect.stringMatching(/^\/assets\/seal\.worker-/),
+      ]),
+    );
   } finally {
     await rig.stop();
   }
