@@ -58,6 +58,7 @@ class SyncWorker {
   /** how images are sealed at rest; the page says so before anything is stored */
   private cipher: Promise<{ cipher: AtRestCipher }>;
   private decideCipher: (c: { cipher: AtRestCipher }) => void = () => {};
+  private cipherDecided = false;
   private commands: Promise<void> = Promise.resolve();
 
   /** Commands run one after another, in the order they came. */
@@ -93,6 +94,10 @@ class SyncWorker {
         this.engine?.focus(command.caseId);
         return;
       case 'cacheKey':
+        // the first one decides (the page sends one per worker): a later one would start a
+        // sealing worker for nothing
+        if (this.cipherDecided) return;
+        this.cipherDecided = true;
         this.decideCipher({
           // with a key, what was sealed earlier opens even when new rows are stored plain
           cipher: sealOffThread(
