@@ -1,7 +1,7 @@
-import { TandemError } from '../../shared/api/errors.ts';
 import type { WebCryptoKey } from '../../shared/report/signing.ts';
 import type { StoredInstanceReader } from '../viewer/cached-instances.ts';
 import { ReaderReply, type ReaderCommand } from './cache-reader-channel.ts';
+import { errorOfReply, onWorkerFailure } from './worker-failure.ts';
 
 interface Pending {
   sopInstanceUid: string;
@@ -89,18 +89,9 @@ export class CacheReaderClient implements StoredInstanceReader {
       this.pending.delete(message.id);
       if (message.type === 'bytes') pending.resolve(message.bytes);
       else if (message.type === 'missing') pending.resolve(null);
-      else
-        pending.reject(
-          message.code === null
-            ? new Error(message.message)
-            : new TandemError(message.code, message.message),
-        );
+      else pending.reject(errorOfReply(message));
     });
-    worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      this.giveUp(worker, event.message || 'the worker failed');
-    });
-    worker.addEventListener('messageerror', () => this.giveUp(worker, 'a reply could not be read'));
+    onWorkerFailure(worker, (why) => this.giveUp(worker, why));
     return worker;
   }
 

@@ -1,6 +1,5 @@
 // First: configures zod before any schema is defined.
 import '../app/zod-config.ts';
-import { TandemError } from '../../shared/api/errors.ts';
 import {
   PLAIN_CIPHER,
   aesGcmCipher,
@@ -9,6 +8,7 @@ import {
 import { TandemDb } from '../../shared/cache/db.ts';
 import { readStoredHeader, readStoredInstance } from '../../shared/cache/read-instance.ts';
 import { ReaderCommand, type ReaderReply } from './cache-reader-channel.ts';
+import { replyFailureOf } from './worker-failure.ts';
 
 /**
  * The viewer's cache reader: a dedicated worker of the renderer's origin that reads an
@@ -40,8 +40,7 @@ async function read(id: number, sopInstanceUid: string, header: boolean): Promis
     reply({
       type: 'failed',
       id,
-      code: err instanceof TandemError ? err.code : null,
-      message: err instanceof Error ? err.message : 'the image could not be read from the cache',
+      ...replyFailureOf(err, 'the image could not be read from the cache'),
     });
   }
 }

@@ -3,6 +3,7 @@ import type { AtRestCipher } from '../../shared/cache/at-rest-cipher.ts';
 import { SEAL_LOST } from '../../shared/sync/failure.ts';
 import type { WebCryptoKey } from '../../shared/report/signing.ts';
 import { SealReply, type SealCommand } from './seal-channel.ts';
+import { errorOfReply, onWorkerFailure } from './worker-failure.ts';
 
 interface Pending {
   resolve: (blob: Blob) => void;
@@ -111,18 +112,9 @@ class OffThreadSealer {
       if (!pending) return;
       this.pending.delete(message.id);
       if (message.type === 'sealed') pending.resolve(message.blob);
-      else
-        pending.reject(
-          message.code === null
-            ? new Error(message.message)
-            : new TandemError(message.code, message.message),
-        );
+      else pending.reject(errorOfReply(message));
     });
-    worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      this.giveUp(worker, event.message || 'the worker failed');
-    });
-    worker.addEventListener('messageerror', () => this.giveUp(worker, 'a reply could not be read'));
+    onWorkerFailure(worker, (why) => this.giveUp(worker, why));
     return worker;
   }
 

@@ -1,12 +1,12 @@
 // First: configures zod before any schema is defined.
 import '../app/zod-config.ts';
-import { TandemError } from '../../shared/api/errors.ts';
 import {
   PLAIN_CIPHER,
   aesGcmCipher,
   type AtRestCipher,
 } from '../../shared/cache/at-rest-cipher.ts';
 import { SealCommand, type SealReply } from './seal-channel.ts';
+import { replyFailureOf } from './worker-failure.ts';
 
 /**
  * The sync worker's sealing worker (`off-thread-seal.ts`): encrypts each image the sync stores
@@ -28,12 +28,7 @@ async function seal(id: number, body: Blob | Uint8Array<ArrayBuffer>): Promise<v
   try {
     reply({ type: 'sealed', id, blob: await (await cipher).seal(body) });
   } catch (err) {
-    reply({
-      type: 'failed',
-      id,
-      code: err instanceof TandemError ? err.code : null,
-      message: err instanceof Error ? err.message : 'the image could not be encrypted',
-    });
+    reply({ type: 'failed', id, ...replyFailureOf(err, 'the image could not be encrypted') });
   }
 }
 

@@ -1,0 +1,35 @@
+import { TandemError } from '../../shared/api/errors.ts';
+
+/**
+ * How the renderer's workers report a failed request to the thread that asked (the cache reader,
+ * the sealing worker): a `TandemError`'s code and message when it was one, so the user is told
+ * the same thing as if the work had been done on the asking thread.
+ */
+export interface ReplyFailure {
+  code: string | null;
+  message: string;
+}
+
+/** `err` as a reply carries it; `fallback` says what failed when it is not even an `Error`. */
+export function replyFailureOf(err: unknown, fallback: string): ReplyFailure {
+  return {
+    code: err instanceof TandemError ? err.code : null,
+    message: err instanceof Error ? err.message : fallback,
+  };
+}
+
+/** The error a failed reply stands for, on the thread that asked. */
+export function errorOfReply(failure: ReplyFailure): Error {
+  return failure.code === null
+    ? new Error(failure.message)
+    : new TandemError(failure.code, failure.message);
+}
+
+/** Calls `fail` with why, once the worker fails to load or run, or a reply of it cannot be read. */
+export function onWorkerFailure(worker: Worker, fail: (why: string) => void): void {
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    fail(event.message || 'the worker failed');
+  });
+  worker.addEventListener('messageerror', () => fail('a reply could not be read'));
+}
