@@ -1,7 +1,7 @@
 import type { WebCryptoKey } from '../../shared/report/signing.ts';
 import type { StoredInstanceReader } from '../viewer/cached-instances.ts';
 import { ReaderReply, type ReaderCommand } from './cache-reader-channel.ts';
-import { errorOfReply, onWorkerFailure } from './worker-failure.ts';
+import { errorOfReply, onCheckedMessage, onWorkerFailure } from './worker-messages.ts';
 
 interface Pending {
   sopInstanceUid: string;
@@ -77,20 +77,19 @@ export class CacheReaderClient implements StoredInstanceReader {
       // the page's own read asks for the key again and says why it cannot have it
       () => this.giveUp(worker, 'no key for the image cache'),
     );
-    worker.addEventListener('message', (event: MessageEvent) => {
-      const parsed = ReaderReply.safeParse(event.data);
-      if (!parsed.success) {
-        console.warn('cache reader: ignored a message that is not a reply');
-        return;
-      }
-      const message = parsed.data;
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      if (message.type === 'bytes') pending.resolve(message.bytes);
-      else if (message.type === 'missing') pending.resolve(null);
-      else pending.reject(errorOfReply(message));
-    });
+    onCheckedMessage(
+      worker,
+      ReaderReply,
+      'cache reader: ignored a message that is not a reply',
+      (message) => {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.pending.delete(message.id);
+        if (message.type === 'bytes') pending.resolve(message.bytes);
+        else if (message.type === 'missing') pending.resolve(null);
+        else pending.reject(errorOfReply(message));
+      },
+    );
     onWorkerFailure(worker, (why) => this.giveUp(worker, why));
     return worker;
   }

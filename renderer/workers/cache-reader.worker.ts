@@ -8,7 +8,7 @@ import {
 import { TandemDb } from '../../shared/cache/db.ts';
 import { readStoredHeader, readStoredInstance } from '../../shared/cache/read-instance.ts';
 import { ReaderCommand, type ReaderReply } from './cache-reader-channel.ts';
-import { replyFailureOf } from './worker-failure.ts';
+import { onCheckedMessage, replyFailureOf } from './worker-messages.ts';
 
 /**
  * The viewer's cache reader: a dedicated worker of the renderer's origin that reads an
@@ -45,17 +45,16 @@ async function read(id: number, sopInstanceUid: string, header: boolean): Promis
   }
 }
 
-self.addEventListener('message', (event: MessageEvent) => {
-  const parsed = ReaderCommand.safeParse(event.data);
-  if (!parsed.success) {
-    console.warn('cache reader: ignored a message that is not a command');
-    return;
-  }
-  const command = parsed.data;
-  if (command.type === 'key') {
-    // with a key, rows sealed earlier open whatever the setting for new rows says
-    setKey(command.key ? aesGcmCipher(command.key) : PLAIN_CIPHER);
-  } else {
-    void read(command.id, command.sopInstanceUid, command.header);
-  }
-});
+onCheckedMessage(
+  self,
+  ReaderCommand,
+  'cache reader: ignored a message that is not a command',
+  (command) => {
+    if (command.type === 'key') {
+      // with a key, rows sealed earlier open whatever the setting for new rows says
+      setKey(command.key ? aesGcmCipher(command.key) : PLAIN_CIPHER);
+    } else {
+      void read(command.id, command.sopInstanceUid, command.header);
+    }
+  },
+);

@@ -3,7 +3,7 @@ import type { AtRestCipher } from '../../shared/cache/at-rest-cipher.ts';
 import { SEAL_LOST } from '../../shared/sync/failure.ts';
 import type { WebCryptoKey } from '../../shared/report/signing.ts';
 import { SealReply, type SealCommand } from './seal-channel.ts';
-import { errorOfReply, onWorkerFailure } from './worker-failure.ts';
+import { errorOfReply, onCheckedMessage, onWorkerFailure } from './worker-messages.ts';
 
 interface Pending {
   resolve: (blob: Blob) => void;
@@ -101,19 +101,18 @@ class OffThreadSealer {
       return undefined;
     }
     worker.postMessage(this.key);
-    worker.addEventListener('message', (event: MessageEvent) => {
-      const parsed = SealReply.safeParse(event.data);
-      if (!parsed.success) {
-        console.warn('sealing worker: ignored a message that is not a reply');
-        return;
-      }
-      const message = parsed.data;
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      if (message.type === 'sealed') pending.resolve(message.blob);
-      else pending.reject(errorOfReply(message));
-    });
+    onCheckedMessage(
+      worker,
+      SealReply,
+      'sealing worker: ignored a message that is not a reply',
+      (message) => {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.pending.delete(message.id);
+        if (message.type === 'sealed') pending.resolve(message.blob);
+        else pending.reject(errorOfReply(message));
+      },
+    );
     onWorkerFailure(worker, (why) => this.giveUp(worker, why));
     return worker;
   }

@@ -6,7 +6,7 @@ import {
   type AtRestCipher,
 } from '../../shared/cache/at-rest-cipher.ts';
 import { SealCommand, type SealReply } from './seal-channel.ts';
-import { replyFailureOf } from './worker-failure.ts';
+import { onCheckedMessage, replyFailureOf } from './worker-messages.ts';
 
 /**
  * The sync worker's sealing worker (`off-thread-seal.ts`): encrypts each image the sync stores
@@ -32,14 +32,15 @@ async function seal(id: number, body: Blob | Uint8Array<ArrayBuffer>): Promise<v
   }
 }
 
-self.addEventListener('message', (event: MessageEvent) => {
-  const parsed = SealCommand.safeParse(event.data);
-  if (!parsed.success) {
-    console.warn('sealing worker: ignored a message that is not a command');
-    return;
-  }
-  const command = parsed.data;
-  if (command.type === 'key') {
-    setCipher(command.key ? aesGcmCipher(command.key, { sealNew: command.sealNew }) : PLAIN_CIPHER);
-  } else void seal(command.id, command.body);
-});
+onCheckedMessage(
+  self,
+  SealCommand,
+  'sealing worker: ignored a message that is not a command',
+  (command) => {
+    if (command.type === 'key') {
+      setCipher(
+        command.key ? aesGcmCipher(command.key, { sealNew: command.sealNew }) : PLAIN_CIPHER,
+      );
+    } else void seal(command.id, command.body);
+  },
+);

@@ -5,6 +5,7 @@ import type { EngineStatus } from '../../shared/sync/engine.ts';
 import { Emitter } from '../../shared/sync/emitter.ts';
 import type { CaseProgress } from '../../shared/sync/records.ts';
 import type { WorklistItem } from '../../shared/api/contract.ts';
+import { onCheckedMessage } from './worker-messages.ts';
 
 export interface SyncClientEvents extends Record<string, unknown> {
   status: EngineStatus;
@@ -115,27 +116,26 @@ export class SyncWorkerClient {
         this.events.emit('status', this.current);
       },
     );
-    worker.addEventListener('message', (event: MessageEvent) => {
-      const parsed = SyncEvent.safeParse(event.data);
-      if (!parsed.success) {
-        console.warn('sync: ignored a message from the worker that is not a sync event');
-        return;
-      }
-      const message = parsed.data;
-      this.reportToHost(message);
-      if (message.type === 'status') {
-        this.current = message.status;
-        this.events.emit('status', message.status);
-      } else if (message.type === 'progress') {
-        this.events.emit('progress', message.progress);
-      } else {
-        this.events.emit('worklist', {
-          count: message.count,
-          at: message.at,
-          items: message.items,
-        });
-      }
-    });
+    onCheckedMessage(
+      worker,
+      SyncEvent,
+      'sync: ignored a message from the worker that is not a sync event',
+      (message) => {
+        this.reportToHost(message);
+        if (message.type === 'status') {
+          this.current = message.status;
+          this.events.emit('status', message.status);
+        } else if (message.type === 'progress') {
+          this.events.emit('progress', message.progress);
+        } else {
+          this.events.emit('worklist', {
+            count: message.count,
+            at: message.at,
+            items: message.items,
+          });
+        }
+      },
+    );
     worker.addEventListener('error', (event) => {
       console.error('sync: the worker failed', event.message);
       this.current = {

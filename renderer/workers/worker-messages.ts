@@ -1,4 +1,23 @@
+import type { z } from 'zod';
 import { TandemError } from '../../shared/api/errors.ts';
+
+/**
+ * Calls `handle` with each message to `target` (a worker, or a worker's own scope) that `schema`
+ * accepts; any other is dropped with the warning `ignored`, which never quotes it (a message may
+ * carry patient data). Every message between the renderer's threads is checked so.
+ */
+export function onCheckedMessage<S extends z.ZodType>(
+  target: Pick<EventTarget, 'addEventListener'>,
+  schema: S,
+  ignored: string,
+  handle: (message: z.infer<S>) => void,
+): void {
+  target.addEventListener('message', (event) => {
+    const parsed = schema.safeParse((event as MessageEvent).data);
+    if (parsed.success) handle(parsed.data);
+    else console.warn(ignored);
+  });
+}
 
 /**
  * How the renderer's workers report a failed request to the thread that asked (the cache reader,
