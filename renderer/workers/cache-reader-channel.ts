@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WebCryptoKey } from '../../shared/report/signing.ts';
+import { FailedReply } from './worker-messages.ts';
 
 /**
  * The page and its cache-reader worker (`cache-reader.worker.ts`): the page asks for an
@@ -26,12 +27,7 @@ export const ReaderReply = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bytes'), id: z.number().int(), bytes: z.instanceof(ArrayBuffer) }),
   /** the instance is not in the cache (yet) */
   z.object({ type: z.literal('missing'), id: z.number().int() }),
-  /** the read failed: a TandemError's code and message when it was one */
-  z.object({
-    type: z.literal('failed'),
-    id: z.number().int(),
-    code: z.string().nullable(),
-    message: z.string(),
-  }),
+  /** the read failed */
+  FailedReply,
 ]);
 export type ReaderReply = z.infer<typeof ReaderReply>;

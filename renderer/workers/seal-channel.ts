@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WebCryptoKey } from '../../shared/report/signing.ts';
+import { FailedReply } from './worker-messages.ts';
 
 /**
  * The sync worker and its sealing worker (`seal.worker.ts`): the sync worker hands over each
@@ -27,12 +28,7 @@ export type SealCommand = z.infer<typeof SealCommand>;
 
 export const SealReply = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sealed'), id: z.number().int(), blob: z.instanceof(Blob) }),
-  /** sealing failed: a TandemError's code and message when it was one */
-  z.object({
-    type: z.literal('failed'),
-    id: z.number().int(),
-    code: z.string().nullable(),
-    message: z.string(),
-  }),
+  /** sealing failed */
+  FailedReply,
 ]);
 export type SealReply = z.infer<typeof SealReply>;

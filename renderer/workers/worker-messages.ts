@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { TandemError } from '../../shared/api/errors.ts';
 
 /**
@@ -20,14 +20,17 @@ export function onCheckedMessage<S extends z.ZodType>(
 }
 
 /**
- * How the renderer's workers report a failed request to the thread that asked (the cache reader,
- * the sealing worker): a `TandemError`'s code and message when it was one, so the user is told
- * the same thing as if the work had been done on the asking thread.
+ * How the renderer's workers answer a request that failed (the cache reader, the sealing
+ * worker): a `TandemError`'s code and message when it was one, so the user is told the same
+ * thing as if the work had been done on the asking thread. One of the replies of each channel.
  */
-export interface ReplyFailure {
-  code: string | null;
-  message: string;
-}
+export const FailedReply = z.object({
+  type: z.literal('failed'),
+  id: z.number().int(),
+  code: z.string().nullable(),
+  message: z.string(),
+});
+export type ReplyFailure = Pick<z.infer<typeof FailedReply>, 'code' | 'message'>;
 
 /** `err` as a reply carries it; `fallback` says what failed when it is not even an `Error`. */
 export function replyFailureOf(err: unknown, fallback: string): ReplyFailure {

@@ -261,92 +261,70 @@ describe('HttpSyncBackend', () => {
       });
     }
 
+    // fetch's bodies are byte streams (read into the reader's buffers); others come in chunks
     for (const stream of ['chunks', 'bytes'] as const) {
-      it(`hands over each part whole from a stream of ${stream}, or what came whole before a drop`, async () => {
+      it(`asks for the instances as JSON and hands over each part as it arrives, by its address (a stream of ${stream})`, async () => {
         const a = Uint8Array.from({ length: 700 }, (_, i) => i % 251);
         const b = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
-        const parts: Array<[string, Uint8Array]> = [
-          ['1.2.1.2', b],
-          ['1.2.1.1', a],
-        ];
-        const whole = new HttpSyncBackend({
-          baseUrl: '',
-          fetch: fakeFetch(() => multipart(parts, undefined, stream)).fetch,
-        });
+        const { fetch, seen } = fakeFetch(() =>
+          multipart(
+            [
+              ['1.2.1.2', b],
+              ['9.9.9', a], // not asked for: ignored
+              ['1.2.1.1', a],
+            ],
+            undefined,
+            stream,
+          ),
+        );
+        const backend = new HttpSyncBackend({ baseUrl: 'http://b', fetch, workstationId: 'ws-1' });
         const got: Array<[string, number[]]> = [];
-        await whole.fetchInstances('1.2', [inst('1.2.1.1'), inst('1.2.1.2')], signal(), (uid, f) =>
-          got.push([uid, [...f.bytes!]]),
+        await backend.fetchInstances(
+          '1.2',
+          [inst('1.2.1.1'), inst('1.2.1.2')],
+          signal(),
+          (uid, f) => got.push([uid, [...f.bytes!]]),
         );
         expect(got).toEqual([
           ['1.2.1.2', [...b]],
           ['1.2.1.1', [...a]],
         ]);
-        const cut = new HttpSyncBackend({
-          baseUrl: '',
-          fetch: fakeFetch(() => multipart(parts, 800, stream)).fetch,
+        expect(seen[0]!.url).toBe('http://b/dicom-web/studies/1.2/instances/retrieve');
+        expect(seen[0]!.init?.method).toBe('POST');
+        expect(JSON.parse(String(seen[0]!.init?.body))).toEqual({
+          instances: [
+            { seriesInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.1' },
+            { seriesInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.2' },
+          ],
         });
-        const came: string[] = [];
-        const err = await cut
+        expect((seen[0]!.init?.headers as Record<string, string>)['x-tandem-workstation']).toBe(
+          'ws-1',
+        );
+      });
+
+      it(`keeps the parts that came whole when the connection drops, then fails as unreachable (a stream of ${stream})`, async () => {
+        const a = new Uint8Array(500).fill(3);
+        const { fetch } = fakeFetch(() =>
+          multipart(
+            [
+              ['1.2.1.1', a],
+              ['1.2.1.2', a],
+            ],
+            800,
+            stream,
+          ),
+        );
+        const backend = new HttpSyncBackend({ baseUrl: '', fetch });
+        const got: string[] = [];
+        const err = await backend
           .fetchInstances('1.2', [inst('1.2.1.1'), inst('1.2.1.2')], signal(), (uid) =>
-            came.push(uid),
+            got.push(uid),
           )
           .catch((e: unknown) => e);
-        expect(came).toEqual(['1.2.1.2']);
+        expect(got).toEqual(['1.2.1.1']);
         expect(classifyFailure(err)).toBe('network');
       });
     }
-
-    it('asks for the instances as JSON and hands over each part as it arrives, by its address', async () => {
-      const a = Uint8Array.from({ length: 700 }, (_, i) => i % 251);
-      const b = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
-      const { fetch, seen } = fakeFetch(() =>
-        multipart([
-          ['1.2.1.2', b],
-          ['9.9.9', a], // not asked for: ignored
-          ['1.2.1.1', a],
-        ]),
-      );
-      const backend = new HttpSyncBackend({ baseUrl: 'http://b', fetch, workstationId: 'ws-1' });
-      const got: Array<[string, number[]]> = [];
-      await backend.fetchInstances('1.2', [inst('1.2.1.1'), inst('1.2.1.2')], signal(), (uid, f) =>
-        got.push([uid, [...f.bytes!]]),
-      );
-      expect(got).toEqual([
-        ['1.2.1.2', [...b]],
-        ['1.2.1.1', [...a]],
-      ]);
-      expect(seen[0]!.url).toBe('http://b/dicom-web/studies/1.2/instances/retrieve');
-      expect(seen[0]!.init?.method).toBe('POST');
-      expect(JSON.parse(String(seen[0]!.init?.body))).toEqual({
-        instances: [
-          { seriesInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.1' },
-          { seriesInstanceUid: '1.2.1', sopInstanceUid: '1.2.1.2' },
-        ],
-      });
-      expect((seen[0]!.init?.headers as Record<string, string>)['x-tandem-workstation']).toBe(
-        'ws-1',
-      );
-    });
-
-    it('keeps the parts that came whole when the connection drops, then fails as unreachable', async () => {
-      const a = new Uint8Array(500).fill(3);
-      const { fetch } = fakeFetch(() =>
-        multipart(
-          [
-            ['1.2.1.1', a],
-            ['1.2.1.2', a],
-          ],
-          800,
-        ),
-      );
-      const backend = new HttpSyncBackend({ baseUrl: '', fetch });
-      const got: string[] = [];
-      const err = await backend
-        .fetchInstances('1.2', [inst('1.2.1.1'), inst('1.2.1.2')], signal(), (uid) => got.push(uid))
-        .catch((e: unknown) => e);
-      expect(got).toEqual(['1.2.1.1']);
-      expect(classifyFailure(err)).toBe('network');
-    });
 
     it('stops asking a server that has no batched retrieval (404), handing over nothing', async () => {
       const { fetch, seen } = fakeFetch(() =>
