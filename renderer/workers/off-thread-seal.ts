@@ -48,8 +48,8 @@ export function sealOffThread(
 }
 
 class OffThreadSealer {
+  /** undefined once none can serve: seals are done on this thread from then on */
   private worker: Worker | undefined;
-  private broken = false;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly inThread: AtRestCipher;
@@ -96,7 +96,6 @@ class OffThreadSealer {
     try {
       worker = this.spawnWorker();
     } catch (err) {
-      this.broken = true;
       console.warn(`sealing worker: sealing on the sync worker instead (${String(err)})`);
       return undefined;
     }
@@ -121,7 +120,6 @@ class OffThreadSealer {
   private giveUp(worker: Worker, why: string): void {
     if (this.worker !== worker) return;
     console.warn(`sealing worker: sealing on the sync worker instead (${why})`);
-    this.broken = true;
     this.worker = undefined;
     worker.terminate();
     const waiting = [...this.pending.values()];

@@ -34,10 +34,9 @@
  * until `resume()` — without blaming any item.
  */
 import type { WorklistItem } from '../api/contract.ts';
-import { TandemError } from '../api/errors.ts';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.ts';
 import { Emitter } from './emitter.ts';
-import { SEAL_LOST, classifyFailure, readableMessage } from './failure.ts';
+import { classifyFailure, isSealLost, readableMessage } from './failure.ts';
 import { changedWorklistItems } from './worklist-diff.ts';
 import {
   mathRandom,
@@ -994,7 +993,7 @@ export class SyncEngine {
       return await this.store.prepareBlob(body, header);
     } catch (err) {
       // bytes lost on their way to be sealed: the image is fetched again (`onFailure`)
-      if (err instanceof TandemError && err.code === SEAL_LOST) throw err;
+      if (isSealLost(err)) throw err;
       throw new StoreFailure(err);
     }
   }
@@ -1018,7 +1017,7 @@ export class SyncEngine {
       this.storeFailed(err.cause);
       return;
     }
-    if (err instanceof TandemError && err.code === SEAL_LOST && !signal.aborted) {
+    if (isSealLost(err) && !signal.aborted) {
       // Its bytes were lost while being sealed: fetched again at once, neither the server's
       // fault nor the store's. Counted, so a cipher that kept losing them could not loop.
       job.attempts++;

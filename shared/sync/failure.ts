@@ -38,6 +38,10 @@ export function classifyFailure(err: unknown, signal?: AbortSignal): FailureKind
  */
 export const SEAL_LOST = 'seal-lost';
 
+export function isSealLost(err: unknown): err is TandemError {
+  return err instanceof TandemError && err.code === SEAL_LOST;
+}
+
 export function storageFullError(neededBytes: number, budgetBytes: number): TandemError {
   const mb = (n: number) => Math.ceil(n / 1_000_000).toLocaleString('en');
   return new TandemError(

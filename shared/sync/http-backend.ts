@@ -223,28 +223,30 @@ export class HttpSyncBackend implements SyncBackend {
     // Read into buffers of the reader's making where the stream can (a byte stream, as fetch's
     // bodies are in Chromium): each image lands in a buffer of its own, not in chunks copied out.
     const byob = byobReaderOf(res.body);
-    const reader = byob ?? res.body.getReader();
+    const chunks = byob ? undefined : res.body.getReader();
+    /** the next bytes: into `into` (or 1 KB of its own) from a byte stream, else the next chunk */
+    const next = (into?: Uint8Array<ArrayBuffer>) =>
+      byob ? byob.read(into ?? new Uint8Array(1024)) : chunks!.read();
     let ended = false;
     const source: ByteSource | AsyncIterable<Uint8Array<ArrayBuffer>> = byob
       ? {
           async readInto(into) {
-            const next = await byob.read(into);
+            const got = await next(into);
             alive();
-            ended = next.done;
-            return next.done ? null : next.value;
+            ended = got.done;
+            return got.done ? null : got.value;
           },
         }
       : {
           async *[Symbol.asyncIterator]() {
-            const chunks = reader as ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>;
             for (;;) {
-              const next = await chunks.read();
+              const got = await next();
               alive();
-              if (next.done) {
+              if (got.done) {
                 ended = true;
                 return;
               }
-              yield next.value;
+              yield got.value;
             }
           },
         };
@@ -255,11 +257,7 @@ export class HttpSyncBackend implements SyncBackend {
         onInstance(uid, { bytes: part.body, contentLength: part.body.byteLength });
       }
       // the epilogue after the closing delimiter: read to the end, so the connection is reused
-      while (!ended) {
-        ended = byob
-          ? (await byob.read(new Uint8Array(1024))).done
-          : (await (reader as ReadableStreamDefaultReader).read()).done;
-      }
+      while (!ended) ended = (await next()).done;
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       // A well-formed start that ends early is a connection cut off, as a reset mid-body is.
@@ -268,7 +266,7 @@ export class HttpSyncBackend implements SyncBackend {
       }
       throw new TandemError('offline', UNREACHABLE);
     } finally {
-      if (!ended) reader.cancel().catch(() => {});
+      if (!ended) (byob ?? chunks!).cancel().catch(() => {});
     }
   }
 
